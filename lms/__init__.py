@@ -1,0 +1,45 @@
+"""Rawat: caregiver training and certification."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from .config import Config
+
+
+def create_app(config_class: type[Config] = Config, instance_path: str | None = None, **overrides) -> Flask:
+    """Build the application: configuration, extensions, blueprints, commands."""
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    instance_path = Path(app.instance_path)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    config_class.finalize(app.config, instance_path)
+
+    from . import web
+    from .extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    web.init_app(app)
+
+    from . import database
+
+    database.init_app(app)
+
+    from .accounts import bp as accounts_bp
+    from .admin import bp as admin_bp
+    from .core import bp as core_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+    from .cli import lms_cli
+
+    app.cli.add_command(lms_cli)
+    return app

@@ -1,0 +1,14 @@
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__, template_folder="templates")
+
+
+
+@bp.app_context_processor
+def account_helpers():
+    from .forms import ROLE_LABELS
+
+    return {"role_label": lambda role: str(ROLE_LABELS.get(role, role))}
+
+
+from . import views  # noqa: E402,F401  (registers the routes on bp)

@@ -1,0 +1,104 @@
+"""Account rules and writes. Callers (a request or a command) commit."""
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from ..timeutil import utcnow
+from .identifiers import InvalidIdentifier, normalize_identifier
+from .models import Role, User
+
+# Compared against when no account matches, so a wrong login costs the same time
+# whether or not the account exists (no user enumeration by timing).
+_DUMMY_HASH = generate_password_hash("not-a-real-password-rawat")
+
+
+class DuplicateAccount(Exception):
+    """An account already uses this mobile number or e-mail."""
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)
+
+
+def find_by_identifier(kind: str, value: str) -> User | None:
+    column = User.email if kind == "email" else User.phone
+    return db.session.scalar(select(User).where(column == value))
+
+
+def register_user(full_name: str, kind: str, value: str, password: str, *, role: str = Role.LEARNER,
+                  locale: str | None = None) -> User:
+    """Create an account; raise DuplicateAccount if the contact is taken."""
+    if find_by_identifier(kind, value) is not None:
+        raise DuplicateAccount
+    user = User(full_name=full_name, password_hash=hash_password(password), role=role, locale=locale)
+    setattr(user, "email" if kind == "email" else "phone", value)
+    db.session.add(user)
+    try:
+        # A savepoint, so a concurrent duplicate is reported instead of failing the request.
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:
+        raise DuplicateAccount from exc
+    return user
+
+
+def authenticate(identifier: str, password: str) -> User | None:
+    """Return the active user for these credentials, or None (same cost either way)."""
+    try:
+        kind, value = normalize_identifier(identifier)
+    except InvalidIdentifier:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    user = find_by_identifier(kind, value)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.is_active:
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> bool:
+    if not check_password_hash(user.password_hash, current):
+        return False
+    user.password_hash = hash_password(new)
+    return True
+
+
+def update_profile(user: User, *, full_name: str, phone: str | None, email: str | None, locale: str) -> None:
+    """Raise DuplicateAccount when the phone or e-mail belongs to someone else."""
+    clash = db.session.scalar(
+        select(User).where(
+            User.id != user.id,
+            or_(User.phone == phone if phone else False, User.email == email if email else False),
+        )
+    )
+    if clash is not None:
+        raise DuplicateAccount
+    user.full_name = full_name
+    user.phone = phone or None
+    user.email = email or None
+    user.locale = locale
+
+
+def set_role(user: User, role: str) -> None:
+    if role not in set(Role):
+        raise ValueError(role)
+    user.role = role
+
+
+def search_users(query: str | None):
+    """Select statement for the admin list, filtered by name, phone or e-mail."""
+    stmt = select(User).order_by(User.created_at.desc(), User.id.desc())
+    if query:
+        like = f"%{query.strip().lower()}%"
+        digits = "".join(ch for ch in query if ch.isdigit())
+        conditions = [db.func.lower(User.full_name).like(like), User.email.like(like)]
+        if len(digits) >= 3:
+            conditions.append(User.phone.like(f"%{digits.lstrip('0')}%"))
+        stmt = stmt.where(or_(*conditions))
+    return stmt

@@ -1,0 +1,136 @@
+"""Register, sign in and out, profile and password."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import db, limiter, login_manager
+from ..web import LANGUAGE_COOKIE, safe_next_url
+from . import bp
+from .forms import ChangePasswordForm, LoginForm, ProfileForm, RegisterForm
+from .identifiers import InvalidIdentifier, format_phone, normalize_identifier
+from .models import User
+from .services import DuplicateAccount, authenticate, change_password, register_user, update_profile
+
+login_manager.login_view = "accounts.login"
+login_manager.login_message = None  # the sign-in page explains itself
+login_manager.session_protection = "strong"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _login_account_key() -> str:
+    """Rate-limit key for the account being tried, whatever form it was typed in."""
+    raw = request.form.get("identifier", "")
+    try:
+        _kind, value = normalize_identifier(raw)
+    except InvalidIdentifier:
+        value = " ".join(raw.lower().split())[:64]
+    return f"login-account:{value}"
+
+
+def _visitor_locale() -> str | None:
+    value = request.cookies.get(LANGUAGE_COOKIE)
+    return value if value in current_app.config["LANGUAGES"] else None
+
+
+@bp.route("/daftar", methods=["GET", "POST"])
+def register():
+    """Create a learner account with a mobile number or an e-mail."""
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = register_user(
+                form.full_name.data, form.contact_kind, form.contact_value, form.password.data,
+                locale=_visitor_locale(),
+            )
+        except DuplicateAccount:
+            form.contact.errors.append(
+                _("An account with this mobile number or e-mail already exists. Sign in instead.")
+            )
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome to Rawat, %(name)s! Your account is ready.", name=user.full_name), "success")
+            return redirect(safe_next_url(request.args.get("next"), url_for("core.home")))
+    return render_template("accounts/register.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_account_key)
+def login():
+    """Sign in with a mobile number or e-mail and a password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = authenticate(form.identifier.data, form.password.data)
+        if user is None:
+            # One message for unknown accounts and wrong passwords alike.
+            form.password.errors.append(_("The mobile number/e-mail or the password is not right."))
+        else:
+            if user.locale is None:
+                user.locale = _visitor_locale()
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next_url(form.next.data, url_for("core.home")))
+    return render_template("accounts/login.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/keluar", methods=["POST"])
+def logout():
+    """Sign out (POST only, so a link in a message cannot sign someone out)."""
+    logout_user()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("core.home"))
+
+
+@bp.route("/profil", methods=["GET", "POST"])
+@login_required
+def profile():
+    """See and edit one's own name, contact and language."""
+    form = ProfileForm(obj=current_user)
+    if request.method == "GET":
+        form.locale.data = current_user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+        form.phone.data = format_phone(current_user.phone) if current_user.phone else ""
+    if form.validate_on_submit():
+        try:
+            update_profile(
+                current_user, full_name=form.full_name.data, phone=form.phone.data or None,
+                email=form.email.data or None, locale=form.locale.data,
+            )
+        except DuplicateAccount:
+            form.phone.errors.append(_("This mobile number or e-mail is already used by another account."))
+        else:
+            db.session.commit()
+            flash(_("Your profile has been saved."), "success")
+            response = redirect(url_for("accounts.profile"))
+            response.set_cookie(LANGUAGE_COOKIE, form.locale.data, max_age=365 * 24 * 3600, samesite="Lax",
+                                httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
+            return response
+    return render_template("accounts/profile.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/profil/kata-sandi", methods=["GET", "POST"])
+@login_required
+def change_password_view():
+    """Change one's password after confirming the current one."""
+    form = ChangePasswordForm(user_identifiers=(current_user.contact, current_user.full_name))
+    if form.validate_on_submit():
+        if change_password(current_user, form.current_password.data, form.new_password.data):
+            db.session.commit()
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("accounts.profile"))
+        form.current_password.errors.append(_("The current password is not right."))
+    return render_template("accounts/change_password.html", form=form), 400 if form.errors else 200

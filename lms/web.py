@@ -1,0 +1,155 @@
+"""Cross-cutting request handling: language, security headers, error pages."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, g, jsonify, render_template, request
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import babel
+
+LANGUAGE_COOKIE = "lang"
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def select_locale() -> str:
+    """The signed-in user's choice, else the visitor's cookie, else Indonesian."""
+    languages = g.get("_languages") or ("id", "en")
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    cookie = request.cookies.get(LANGUAGE_COOKIE)
+    if cookie in languages:
+        return cookie
+    return languages[0]
+
+
+def safe_next_url(target: str | None, fallback: str = "/") -> str:
+    """Accept only same-site relative paths so `next` can't redirect off-site."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    if "\\" in target:
+        return fallback
+    return target
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+ERROR_MESSAGES = {
+    400: _l("The request could not be understood."),
+    403: _l("You do not have permission to open this page."),
+    404: _l("The page you are looking for does not exist."),
+    405: _l("This action is not allowed here."),
+    413: _l("The file is too large."),
+    429: _l("Too many attempts. Please wait a moment and try again."),
+    500: _l("Something went wrong on our side."),
+    503: _l("The service is temporarily unavailable."),
+}
+
+
+def _error_response(code: int, message: str):
+    if wants_json():
+        return jsonify(error={"code": code, "message": message}), code
+    return render_template("error.html", code=code, message=message), code
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.before_request
+    def remember_languages():
+        g._languages = app.config["LANGUAGES"]
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return _error_response(
+            400,
+            _("This form has expired or was not sent from this site. Please go back, reload the page and try again."),
+        )
+
+    @app.errorhandler(429)
+    def rate_limited(_error):
+        return _error_response(429, _("Too many attempts. Please wait a minute and try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = error.code or 500
+        message = ERROR_MESSAGES.get(code)
+        return _error_response(code, str(message) if message else (error.description or ""))
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        from .extensions import db
+
+        db.session.rollback()
+        return _error_response(500, _("Something went wrong on our side."))
+
+    @app.context_processor
+    def inject_layout_helpers():
+        return {"languages": app.config["LANGUAGES"], "nav_items": nav_items,
+                "format_date": format_date, "format_datetime": format_datetime, "format_number": format_decimal,
+                "format_percent": format_percent,
+                "current_locale": lambda: str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])}
+
+
+# (endpoint, label, who sees it) for the main menu; entries of features not installed are skipped.
+NAV_ENTRIES = (
+    ("courses.catalog", _l("Courses"), "everyone"),
+    ("courses.dashboard", _l("My learning"), "signed_in"),
+    ("cohorts.index", _l("My groups"), "trainer"),
+    ("verification.verify", _l("Verify a certificate"), "everyone"),
+    ("admin.users", _l("Administration"), "admin"),
+)
+
+
+def nav_items() -> list[tuple[str, str]]:
+    items = []
+    for endpoint, label, audience in NAV_ENTRIES:
+        if endpoint not in current_app.view_functions:
+            continue
+        if audience == "signed_in" and not current_user.is_authenticated:
+            continue
+        if audience == "trainer" and not (current_user.is_authenticated and current_user.is_trainer):
+            continue
+        if audience == "admin" and not (current_user.is_authenticated and current_user.is_admin):
+            continue
+        items.append((endpoint, str(label)))
+    return items

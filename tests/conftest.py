@@ -1,0 +1,135 @@
+"""Fixtures: one migrated database per run, rolled back after every test.
+
+The database is SQLite in a temporary folder, or the PostgreSQL database named by
+LMS_TEST_DATABASE_URL (its public schema is emptied first).
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from lms import create_app
+from lms.config import TestConfig, database_url
+from lms.extensions import db, limiter
+
+pytest_plugins = ["tests.factories"]
+
+TEST_DATABASE_URL = os.environ.get("LMS_TEST_DATABASE_URL")
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context (own `g`, own session), as in production.
+
+    Tests hold an app context open to use the database; without this, Flask would reuse
+    it for every request and leak `g` (the chosen language, the loaded user) between them.
+    """
+
+    def open(self, *args, **kwargs):
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+            db.session.expire_all()
+
+
+def _reset_postgres(engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    uri = database_url(TEST_DATABASE_URL, instance) if TEST_DATABASE_URL else f"sqlite:///{instance / 'test.db'}"
+    app = create_app(TestConfig, instance_path=str(instance), SQLALCHEMY_DATABASE_URI=uri)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            _reset_postgres(db.engine)
+        upgrade()  # the real migrations, on the real engine
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def database(app):
+    """Run each test inside a transaction that is rolled back afterwards."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original_session = db.session
+        db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+            scopefunc=original_session.registry.scopefunc,
+        )
+        limiter.reset()
+        try:
+            yield db
+        finally:
+            db.session.remove()
+            db.session = original_session
+            if outer.is_active:
+                outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token in page"
+    return match.group(1) or match.group(2)
+
+
+class Browser:
+    """A test client that fetches forms first, so every POST carries its real CSRF token."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, url, **kwargs):
+        return self.client.get(url, **kwargs)
+
+    def post_form(self, url, data=None, *, form_url=None, follow_redirects=False, **kwargs):
+        page = self.client.get(form_url or url)
+        payload = {"csrf_token": csrf_token_from(page.get_data(as_text=True))}
+        payload.update(data or {})
+        return self.client.post(url, data=payload, follow_redirects=follow_redirects, **kwargs)
+
+    def login(self, identifier, password="kata sandi aman 1"):
+        response = self.post_form("/masuk", {"identifier": identifier, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        return response
+
+    def logout(self):
+        return self.post_form("/keluar", form_url="/")
+
+
+@pytest.fixture
+def browser(client):
+    return Browser(client)
+
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
