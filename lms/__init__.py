@@ -34,10 +34,14 @@ def create_app(config_class: type[Config] = Config, instance_path: str | None = 
     from .accounts import bp as accounts_bp
     from .admin import bp as admin_bp
     from .core import bp as core_bp
+    from .courses import bp as courses_bp
+    from .quizzes import bp as quizzes_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(courses_bp)
+    app.register_blueprint(quizzes_bp)
 
     from .cli import lms_cli
 

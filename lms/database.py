@@ -30,3 +30,20 @@ def init_app(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             _configure_sqlite(engine)
+
+
+def insert_ignoring_conflict(model, values: dict, conflict_columns: list[str]) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING; True when a row was inserted.
+
+    Lets two requests record the same fact at once: the unique constraint decides,
+    and neither request fails.
+    """
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise RuntimeError(f"unsupported database {dialect}")
+    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict_columns)
+    return db.session.execute(statement).rowcount == 1

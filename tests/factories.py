@@ -28,3 +28,65 @@ def make_user():
         return user
 
     return _make_user
+
+
+def write_course(root, slug="kursus-uji", *, modules=None, course=None, images=None):
+    """Write a course folder in the content/ format and return its path.
+
+    modules: list of dicts {slug, title, lessons: [{slug, title, body, minutes}], quiz: dict|None}
+    """
+    import yaml
+
+    folder = root / slug
+    folder.mkdir(parents=True, exist_ok=True)
+    course_data = {
+        "title": "Kursus Uji", "summary": "Ringkasan kursus uji.", "audience": "Keluarga pendamping.",
+        "language": "id", "hours": 4, "version": 1, "pass_mark": 70, "certificate_validity_months": 24,
+        "authors": ["Tim Uji"], "sources": [{"title": "Panduan", "publisher": "WHO", "year": 2019}],
+    }
+    course_data.update(course or {})
+    (folder / "course.yaml").write_text(yaml.safe_dump(course_data, allow_unicode=True), encoding="utf-8")
+    if modules is None:
+        modules = [
+            {"slug": "modul-satu", "title": "Modul Satu", "lessons": [
+                {"slug": "pelajaran-a", "title": "Pelajaran A", "body": "Isi pelajaran A.\n"},
+                {"slug": "pelajaran-b", "title": "Pelajaran B", "body": "Isi pelajaran B.\n"},
+            ]},
+            {"slug": "modul-dua", "title": "Modul Dua", "lessons": [
+                {"slug": "pelajaran-c", "title": "Pelajaran C", "body": "Isi pelajaran C.\n"},
+            ]},
+        ]
+    for m_index, module in enumerate(modules, start=1):
+        module_dir = folder / f"{m_index:02d}-{module['slug']}"
+        module_dir.mkdir(exist_ok=True)
+        (module_dir / "module.yaml").write_text(
+            yaml.safe_dump({"title": module["title"], "summary": module.get("summary", "Ringkasan modul.")},
+                           allow_unicode=True), encoding="utf-8")
+        for l_index, lesson in enumerate(module["lessons"], start=1):
+            front = yaml.safe_dump({"title": lesson["title"], "minutes": lesson.get("minutes", 5)}, allow_unicode=True)
+            (module_dir / f"{l_index:02d}-{lesson['slug']}.md").write_text(
+                f"---\n{front}---\n\n{lesson['body']}", encoding="utf-8")
+        if module.get("quiz"):
+            (module_dir / "quiz.yaml").write_text(yaml.safe_dump(module["quiz"], allow_unicode=True,
+                                                                 sort_keys=False), encoding="utf-8")
+    if images:
+        (folder / "images").mkdir(exist_ok=True)
+        for name, data in images.items():
+            (folder / "images" / name).write_bytes(data)
+    return folder
+
+
+@pytest.fixture
+def make_course(tmp_path):
+    """Write a course folder (see write_course) and import it through the real importer."""
+    from lms.courses.importer import import_content
+    from lms.courses.models import Course
+    from sqlalchemy import select
+
+    def _make_course(slug="kursus-uji", **kwargs):
+        folder = write_course(tmp_path / "content", slug, **kwargs)
+        import_content(folder)
+        db.session.commit()
+        return db.session.scalar(select(Course).where(Course.slug == slug))
+
+    return _make_course

@@ -1,0 +1,355 @@
+"""Load courses from content/ into the database: validate everything, then apply.
+
+All or nothing: every file of every course is parsed and checked first; the database
+is touched only when no problem was found, and the caller commits once. Applying the
+same files twice changes nothing. Other features (quizzes) read their own files in a
+module folder through `register_module_file`, so this module imports none of them.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..timeutil import utcnow
+from .content_files import (
+    SLUG_RE,
+    FileProblems,
+    Problem,
+    Reader,
+    load_yaml_file,
+    ordered_entries,
+    split_front_matter,
+)
+from .models import Course, CourseAsset, Lesson, Module
+
+ASSET_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp",
+               ".svg": "image/svg+xml"}
+MAX_ASSET_BYTES = 2 * 1024 * 1024
+UNSAFE_SVG_RE = re.compile(rb"<script|\bon[a-z]+\s*=|javascript:|<foreignObject|xlink:href\s*=\s*[\"']https?:|href\s*=\s*[\"']https?:",
+                           re.I)
+IMAGE_REF_RE = re.compile(r"!\[[^\]]*\]\(\s*([^)\s]+)")
+COURSE_KEYS = {"title", "summary", "audience", "language", "hours", "version", "pass_mark",
+               "certificate_validity_months", "published", "authors", "sources"}
+
+
+@dataclass
+class LessonSpec:
+    slug: str
+    position: int
+    title: str
+    minutes: int
+    body: str
+    path: Path
+
+
+@dataclass
+class ModuleSpec:
+    slug: str
+    position: int
+    title: str
+    summary: str
+    path: Path
+    lessons: list[LessonSpec] = field(default_factory=list)
+    #: parsed extra files by file name (e.g. quiz.yaml), from registered handlers
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class CourseSpec:
+    slug: str
+    path: Path
+    title: str = ""
+    summary: str = ""
+    audience: str = ""
+    language: str = "id"
+    hours: int = 1
+    version: int = 1
+    pass_mark: int = 70
+    certificate_validity_months: int | None = None
+    is_published: bool = True
+    authors: list[str] = field(default_factory=list)
+    sources: list[dict] = field(default_factory=list)
+    modules: list[ModuleSpec] = field(default_factory=list)
+    #: path relative to the course folder -> (content type, bytes)
+    assets: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+
+
+class ModuleFileHandler(Protocol):
+    """A feature that owns one file name in module folders (e.g. quizzes: quiz.yaml)."""
+
+    filename: str
+
+    def parse(self, path: Path, course: CourseSpec, problems: list[Problem]) -> Any:
+        """Read and validate the file, appending located problems."""
+
+    def apply(self, module: Module, data: Any | None) -> int:
+        """Bring the database in line with the file (None: the file is absent); return changes."""
+
+
+MODULE_FILE_HANDLERS: dict[str, ModuleFileHandler] = {}
+
+
+def register_module_file(handler: ModuleFileHandler) -> None:
+    MODULE_FILE_HANDLERS[handler.filename] = handler
+
+
+class ContentError(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s) in course files")
+        self.problems = problems
+
+
+@dataclass
+class CourseReport:
+    slug: str
+    created: bool
+    changes: int
+
+
+# --- parsing -------------------------------------------------------------------------
+
+
+def parse_course(folder: Path, problems: list[Problem]) -> CourseSpec:
+    spec = CourseSpec(slug=folder.name, path=folder)
+    if not SLUG_RE.match(folder.name):
+        problems.append(Problem(folder, "course folder names use lower-case letters, digits and '-' only"))
+    course_file = folder / "course.yaml"
+    if not course_file.is_file():
+        problems.append(Problem(course_file, "missing course.yaml"))
+        return spec
+    try:
+        data = load_yaml_file(course_file)
+    except FileProblems as exc:
+        problems.extend(exc.problems)
+        return spec
+    reader = Reader(data, course_file, problems)
+    reader.unknown_keys(COURSE_KEYS)
+    spec.title = reader.text("title", max_length=200)
+    spec.summary = reader.text("summary", max_length=2000)
+    spec.audience = reader.text("audience", max_length=2000)
+    spec.language = reader.text("language", required=False, default="id") or "id"
+    if spec.language not in ("id", "en"):
+        reader.problem("'language' must be id or en", "language")
+    spec.hours = reader.integer("hours", minimum=1, maximum=1000, default=1)
+    spec.version = reader.integer("version", minimum=1, default=1)
+    spec.pass_mark = reader.integer("pass_mark", required=False, minimum=1, maximum=100, default=70)
+    spec.certificate_validity_months = reader.integer(
+        "certificate_validity_months", required=False, minimum=1, maximum=600, nullable=True
+    )
+    spec.is_published = reader.boolean("published", default=True)
+    spec.authors = [str(a).strip() for a in reader.items("authors") if str(a).strip()]
+    if not spec.authors and "authors" in data:
+        reader.problem("'authors' needs at least one name", "authors")
+    for index, source in enumerate(reader.items("sources")):
+        if not isinstance(source, dict) or not str(source.get("title", "")).strip():
+            reader.problem(f"source {index + 1} needs at least a title", "sources")
+            continue
+        spec.sources.append({k: str(source[k]).strip() for k in ("title", "publisher", "url", "year") if source.get(k)})
+    spec.assets = _parse_assets(folder / "images", problems)
+    for position, slug, module_dir in ordered_entries(folder, dirs=True):
+        spec.modules.append(_parse_module(module_dir, position, slug, spec, problems))
+    _check_unordered(folder, problems, dirs=True, allowed={"images"})
+    if not spec.modules:
+        problems.append(Problem(folder, "a course needs at least one module folder named like 01-slug"))
+    slugs = [lesson.slug for module in spec.modules for lesson in module.lessons]
+    for slug in {s for s in slugs if slugs.count(s) > 1}:
+        problems.append(Problem(folder, f"lesson slug '{slug}' is used twice; lesson slugs must be unique in a course"))
+    return spec
+
+
+def _parse_assets(images: Path, problems: list[Problem]) -> dict[str, tuple[str, bytes]]:
+    assets: dict[str, tuple[str, bytes]] = {}
+    if not images.is_dir():
+        return assets
+    for path in sorted(images.iterdir()):
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        content_type = ASSET_TYPES.get(path.suffix.lower())
+        if content_type is None:
+            problems.append(Problem(path, f"images must be {', '.join(sorted(ASSET_TYPES))}"))
+            continue
+        data = path.read_bytes()
+        if len(data) > MAX_ASSET_BYTES:
+            problems.append(Problem(path, f"image is larger than {MAX_ASSET_BYTES // 1024 // 1024} MB"))
+            continue
+        if content_type == "image/svg+xml" and UNSAFE_SVG_RE.search(data):
+            problems.append(Problem(path, "SVG contains scripts, event handlers or links to other sites"))
+            continue
+        assets[f"images/{path.name}"] = (content_type, data)
+    return assets
+
+
+def _parse_module(folder: Path, position: int, slug: str, course: CourseSpec, problems: list[Problem]) -> ModuleSpec:
+    module = ModuleSpec(slug=slug, position=position, title="", summary="", path=folder)
+    meta_file = folder / "module.yaml"
+    if meta_file.is_file():
+        try:
+            reader = Reader(load_yaml_file(meta_file), meta_file, problems)
+            reader.unknown_keys({"title", "summary"})
+            module.title = reader.text("title", max_length=200)
+            module.summary = reader.text("summary", required=False, max_length=2000)
+        except FileProblems as exc:
+            problems.extend(exc.problems)
+    else:
+        problems.append(Problem(meta_file, "missing module.yaml (title and summary of the module)"))
+    lesson_entries = ordered_entries(folder, dirs=False, suffix=".md")
+    for lesson_position, lesson_slug, path in lesson_entries:
+        lesson = _parse_lesson(path, lesson_position, lesson_slug, course, problems)
+        if lesson:
+            module.lessons.append(lesson)
+    if not module.lessons:
+        problems.append(Problem(folder, "a module needs at least one lesson file named like 01-slug.md"))
+    expected = {"module.yaml", *MODULE_FILE_HANDLERS} | {path.name for *_x, path in lesson_entries}
+    for entry in sorted(folder.iterdir()):
+        if not entry.name.startswith(".") and entry.name not in expected:
+            problems.append(Problem(entry, "unexpected file: lessons are named like 01-slug.md"))
+    for filename, handler in MODULE_FILE_HANDLERS.items():
+        path = folder / filename
+        if path.is_file():
+            module.extras[filename] = handler.parse(path, course, problems)
+    return module
+
+
+def _parse_lesson(path: Path, position: int, slug: str, course: CourseSpec, problems: list[Problem]) -> LessonSpec | None:
+    try:
+        meta, body, body_line = split_front_matter(path)
+    except FileProblems as exc:
+        problems.extend(exc.problems)
+        return None
+    reader = Reader(meta, path, problems)
+    reader.unknown_keys({"title", "minutes"})
+    title = reader.text("title", max_length=200)
+    minutes = reader.integer("minutes", minimum=1, maximum=60, default=5)
+    if not body.strip():
+        problems.append(Problem(path, "the lesson has no text after the front matter", body_line))
+    for number, line in enumerate(body.splitlines(), start=body_line):
+        for target in IMAGE_REF_RE.findall(line):
+            if "://" in target or target.startswith("/"):
+                problems.append(Problem(path, f"image '{target}' must be a file in the course's images/ folder", number))
+            elif target not in course.assets:
+                problems.append(Problem(path, f"image '{target}' not found in the course folder", number))
+    return LessonSpec(slug=slug, position=position, title=title, minutes=minutes or 5, body=body.strip() + "\n",
+                      path=path)
+
+
+def _check_unordered(folder: Path, problems: list[Problem], *, dirs: bool, allowed: set[str]) -> None:
+    ordered = {p for *_x, p in ordered_entries(folder, dirs=dirs)}
+    for entry in folder.iterdir():
+        if entry.is_dir() == dirs and entry not in ordered and entry.name not in allowed and not entry.name.startswith("."):
+            problems.append(Problem(entry, "unexpected folder: modules are named like 01-slug"))
+
+
+def parse_content(root: Path) -> list[CourseSpec]:
+    """Parse every course under root; raise ContentError listing every problem."""
+    problems: list[Problem] = []
+    if not root.is_dir():
+        raise ContentError([Problem(root, "content folder not found")])
+    if (root / "course.yaml").is_file():  # a single course folder was given
+        folders = [root]
+    else:
+        folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    specs = [parse_course(folder, problems) for folder in folders]
+    if not specs and not problems:
+        problems.append(Problem(root, "no course folders found"))
+    if problems:
+        raise ContentError(problems)
+    return specs
+
+
+# --- applying --------------------------------------------------------------------------
+
+
+def _assign(obj, **values) -> int:
+    changes = 0
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changes += 1
+    return changes
+
+
+def apply_course(spec: CourseSpec) -> CourseReport:
+    course = db.session.scalar(select(Course).where(Course.slug == spec.slug))
+    created = course is None
+    if created:
+        course = Course(slug=spec.slug)
+        db.session.add(course)
+    changes = _assign(
+        course, title=spec.title, summary=spec.summary, audience=spec.audience, language=spec.language,
+        hours=spec.hours, version=spec.version, pass_mark=spec.pass_mark,
+        certificate_validity_months=spec.certificate_validity_months, is_published=spec.is_published,
+        authors=spec.authors, sources=spec.sources,
+    )
+    db.session.flush()
+    now = utcnow()
+
+    modules = {m.slug: m for m in db.session.scalars(select(Module).where(Module.course_id == course.id))}
+    lessons = {lsn.slug: lsn for lsn in db.session.scalars(select(Lesson).where(Lesson.course_id == course.id))}
+    seen_modules, seen_lessons = set(), set()
+    for module_spec in spec.modules:
+        module = modules.get(module_spec.slug)
+        if module is None:
+            module = modules[module_spec.slug] = Module(course_id=course.id, slug=module_spec.slug, position=0, title="")
+            db.session.add(module)
+            changes += 1
+        changes += _assign(module, position=module_spec.position, title=module_spec.title,
+                           summary=module_spec.summary, retired_at=None)
+        db.session.flush()
+        seen_modules.add(module.slug)
+        for lesson_spec in module_spec.lessons:
+            lesson = lessons.get(lesson_spec.slug)
+            if lesson is None:
+                lesson = lessons[lesson_spec.slug] = Lesson(course_id=course.id, slug=lesson_spec.slug, position=0,
+                                                            title="", body="", module_id=module.id)
+                db.session.add(lesson)
+                changes += 1
+            changes += _assign(lesson, module_id=module.id, position=lesson_spec.position, title=lesson_spec.title,
+                               minutes=lesson_spec.minutes, body=lesson_spec.body, retired_at=None)
+            seen_lessons.add(lesson.slug)
+        for filename, handler in MODULE_FILE_HANDLERS.items():
+            changes += handler.apply(module, module_spec.extras.get(filename))
+    for slug, module in modules.items():
+        if slug not in seen_modules and module.retired_at is None:
+            module.retired_at = now
+            changes += 1
+    for slug, lesson in lessons.items():
+        if slug not in seen_lessons and lesson.retired_at is None:
+            lesson.retired_at = now
+            changes += 1
+    changes += _apply_assets(course, spec.assets)
+    if changes and not created:
+        course.updated_at = now
+    db.session.flush()
+    return CourseReport(slug=spec.slug, created=created, changes=changes)
+
+
+def _apply_assets(course: Course, assets: dict[str, tuple[str, bytes]]) -> int:
+    existing = {a.path: a for a in db.session.scalars(select(CourseAsset).where(CourseAsset.course_id == course.id))}
+    changes = 0
+    for path, (content_type, data) in assets.items():
+        digest = hashlib.sha256(data).hexdigest()
+        asset = existing.get(path)
+        if asset is None:
+            db.session.add(CourseAsset(course_id=course.id, path=path, content_type=content_type, sha256=digest,
+                                       data=data))
+            changes += 1
+        elif asset.sha256 != digest:
+            asset.content_type, asset.sha256, asset.data = content_type, digest, data
+            changes += 1
+    for path, asset in existing.items():
+        if path not in assets:
+            db.session.delete(asset)
+            changes += 1
+    return changes
+
+
+def import_content(root: Path) -> list[CourseReport]:
+    """Validate all course folders under root, then apply them. The caller commits."""
+    specs = parse_content(root)
+    return [apply_course(spec) for spec in specs]

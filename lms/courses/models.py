@@ -1,0 +1,148 @@
+"""Courses as loaded from content files, and each learner's progress through them."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import true as sa_true
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..timeutil import utcnow
+
+
+class Course(db.Model):
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: stable identity, the folder name in content/
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    audience: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8), default="id")
+    #: hours of study (jam pelajaran, JP) stated on certificates
+    hours: Mapped[int]
+    version: Mapped[int] = mapped_column(default=1)
+    #: default quiz pass mark, percent
+    pass_mark: Mapped[int] = mapped_column(default=70)
+    #: months a certificate stays valid; None means no expiry
+    certificate_validity_months: Mapped[int | None]
+    authors: Mapped[list] = mapped_column(JSON, default=list)
+    #: [{title, publisher, url, year}] of the guidance the material follows
+    sources: Mapped[list] = mapped_column(JSON, default=list)
+    is_published: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    modules: Mapped[list[Module]] = relationship(
+        back_populates="course", order_by="Module.position", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Course {self.slug} v{self.version}>"
+
+
+class Module(db.Model):
+    __tablename__ = "course_modules"
+    __table_args__ = (UniqueConstraint("course_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    #: a module ends with a quiz that must be passed (set by the quiz loader)
+    has_quiz: Mapped[bool] = mapped_column(default=False)
+    #: set when the module disappeared from the course files; history is kept
+    retired_at: Mapped[datetime | None]
+
+    course: Mapped[Course] = relationship(back_populates="modules")
+    lessons: Mapped[list[Lesson]] = relationship(back_populates="module", order_by="Lesson.position")
+
+    @property
+    def is_current(self) -> bool:
+        return self.retired_at is None
+
+
+class Lesson(db.Model):
+    __tablename__ = "lessons"
+    # Lesson slugs are unique in a course so a lesson can move between modules
+    # without learners losing their progress.
+    __table_args__ = (UniqueConstraint("course_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("course_modules.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    #: estimated reading time in minutes
+    minutes: Mapped[int] = mapped_column(default=5)
+    #: the lesson text as written (Markdown); rendered and sanitized on display
+    body: Mapped[str] = mapped_column(Text)
+    retired_at: Mapped[datetime | None]
+
+    module: Mapped[Module] = relationship(back_populates="lessons")
+    course: Mapped[Course] = relationship()
+
+    @property
+    def is_current(self) -> bool:
+        return self.retired_at is None
+
+
+class CourseAsset(db.Model):
+    """An image from the course folder, kept in the database so every app server can serve it."""
+
+    __tablename__ = "course_assets"
+    __table_args__ = (UniqueConstraint("course_id", "path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    #: path relative to the course folder, e.g. images/cuci-tangan.svg
+    path: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(64))
+    #: sha256 of the bytes; part of the URL so the file can be cached forever
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Enrollment(db.Model):
+    __tablename__ = "enrollments"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: when every module was done; set once
+    completed_at: Mapped[datetime | None]
+
+    course: Mapped[Course] = relationship()
+
+
+class LessonCompletion(db.Model):
+    __tablename__ = "lesson_completions"
+    __table_args__ = (UniqueConstraint("user_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
+    completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QuizPass(db.Model):
+    """A module's quiz passed by a learner: the best passing score counts."""
+
+    __tablename__ = "quiz_passes"
+    __table_args__ = (UniqueConstraint("user_id", "module_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("course_modules.id", ondelete="CASCADE"), index=True)
+    best_score: Mapped[int]
+    passed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+

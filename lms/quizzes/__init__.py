@@ -1,0 +1,4 @@
+"""Quizzes: module tests graded on the server."""
+from flask import Blueprint
+
+bp = Blueprint("quizzes", __name__, template_folder="templates")
