@@ -145,7 +145,7 @@ def progress_for(user_id: int | None, courses: list[Course]) -> dict[int, Course
             select(QuizPass.module_id, QuizPass.best_score)
             .join(Module, Module.id == QuizPass.module_id)
             .where(QuizPass.user_id == user_id, Module.course_id.in_(course_ids))
-        ).tuples())
+        ).all())
         enrollments = {e.course_id: e for e in db.session.scalars(
             select(Enrollment).where(Enrollment.user_id == user_id, Enrollment.course_id.in_(course_ids))
         )}

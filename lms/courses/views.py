@@ -1,0 +1,171 @@
+"""Catalog, course page, lessons, images and the learner's dashboard."""
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from . import bp
+from .markdown import render_markdown
+from .progress import course_progress, progress_for
+from .queries import (
+    asset_versions,
+    catalog_courses,
+    enrolled_courses,
+    get_asset_or_404,
+    get_course_or_404,
+    get_lesson_or_404,
+    module_counts,
+)
+from .services import NotEnrollable, enroll, mark_lesson_done
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+# Served images may be SVG: even opened directly they can never run anything.
+ASSET_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; sandbox"
+
+
+def _user_id() -> int | None:
+    return current_user.id if current_user.is_authenticated else None
+
+
+def step_url(course, step) -> str:
+    """Where a next step lives: a lesson page, or the module's quiz."""
+    if step is None:
+        return url_for("courses.course", slug=course.slug)
+    if step.kind == "lesson":
+        return url_for("courses.lesson", slug=course.slug, lesson_slug=step.lesson.slug)
+    return quiz_url(course, step.module)
+
+
+def quiz_url(course, module) -> str:
+    if "quizzes.quiz_home" not in current_app.view_functions:
+        return url_for("courses.course", slug=course.slug)
+    return url_for("quizzes.quiz_home", course_slug=course.slug, module_slug=module.slug)
+
+
+@bp.app_context_processor
+def course_helpers():
+    return {"step_url": step_url, "quiz_url": quiz_url}
+
+
+@bp.route("/kursus")
+def catalog():
+    """Every published course, searchable, with the signed-in learner's progress."""
+    query = request.args.get("q", "").strip()[:100]
+    courses = catalog_courses(query)
+    ids = [c.id for c in courses]
+    progress = progress_for(_user_id(), courses) if current_user.is_authenticated else {}
+    return render_template("courses/catalog.html", courses=courses, query=query, progress=progress,
+                           module_counts=module_counts(ids))
+
+
+@bp.route("/kursus/<slug>")
+def course(slug: str):
+    """The course outline: modules, lessons with ticks, quizzes, and the next step."""
+    course = get_course_or_404(slug)
+    progress = course_progress(_user_id(), course)
+    return render_template("courses/course.html", course=course, progress=progress)
+
+
+@bp.route("/kursus/<slug>/mulai", methods=["POST"])
+@login_required
+def start(slug: str):
+    """Enrol (on the first start) and go to the next unfinished step."""
+    course = get_course_or_404(slug)
+    try:
+        enroll(current_user.id, course)
+    except NotEnrollable:
+        abort(404)
+    db.session.commit()
+    return redirect(step_url(course, course_progress(current_user.id, course).next_step))
+
+
+def _lesson_neighbours(progress, lesson):
+    ordered = [lsn for entry in progress.modules for lsn in entry.lessons]
+    ids = [lsn.id for lsn in ordered]
+    if lesson.id not in ids:
+        return None, None
+    index = ids.index(lesson.id)
+    previous = ordered[index - 1] if index > 0 else None
+    following = ordered[index + 1] if index + 1 < len(ordered) else None
+    return previous, following
+
+
+def callout_titles() -> dict[str, str]:
+    return {"warning": _("Warning"), "tip": _("Tip"), "note": _("Good to know")}
+
+
+def render_lesson_body(course, lesson):
+    versions = asset_versions(course.id)
+
+    def resolve(path: str) -> str | None:
+        if path not in versions:
+            return None
+        return url_for("courses.asset", course_slug=course.slug, path=path, v=versions[path])
+
+    return render_markdown(lesson.body, resolve_asset=resolve, callout_titles=callout_titles())
+
+
+@bp.route("/kursus/<slug>/materi/<lesson_slug>")
+def lesson(slug: str, lesson_slug: str):
+    """A lesson, readable without an account; progress needs one."""
+    course = get_course_or_404(slug)
+    lesson = get_lesson_or_404(course, lesson_slug)
+    progress = course_progress(_user_id(), course)
+    previous, following = _lesson_neighbours(progress, lesson)
+    module_entry = progress.module_progress(lesson.module_id)
+    return render_template(
+        "courses/lesson.html", course=course, lesson=lesson, body=render_lesson_body(course, lesson),
+        progress=progress, previous=previous, following=following, module_entry=module_entry,
+        is_done=progress.is_lesson_done(lesson.id),
+    )
+
+
+@bp.route("/kursus/<slug>/materi/<lesson_slug>/selesai", methods=["POST"])
+@login_required
+def complete_lesson(slug: str, lesson_slug: str):
+    """Record the lesson as done and move on to the next step."""
+    course = get_course_or_404(slug)
+    lesson = get_lesson_or_404(course, lesson_slug)
+    if lesson.retired_at is not None:
+        flash(_("This lesson is no longer part of the course."), "info")
+        return redirect(url_for("courses.course", slug=course.slug))
+    try:
+        mark_lesson_done(current_user.id, lesson)
+    except NotEnrollable:
+        abort(404)
+    db.session.commit()
+    progress = course_progress(current_user.id, course)
+    if progress.is_complete:
+        flash(_("Congratulations! You have finished every step of this course."), "success")
+        return redirect(url_for("courses.course", slug=course.slug))
+    return redirect(step_url(course, progress.next_step))
+
+
+@bp.route("/kursus/<course_slug>/aset/<path:path>")
+def asset(course_slug: str, path: str):
+    """A course image; cached for a year when the URL carries its content hash."""
+    course = get_course_or_404(course_slug)
+    item = get_asset_or_404(course, path)
+    if request.if_none_match and item.sha256 in request.if_none_match:
+        response = Response(status=304)
+    else:
+        response = Response(item.data, mimetype=item.content_type)
+    response.set_etag(item.sha256)
+    versioned = request.args.get("v") == item.sha256[:12]
+    response.headers["Cache-Control"] = IMMUTABLE if versioned else "public, max-age=3600"
+    response.headers["Content-Security-Policy"] = ASSET_CSP
+    return response
+
+
+@bp.route("/dasbor")
+@login_required
+def dashboard():
+    """The learner's courses: progress, last activity, next step, finished ones."""
+    rows = enrolled_courses(current_user.id)
+    courses = [course for _enrollment, course in rows]
+    progress = progress_for(current_user.id, courses)
+    in_progress = [(e, c) for e, c in rows if e.completed_at is None]
+    finished = [(e, c) for e, c in rows if e.completed_at is not None]
+    return render_template("courses/dashboard.html", in_progress=in_progress, finished=finished, progress=progress)
