@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test install translations compile-translations clean bench
+.PHONY: run test install system-packages translations compile-translations clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,10 @@ run: install
 	$(FLASK) lms import-content content/
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install
+system-packages:
+	@tools/ensure-system-packages
+
+test: install system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install

@@ -63,8 +63,14 @@ def app(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def database(app):
-    """Run each test inside a transaction that is rolled back afterwards."""
+def database(request, app):
+    """Run each test inside a transaction that is rolled back afterwards.
+
+    Browser journeys (marked e2e) use a live server with a database of their own instead.
+    """
+    if request.node.get_closest_marker("e2e"):
+        yield None
+        return
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
