@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from ..audit import services as audit
 from ..extensions import db
 from .identifiers import InvalidIdentifier, normalize_identifier
 from .models import Role
@@ -22,7 +23,11 @@ def create_admin(name: str, contact: str, password: str) -> None:
         raise click.BadParameter("not an Indonesian mobile number or a valid e-mail", param_hint="--contact")
     existing = find_by_identifier(kind, value)
     if existing is not None:
+        previous = existing.role
         set_role(existing, Role.ADMIN)
+        if previous != Role.ADMIN:
+            audit.record("user.role_changed", actor_id=None, target_type="user", target_id=existing.id,
+                         target_label=existing.full_name, old=previous, new=Role.ADMIN)
         db.session.commit()
         click.echo(f"{value} already had an account; it is now an administrator.")
         return

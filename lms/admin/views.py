@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..accounts.models import Role, User
 from ..accounts.permissions import role_required
 from ..accounts.services import search_users, set_role
+from ..audit import services as audit
 from ..extensions import db
 from . import bp
 from .forms import ROLE_LABELS, RoleForm
@@ -43,7 +44,11 @@ def change_role(user_id: int):
     elif user.id == current_user.id and form.role.data != Role.ADMIN:
         flash(_("You cannot remove your own administrator role."), "error")
     else:
+        previous = user.role
         set_role(user, form.role.data)
+        if previous != user.role:
+            audit.record("user.role_changed", actor_id=current_user.id, target_type="user", target_id=user.id,
+                         target_label=user.full_name, old=previous, new=user.role)
         db.session.commit()
         flash(_("%(name)s is now: %(role)s.", name=user.full_name, role=ROLE_LABELS[form.role.data]), "success")
     return redirect(url_for("admin.users", q=request.args.get("q") or None, page=request.args.get("page") or None))

@@ -1,0 +1,15 @@
+"""Audit log: who did what sensitive thing, when; written by every feature, read by admins."""
+from flask import Blueprint
+
+bp = Blueprint("audit", __name__, template_folder="templates")
+
+
+
+@bp.app_context_processor
+def audit_helpers():
+    from .services import ACTION_LABELS
+
+    return {"action_label": lambda name: str(ACTION_LABELS.get(name, name))}
+
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from .models import AuditEntry
+
+
+def filtered_entries(*, action: str | None = None, target_type: str | None = None, actor_id: int | None = None,
+                     since: datetime | None = None, until: datetime | None = None):
+    stmt = select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    if action:
+        stmt = stmt.where(AuditEntry.action == action)
+    if target_type:
+        stmt = stmt.where(AuditEntry.target_type == target_type)
+    if actor_id:
+        stmt = stmt.where(AuditEntry.actor_id == actor_id)
+    if since:
+        stmt = stmt.where(AuditEntry.created_at >= since)
+    if until:
+        stmt = stmt.where(AuditEntry.created_at < until)
+    return stmt

@@ -1,0 +1,31 @@
+"""Writing to the audit log. There is deliberately no update or delete."""
+from __future__ import annotations
+
+from ..extensions import db
+from .models import AuditEntry
+
+from flask_babel import lazy_gettext as _l
+
+ACTION_LABELS = {
+    "user.role_changed": _l("Role changed"),
+    "user.password_reset_issued": _l("Password reset code issued"),
+    "certificate.issued": _l("Certificate issued"),
+    "certificate.revoked": _l("Certificate revoked"),
+    "certificate.reinstated": _l("Certificate reinstated"),
+    "course.published": _l("Course published"),
+    "cohort.member_added": _l("Learner added to a group"),
+    "cohort.member_removed": _l("Learner removed from a group"),
+    "keys.rotated": _l("Signing key rotated"),
+}
+ACTIONS = tuple(ACTION_LABELS)
+
+
+def record(action: str, *, actor_id: int | None, target_type: str, target_id, target_label: str = "",
+           **details) -> AuditEntry:
+    """Append one entry in the caller's transaction."""
+    if action not in ACTION_LABELS:
+        raise ValueError(f"unknown audit action {action!r}")
+    entry = AuditEntry(action=action, actor_id=actor_id, target_type=target_type, target_id=str(target_id),
+                       target_label=target_label[:200], details=details)
+    db.session.add(entry)
+    return entry

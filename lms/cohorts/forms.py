@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from ..accounts.forms import PHONE_ERROR
+from ..accounts.identifiers import InvalidIdentifier, normalize_phone
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class CohortForm(FlaskForm):
+    name = StringField(_l("Group name"), validators=[DataRequired(_l("Give the group a name.")), Length(max=120)],
+                       description=_l("For example the village or the families' neighbourhood."))
+    description = TextAreaField(_l("Notes (optional)"), validators=[Length(max=1000)])
+    courses = CheckboxListField(_l("Courses the group follows"), coerce=int,
+                                validators=[DataRequired(_l("Choose at least one course."))])
+    submit = SubmitField(_l("Save group"))
+
+
+class AddMemberForm(FlaskForm):
+    phone = StringField(_l("Learner's mobile number"), validators=[DataRequired(_l("Enter a mobile number.")),
+                                                                   Length(max=32)],
+                        description=_l("The learner must already have a Rawat account with this number."))
+    submit = SubmitField(_l("Add to the group"))
+
+    normalized: str = ""
+
+    def validate_phone(self, field):
+        try:
+            self.normalized = normalize_phone(field.data or "")
+        except InvalidIdentifier as exc:
+            raise ValidationError(PHONE_ERROR) from exc
+
+
+class JoinCodeForm(FlaskForm):
+    code = StringField(_l("Group code"), validators=[DataRequired(_l("Enter the code you received.")),
+                                                     Length(max=32)],
+                       description=_l("Six letters and numbers, for example K7M3QX."))
+    submit = SubmitField(_l("Find the group"))
+
+
+class ConfirmForm(FlaskForm):
+    submit = SubmitField(_l("Confirm"))

@@ -1,0 +1,258 @@
+"""Care managers' groups: create, share the join code, follow progress, export."""
+from __future__ import annotations
+
+import csv
+import io
+from urllib.parse import quote
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..accounts.models import Role, User
+from ..accounts.permissions import role_required
+from ..courses.models import Course
+from ..extensions import db
+from ..timeutil import utcnow
+from . import bp
+from .charts import column_chart, percent_bars
+from .forms import AddMemberForm, CohortForm, ConfirmForm, JoinCodeForm
+from .queries import cohort_report, cohorts_of_learner, cohorts_visible_to, get_cohort_for, is_member, member_counts
+from .services import (
+    CohortError,
+    add_member,
+    create_cohort,
+    delete_cohort,
+    find_by_code,
+    regenerate_code,
+    remove_member,
+    update_cohort,
+)
+
+TRAINERS = (Role.TRAINER, Role.ADMIN)
+
+
+def _course_choices():
+    courses = db.session.scalars(select(Course).where(Course.is_published.is_(True)).order_by(Course.title))
+    return [(course.id, course.title) for course in courses]
+
+
+@bp.route("/kelompok")
+@role_required(*TRAINERS)
+def index():
+    """The groups a care manager accompanies (admins: every group)."""
+    cohorts = cohorts_visible_to(current_user)
+    return render_template("cohorts/index.html", cohorts=cohorts,
+                           counts=member_counts([c.id for c in cohorts]))
+
+
+@bp.route("/kelompok/baru", methods=["GET", "POST"])
+@role_required(*TRAINERS)
+def create():
+    """Start a new group and get its join code."""
+    form = CohortForm()
+    form.courses.choices = _course_choices()
+    if form.validate_on_submit():
+        cohort = create_cohort(current_user, form.name.data.strip(), form.description.data.strip(), form.courses.data)
+        db.session.commit()
+        flash(_("The group is ready. Share the code %(code)s with the families.", code=cohort.join_code), "success")
+        return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+    return render_template("cohorts/form.html", form=form, cohort=None), 400 if form.errors else 200
+
+
+@bp.route("/kelompok/<int:cohort_id>/ubah", methods=["GET", "POST"])
+@role_required(*TRAINERS)
+def edit(cohort_id: int):
+    """Rename a group or change its courses."""
+    cohort = get_cohort_for(current_user, cohort_id)
+    form = CohortForm(obj=cohort)
+    form.courses.choices = _course_choices()
+    if request.method == "GET":
+        form.courses.data = [course.id for course in cohort.courses]
+    if form.validate_on_submit():
+        update_cohort(cohort, form.name.data.strip(), form.description.data.strip(), form.courses.data)
+        db.session.commit()
+        flash(_("The group has been saved."), "success")
+        return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+    return render_template("cohorts/form.html", form=form, cohort=cohort), 400 if form.errors else 200
+
+
+@bp.route("/kelompok/<int:cohort_id>/hapus", methods=["POST"])
+@role_required(*TRAINERS)
+def delete(cohort_id: int):
+    """Delete a group (learners keep their accounts and progress)."""
+    cohort = get_cohort_for(current_user, cohort_id)
+    if ConfirmForm().validate_on_submit():
+        delete_cohort(cohort)
+        db.session.commit()
+        flash(_("The group has been deleted. The learners keep their accounts and progress."), "info")
+    return redirect(url_for("cohorts.index"))
+
+
+def _share_links(cohort) -> dict[str, str]:
+    join_url = url_for("cohorts.join", code=cohort.join_code, _external=True)
+    message = _("Join my Rawat learning group \"%(name)s\": open %(url)s or enter the code %(code)s.",
+                name=cohort.name, url=join_url, code=cohort.join_code)
+    return {"url": join_url, "whatsapp": "https://wa.me/?text=" + quote(message), "sms": "sms:?body=" + quote(message),
+            "message": message}
+
+
+@bp.route("/kelompok/<int:cohort_id>")
+@role_required(*TRAINERS)
+def show(cohort_id: int):
+    """The group report: every learner against every step, charts, who needs a visit."""
+    cohort = get_cohort_for(current_user, cohort_id)
+    now = utcnow()
+    report = cohort_report(cohort, now)
+    week_labels = [format_date(week, "d MMM") for week in report.weeks]
+    charts = {
+        "lessons": column_chart(
+            _("Lessons finished per week"), week_labels, report.lessons_per_week,
+            description=_("Lessons finished by the group in each of the last %(n)d weeks.", n=len(week_labels))),
+        "completions": column_chart(
+            _("Courses completed per week"), week_labels, report.completions_per_week,
+            description=_("Courses completed by the group in each of the last %(n)d weeks.", n=len(week_labels))),
+        "rates": percent_bars(
+            _("Quiz pass rate per module"),
+            [(_("Module %(n)d", n=rate.module_number) + " · " + rate.module.title, rate.percent)
+             for rate in report.module_rates],
+            description=_("Share of learners who tried a module quiz and passed it."), none_label=_("no try yet")),
+    }
+    return render_template("cohorts/show.html", cohort=cohort, report=report, charts=charts,
+                           share=_share_links(cohort), add_form=AddMemberForm(), confirm_form=ConfirmForm())
+
+
+@bp.route("/kelompok/<int:cohort_id>/kode-baru", methods=["POST"])
+@role_required(*TRAINERS)
+def new_code(cohort_id: int):
+    """Replace the join code (the old one stops working)."""
+    cohort = get_cohort_for(current_user, cohort_id)
+    if ConfirmForm().validate_on_submit():
+        code = regenerate_code(cohort)
+        db.session.commit()
+        flash(_("New code: %(code)s. The old code no longer works.", code=code), "success")
+    return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+
+
+@bp.route("/kelompok/<int:cohort_id>/anggota", methods=["POST"])
+@role_required(*TRAINERS)
+def add(cohort_id: int):
+    """Add a learner by their mobile number."""
+    cohort = get_cohort_for(current_user, cohort_id)
+    form = AddMemberForm()
+    if not form.validate_on_submit():
+        for error in form.phone.errors or [_("Enter a mobile number.")]:
+            flash(str(error), "error")
+        return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+    learner = db.session.scalar(select(User).where(User.phone == form.normalized))
+    if learner is None:
+        flash(_("No Rawat account uses this number. Ask the learner to register, or send them the join link."),
+              "error")
+    else:
+        try:
+            added = add_member(cohort, learner, actor=current_user)
+        except CohortError:
+            flash(_("You cannot add yourself to your own group."), "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s has been added to the group.", name=learner.full_name) if added
+                  else _("%(name)s is already in the group.", name=learner.full_name), "success")
+    return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+
+
+@bp.route("/kelompok/<int:cohort_id>/anggota/<int:user_id>/keluarkan", methods=["POST"])
+@role_required(*TRAINERS)
+def remove(cohort_id: int, user_id: int):
+    """Take a learner out of the group (their progress stays theirs)."""
+    cohort = get_cohort_for(current_user, cohort_id)
+    learner = db.session.get(User, user_id)
+    if learner is None or not is_member(cohort.id, learner.id):
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        remove_member(cohort, learner, actor=current_user)
+        db.session.commit()
+        flash(_("%(name)s has been removed from the group.", name=learner.full_name), "info")
+    return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+
+
+CSV_COLUMNS = ("learner", "joined_on", "last_activity_on", "needs_visit", "percent_done")
+
+
+@bp.route("/kelompok/<int:cohort_id>/laporan.csv")
+@role_required(*TRAINERS)
+def export_csv(cohort_id: int):
+    """The group report as UTF-8 CSV: documented columns, one row per learner."""
+    cohort = get_cohort_for(current_user, cohort_id)
+    report = cohort_report(cohort, utcnow())
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    step_headers = []
+    for column in report.columns:
+        if column.is_quiz:
+            step_headers.append(f"{column.course.slug}/{column.module.slug}/quiz_score")
+        else:
+            step_headers.append(f"{column.course.slug}/{column.module.slug}/{column.lesson.slug}")
+    completion_headers = [f"{course.slug}/completed_on" for course in cohort.courses]
+    writer.writerow([*CSV_COLUMNS, *completion_headers, *step_headers])
+    for row in report.rows:
+        cells = []
+        for column in report.columns:
+            if column.is_quiz:
+                score = row.quiz_score(column)
+                cells.append("" if score is None else score)
+            else:
+                cells.append(1 if row.is_done(column) else 0)
+        completed = [row.completed_courses[c.id].date().isoformat() if c.id in row.completed_courses else ""
+                     for c in cohort.courses]
+        writer.writerow([
+            _csv_safe(row.user.full_name), row.joined_at.date().isoformat(),
+            row.last_activity.date().isoformat() if row.last_activity else "",
+            1 if row.needs_visit else 0, report.percent(row), *completed, *cells,
+        ])
+    filename = f"rawat-kelompok-{cohort.id}-{utcnow():%Y%m%d}.csv"
+    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _csv_safe(value: str) -> str:
+    # Spreadsheets run cells starting with = + - @ as formulas; keep names as text.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@bp.route("/gabung", methods=["GET", "POST"])
+@login_required
+def join_with_code():
+    """A learner types the code the care manager gave them."""
+    form = JoinCodeForm()
+    if form.validate_on_submit():
+        cohort = find_by_code(form.code.data)
+        if cohort is not None:
+            return redirect(url_for("cohorts.join", code=cohort.join_code))
+        form.code.errors.append(_("No group has this code. Check it with your care manager."))
+    return render_template("cohorts/join_code.html", form=form, groups=cohorts_of_learner(current_user.id)), \
+        400 if form.errors else 200
+
+
+@bp.route("/gabung/<code>", methods=["GET", "POST"])
+@login_required
+def join(code: str):
+    """The join link: confirm, then become a member of the group."""
+    cohort = find_by_code(code)
+    if cohort is None:
+        flash(_("No group has this code. Check it with your care manager."), "error")
+        return redirect(url_for("cohorts.join_with_code"))
+    form = ConfirmForm()
+    already = is_member(cohort.id, current_user.id)
+    if form.validate_on_submit() and not already:
+        try:
+            add_member(cohort, current_user, actor=None)
+        except CohortError:
+            flash(_("You cannot join your own group as a learner."), "error")
+            return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+        db.session.commit()
+        flash(_("You have joined %(name)s. Your care manager can now follow your progress.", name=cohort.name),
+              "success")
+        return redirect(url_for("courses.dashboard"))
+    return render_template("cohorts/join.html", cohort=cohort, form=form, already=already)

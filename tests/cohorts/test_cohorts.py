@@ -1,0 +1,193 @@
+"""Groups: creating, joining by code, adding by phone, the report's figures, the CSV, privacy."""
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from lms.audit.models import AuditEntry
+from lms.cohorts.models import Cohort, CohortMember
+from lms.cohorts.queries import cohort_report
+from lms.cohorts.services import add_member, create_cohort
+from lms.courses.models import Enrollment, Lesson, LessonCompletion, Module
+from lms.courses.services import mark_lesson_done, record_quiz_pass
+from lms.extensions import db
+from lms.timeutil import utcnow
+from tests.conftest import Browser
+
+
+def lesson(slug):
+    return db.session.scalar(select(Lesson).where(Lesson.slug == slug))
+
+
+@pytest.fixture
+def trainer(make_user):
+    return make_user("trainer", phone="+6281300000001", full_name="Bu Pendamping")
+
+
+@pytest.fixture
+def group(trainer, make_course):
+    course = make_course()
+    cohort = create_cohort(trainer, "Desa Sukamaju", "", [course.id])
+    db.session.commit()
+    return cohort
+
+
+def test_trainer_creates_a_group_and_gets_a_code(browser, trainer, make_course):
+    course = make_course()
+    browser.login("081300000001")
+    response = browser.post_form("/kelompok/baru", {"name": "Desa Sukamaju", "description": "",
+                                                    "courses": [str(course.id)]})
+    assert response.status_code == 302
+    cohort = db.session.scalar(select(Cohort))
+    assert cohort.owner_id == trainer.id and len(cohort.join_code) == 6 and cohort.courses == [course]
+    page = browser.get(f"/kelompok/{cohort.id}").get_data(as_text=True)
+    assert cohort.join_code in page and "wa.me" in page
+
+
+def test_group_form_errors_are_shown(browser, trainer, make_course):
+    make_course()
+    browser.login("081300000001")
+    response = browser.post_form("/kelompok/baru", {"name": "", "courses": []})
+    assert response.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(Cohort)) == 0
+
+
+def test_learner_joins_with_the_code_after_signing_in(app, group, make_user):
+    make_user(phone="+6281400000001", full_name="Ibu Sari")
+    learner_browser = Browser(app.test_client())
+    # The join link first asks to sign in, then brings the learner back.
+    response = learner_browser.get(f"/gabung/{group.join_code.lower()}")
+    assert response.status_code == 302 and "/masuk" in response.headers["Location"]
+    learner_browser.login("081400000001")
+    page = learner_browser.get(f"/gabung/{group.join_code}").get_data(as_text=True)
+    assert "Desa Sukamaju" in page and "Bu Pendamping" in page
+    learner_browser.post_form(f"/gabung/{group.join_code}")
+    learner_browser.post_form(f"/gabung/{group.join_code}")  # twice: still one membership
+    assert db.session.scalar(select(func.count()).select_from(CohortMember)) == 1
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "cohort.member_added"))
+    assert entry.details["learner"] == "Ibu Sari" and entry.details["how"] == "code"
+
+
+def test_typing_the_code_with_spaces_finds_the_group(browser, group, make_user):
+    make_user(phone="+6281400000001")
+    browser.login("081400000001")
+    typed = " ".join(group.join_code.lower())
+    response = browser.post_form("/gabung", {"code": typed})
+    assert response.headers["Location"].endswith(f"/gabung/{group.join_code}")
+    wrong = browser.post_form("/gabung", {"code": "XXXXXX"})
+    assert wrong.status_code == 400
+
+
+def test_trainer_adds_and_removes_by_phone(browser, trainer, group, make_user):
+    learner = make_user(phone="+6281400000001", full_name="Ibu Sari")
+    browser.login("081300000001")
+    browser.post_form(f"/kelompok/{group.id}/anggota", {"phone": "0814-0000-0001"}, form_url=f"/kelompok/{group.id}")
+    assert db.session.scalar(select(CohortMember.user_id)) == learner.id
+    unknown = browser.post_form(f"/kelompok/{group.id}/anggota", {"phone": "0814-9999-9999"},
+                                form_url=f"/kelompok/{group.id}", follow_redirects=True)
+    assert "Tidak ada akun Rawat" in unknown.get_data(as_text=True) or "No Rawat account" in unknown.get_data(as_text=True)
+    browser.post_form(f"/kelompok/{group.id}/anggota/{learner.id}/keluarkan", form_url=f"/kelompok/{group.id}")
+    assert db.session.scalar(select(func.count()).select_from(CohortMember)) == 0
+    actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions == ["cohort.member_added", "cohort.member_removed"]
+
+
+def test_another_trainer_gets_403_and_learners_get_403(app, group, make_user):
+    make_user("trainer", phone="+6281300000002")
+    make_user(phone="+6281400000001")
+    for phone in ("081300000002", "081400000001"):
+        other = Browser(app.test_client())
+        other.login(phone)
+        for url in (f"/kelompok/{group.id}", f"/kelompok/{group.id}/laporan.csv", f"/kelompok/{group.id}/ubah"):
+            assert other.get(url).status_code == 403, (phone, url)
+    other = Browser(app.test_client())
+    other.login("081300000002")
+    assert "Desa Sukamaju" not in other.get("/kelompok").get_data(as_text=True)
+    response = other.post_form(f"/kelompok/{group.id}/anggota", {"phone": "081400000001"}, form_url="/kelompok")
+    assert response.status_code == 403
+
+
+def test_admin_sees_every_group(browser, group, make_user):
+    make_user("admin", phone="+6281100000001")
+    browser.login("081100000001")
+    assert browser.get(f"/kelompok/{group.id}").status_code == 200
+    assert "Desa Sukamaju" in browser.get("/kelompok").get_data(as_text=True)
+
+
+def test_report_figures_match_known_data(trainer, make_user, make_course):
+    course = make_course()
+    module_one = db.session.scalar(select(Module).where(Module.slug == "modul-satu"))
+    module_one.has_quiz = True
+    cohort = create_cohort(trainer, "Kelompok", "", [course.id])
+    siti, budi, ani = (make_user(full_name=n) for n in ("Siti", "Budi", "Ani"))
+    for learner in (siti, budi, ani):
+        add_member(cohort, learner, actor=trainer)
+    for slug in ("pelajaran-a", "pelajaran-b", "pelajaran-c"):
+        mark_lesson_done(siti.id, lesson(slug))
+    record_quiz_pass(siti.id, module_one, 90)
+    mark_lesson_done(budi.id, lesson("pelajaran-a"))
+    db.session.commit()
+    # Budi was last active 20 days ago: he needs a visit; Ani just joined: not yet.
+    db.session.execute(Enrollment.__table__.update().where(Enrollment.user_id == budi.id)
+                       .values(last_activity_at=utcnow() - timedelta(days=20)))
+    report = cohort_report(cohort, utcnow())
+    assert report.total_steps == 4
+    by_name = {row.user.full_name: row for row in report.rows}
+    assert [r.user.full_name for r in report.rows] == ["Ani", "Budi", "Siti"]
+    assert report.percent(by_name["Siti"]) == 100 and report.percent(by_name["Budi"]) == 25
+    assert report.percent(by_name["Ani"]) == 0
+    assert by_name["Budi"].needs_visit and not by_name["Siti"].needs_visit and not by_name["Ani"].needs_visit
+    assert report.finished == 1 and report.needing_visit == 1
+    assert sum(report.lessons_per_week) == 4 and sum(report.completions_per_week) == 1
+    [rate] = report.module_rates
+    assert (rate.attempted, rate.passed, rate.percent) == (1, 1, 100)
+
+
+def test_csv_export(browser, trainer, group, make_user):
+    siti = make_user(full_name="=Siti")  # a name that looks like a formula stays text
+    add_member(group, siti, actor=trainer)
+    mark_lesson_done(siti.id, lesson("pelajaran-a"))
+    db.session.commit()
+    browser.login("081300000001")
+    response = browser.get(f"/kelompok/{group.id}/laporan.csv")
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0][:5] == ["learner", "joined_on", "last_activity_on", "needs_visit", "percent_done"]
+    assert "kursus-uji/completed_on" in rows[0]
+    assert "kursus-uji/modul-satu/pelajaran-a" in rows[0]
+    assert rows[1][0] == "'=Siti" and rows[1][4] == "33"
+    assert rows[1][rows[0].index("kursus-uji/modul-satu/pelajaran-a")] == "1"
+
+
+def test_report_query_count_does_not_grow_with_learners(app, trainer, make_user, make_course):
+    from sqlalchemy import event
+
+    course = make_course()
+    cohort = create_cohort(trainer, "Besar", "", [course.id])
+    db.session.commit()
+
+    def count_queries(n_learners):
+        for _ in range(n_learners):
+            learner = make_user()
+            add_member(cohort, learner, actor=trainer)
+            mark_lesson_done(learner.id, lesson("pelajaran-a"))
+        db.session.commit()
+        db.session.expire_all()
+        statements = []
+        engine = db.session.get_bind().engine
+
+        def before(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            cohort_report(db.session.get(Cohort, cohort.id), utcnow())
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+        return len([s for s in statements if not s.startswith(("SAVEPOINT", "RELEASE"))])
+
+    assert count_queries(3) == count_queries(30)
