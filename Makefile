@@ -14,7 +14,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,redis]'
+	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
 install: $(VENV)/.installed compile-translations

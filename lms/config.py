@@ -69,6 +69,18 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LMS_LOGIN_RATE_LIMIT", "10 per minute")
 
     CONTENT_DIR = os.environ.get("LMS_CONTENT_DIR", str(PROJECT_ROOT / "content"))
+    #: number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted
+    TRUSTED_PROXIES = int(os.environ.get("LMS_TRUSTED_PROXIES", "0"))
+    #: outgoing mail (password reset by e-mail); without MAIL_SERVER messages are only logged
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_TLS = _env_flag("MAIL_USE_TLS", True)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Rawat <no-reply@rawat.local>")
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get("LMS_PASSWORD_RESET_RATE_LIMIT", "5 per hour")
+    #: one JSON line per request on the "lms.requests" logger
+    REQUEST_LOG = _env_flag("LMS_REQUEST_LOG", True)
     USERS_PER_PAGE = 25
 
     @classmethod
@@ -78,6 +90,32 @@ class Config:
             config["SECRET_KEY"] = load_secret_key(instance_path)
         if not config.get("SQLALCHEMY_DATABASE_URI"):
             config["SQLALCHEMY_DATABASE_URI"] = database_url(os.environ.get("DATABASE_URL"), instance_path)
+
+    # --- certificates ---
+    #: organisation named as the issuer on every certificate
+    CERTIFICATE_ISSUER = os.environ.get("LMS_CERTIFICATE_ISSUER", "Rawat")
+    #: who signs the certificates (printed under the signature) and their position
+    CERTIFICATE_SIGNATORY_NAME = os.environ.get("LMS_CERTIFICATE_SIGNATORY_NAME", "Tim Pelatihan Rawat")
+    CERTIFICATE_SIGNATORY_POSITION = os.environ.get("LMS_CERTIFICATE_SIGNATORY_POSITION", "Koordinator Pelatihan")
+    #: PNG or JPEG of the handwritten signature; printed above the signatory's name when set
+    CERTIFICATE_SIGNATURE_IMAGE = os.environ.get("LMS_CERTIFICATE_SIGNATURE_IMAGE") or None
+    #: folder of the signing keys, relative to instance/ unless absolute (see lms/certificates/keys.py)
+    CERTIFICATE_KEY_DIR = os.environ.get("LMS_CERTIFICATE_KEY_DIR", "keys")
+    #: create the keys on first use when none exist; never in production, where `lms keys init` does it
+    CERTIFICATE_KEYS_AUTO_INIT = _env_flag("LMS_CERTIFICATE_KEYS_AUTO_INIT", ENV_NAME != "production")
+    #: a key and certificate chain issued by a real CA instead of our own issuer CA (PEM files)
+    CERTIFICATE_SIGNING_KEY_FILE = os.environ.get("LMS_CERTIFICATE_SIGNING_KEY_FILE") or None
+    CERTIFICATE_SIGNING_CERT_FILE = os.environ.get("LMS_CERTIFICATE_SIGNING_CERT_FILE") or None
+    #: extra trust roots (PEM) for checking uploaded PDFs, e.g. the real CA's root
+    CERTIFICATE_TRUST_ROOTS_FILE = os.environ.get("LMS_CERTIFICATE_TRUST_ROOTS_FILE") or None
+    #: public address printed on certificates and encoded in their QR codes (no trailing slash)
+    VERIFICATION_BASE_URL = os.environ.get("LMS_VERIFICATION_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    #: checks per address (page, upload and API together)
+    VERIFICATION_RATE_LIMIT = os.environ.get("LMS_VERIFICATION_RATE_LIMIT", "30 per minute")
+    #: largest PDF accepted by the upload check, in bytes
+    VERIFICATION_UPLOAD_MAX_BYTES = int(os.environ.get("LMS_VERIFICATION_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
+    CERTIFICATES_PER_PAGE = 25
+    # --- end certificates ---
 
 
 class TestConfig(Config):

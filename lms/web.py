@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import babel
@@ -71,9 +72,20 @@ ERROR_MESSAGES = {
 
 
 def _error_response(code: int, message: str):
+    request_id = g.get("request_id")
     if wants_json():
-        return jsonify(error={"code": code, "message": message}), code
-    return render_template("error.html", code=code, message=message), code
+        body = {"code": code, "message": message}
+        if request_id:
+            body["request_id"] = request_id
+        return jsonify(error=body), code
+    return render_template("error.html", code=code, message=message, request_id=request_id), code
+
+
+def _rollback_quietly(db) -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection may be gone; the pool discards it
+        db.session.remove()
 
 
 def init_app(app: Flask) -> None:
@@ -112,14 +124,29 @@ def init_app(app: Flask) -> None:
         message = ERROR_MESSAGES.get(code)
         return _error_response(code, str(message) if message else (error.description or ""))
 
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error):
+        # The database went away (restart, network): nothing was written, the pool reconnects.
+        from .extensions import db
+
+        app.logger.error("Database unavailable on %s %s (request %s): %s", request.method, request.path,
+                         g.get("request_id"), error.__class__.__name__)
+        _rollback_quietly(db)
+        response, code = _error_response(503, _("The service is temporarily unavailable. Please try again in a minute."))
+        response = app.make_response((response, code))
+        response.headers["Retry-After"] = "30"
+        return response
+
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         if isinstance(error, HTTPException):
             return http_error(error)
-        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        app.logger.exception("Unhandled error on %s %s (request %s)", request.method, request.path,
+                             g.get("request_id"))
         from .extensions import db
 
-        db.session.rollback()
+        _rollback_quietly(db)
         return _error_response(500, _("Something went wrong on our side."))
 
     @app.context_processor

@@ -66,9 +66,10 @@ def app(tmp_path_factory):
 def database(request, app):
     """Run each test inside a transaction that is rolled back afterwards.
 
-    Browser journeys (marked e2e) use a live server with a database of their own instead.
+    Browser journeys (marked e2e) and tests that build an app of their own (own_app) use
+    a database of their own instead.
     """
-    if request.node.get_closest_marker("e2e"):
+    if request.node.get_closest_marker("e2e") or request.node.get_closest_marker("own_app"):
         yield None
         return
     with app.app_context():

@@ -148,3 +148,37 @@ class ProfileForm(FlaskForm):
             self.phone.errors.append(_l("Keep at least a mobile number or an e-mail."))
             return False
         return ok
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = StringField(_l("E-mail"), validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=254)],
+                        description=_l("Only for accounts that have an e-mail address."))
+    submit = SubmitField(_l("Send me a code"))
+
+    def validate_email(self, field):
+        try:
+            field.data = normalize_email(field.data or "")
+        except InvalidIdentifier as exc:
+            raise ValidationError(EMAIL_ERROR) from exc
+
+
+class ResetPasswordForm(FlaskForm):
+    code = StringField(_l("Reset code"), validators=[DataRequired(_l("Enter the code you received.")),
+                                                     Length(max=40)],
+                       description=_l("From your care manager, an administrator or the e-mail we sent."))
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(_l("Choose a new password.")), Length(max=MAX_LENGTH)],
+        description=_l("At least 8 characters. A short sentence is easy to remember."),
+    )
+    confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[DataRequired(_l("Repeat your new password.")),
+                    EqualTo("new_password", _l("The two passwords are not the same."))],
+    )
+    submit = SubmitField(_l("Set new password"))
+
+    def validate_new_password(self, field):
+        problem = password_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)

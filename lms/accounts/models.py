@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -63,3 +63,22 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class PasswordResetCode(db.Model):
+    """A one-time code to set a new password, given by a care manager, an admin, or by e-mail."""
+
+    __tablename__ = "password_reset_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: sha256 of the code; the code itself is shown once and never stored
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: "helper" (issued by a trainer or admin) or "email" (requested by the learner)
+    channel: Mapped[str] = mapped_column(String(8))
+    #: who issued it; None when the learner asked by e-mail
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    #: set once, when the code is used; a used code never works again
+    used_at: Mapped[datetime | None]

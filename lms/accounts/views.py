@@ -8,10 +8,26 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..extensions import db, limiter, login_manager
 from ..web import LANGUAGE_COOKIE, safe_next_url
 from . import bp
-from .forms import ChangePasswordForm, LoginForm, ProfileForm, RegisterForm
+from ..mail import send_mail
+from . import rescue
+from .forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
 from .identifiers import InvalidIdentifier, format_phone, normalize_identifier
 from .models import User
-from .services import DuplicateAccount, authenticate, change_password, register_user, update_profile
+from .services import (
+    DuplicateAccount,
+    authenticate,
+    change_password,
+    find_by_identifier,
+    register_user,
+    update_profile,
+)
 
 login_manager.login_view = "accounts.login"
 login_manager.login_message = None  # the sign-in page explains itself
@@ -134,3 +150,58 @@ def change_password_view():
             return redirect(url_for("accounts.profile"))
         form.current_password.errors.append(_("The current password is not right."))
     return render_template("accounts/change_password.html", form=form), 400 if form.errors else 200
+
+
+def _reset_limit() -> str:
+    return current_app.config["PASSWORD_RESET_RATE_LIMIT"]
+
+
+@bp.route("/lupa-sandi", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+def forgot_password():
+    """Ask for a reset code by e-mail (accounts with an e-mail only)."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = find_by_identifier("email", form.email.data)
+        if user is not None and user.is_active:
+            code = rescue.issue_code(user, channel="email", issued_by=None)
+            link = url_for("accounts.reset_password", kode=rescue.format_code(code), _external=True)
+            send_mail(user.email, _("Your Rawat password reset code"),
+                      _("Hello %(name)s,\n\nYour code to set a new Rawat password is %(code)s. It works once, "
+                        "for 24 hours. Open %(link)s to use it.\n\nIf you did not ask for it, ignore this message.",
+                        name=user.full_name, code=rescue.format_code(code), link=link))
+            db.session.commit()
+        # The same answer whether or not the address is known (no account enumeration).
+        flash(_("If an account uses this e-mail, a code is on its way. It works once, for 24 hours."), "info")
+        return redirect(url_for("accounts.reset_password"))
+    return render_template("accounts/forgot_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/atur-ulang-sandi", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def reset_password():
+    """Set a new password with a one-time code."""
+    form = ResetPasswordForm()
+    if request.method == "GET" and request.args.get("kode"):
+        form.code.data = request.args["kode"][:40]
+    if form.validate_on_submit():
+        try:
+            user = rescue.reset_password(form.code.data, form.new_password.data)
+        except rescue.InvalidResetCode:
+            form.code.errors.append(_("This code does not work: it is wrong, already used or older than 24 hours. "
+                                      "Ask for a new one."))
+        else:
+            db.session.commit()
+            logout_user()
+            flash(_("Your new password is set, %(name)s. Sign in with it now.", name=user.full_name), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form), 400 if form.errors else 200
+
+
+def render_issued_code(user: User, code: str, back_url: str):
+    """The page that shows a freshly issued code once (never put in a cookie or a flash)."""
+    response = current_app.make_response(render_template(
+        "accounts/reset_code_issued.html", learner=user, code=rescue.format_code(code), back_url=back_url,
+        link=url_for("accounts.reset_password", kode=rescue.format_code(code), _external=True)))
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -7,7 +7,9 @@ from flask_login import current_user
 
 from ..accounts.models import Role, User
 from ..accounts.permissions import role_required
+from ..accounts import rescue
 from ..accounts.services import search_users, set_role
+from ..accounts.views import render_issued_code
 from ..audit import services as audit
 from ..extensions import db
 from . import bp
@@ -52,3 +54,15 @@ def change_role(user_id: int):
         db.session.commit()
         flash(_("%(name)s is now: %(role)s.", name=user.full_name, role=ROLE_LABELS[form.role.data]), "success")
     return redirect(url_for("admin.users", q=request.args.get("q") or None, page=request.args.get("page") or None))
+
+
+@bp.route("/pengguna/<int:user_id>/kode-reset", methods=["POST"])
+@role_required(Role.ADMIN)
+def issue_reset_code(user_id: int):
+    """Give a learner a one-time code to set a new password."""
+    user = db.session.get(User, user_id) or abort(404)
+    code = rescue.issue_code(user, channel="helper", issued_by=current_user)
+    audit.record("user.password_reset_issued", actor_id=current_user.id, target_type="user", target_id=user.id,
+                 target_label=user.full_name)
+    db.session.commit()
+    return render_issued_code(user, code, url_for("admin.users"))

@@ -11,7 +11,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..accounts import rescue
 from ..accounts.models import Role, User
+from ..accounts.views import render_issued_code
+from ..audit import services as audit
 from ..accounts.permissions import role_required
 from ..courses.models import Course
 from ..extensions import db
@@ -256,3 +259,18 @@ def join(code: str):
               "success")
         return redirect(url_for("courses.dashboard"))
     return render_template("cohorts/join.html", cohort=cohort, form=form, already=already)
+
+
+@bp.route("/kelompok/<int:cohort_id>/anggota/<int:user_id>/kode-reset", methods=["POST"])
+@role_required(*TRAINERS)
+def issue_reset_code(cohort_id: int, user_id: int):
+    """A care manager gives a learner of their group a one-time code to set a new password."""
+    cohort = get_cohort_for(current_user, cohort_id)
+    learner = db.session.get(User, user_id)
+    if learner is None or not is_member(cohort.id, learner.id):
+        abort(403)  # only learners of one's own groups
+    code = rescue.issue_code(learner, channel="helper", issued_by=current_user)
+    audit.record("user.password_reset_issued", actor_id=current_user.id, target_type="user", target_id=learner.id,
+                 target_label=learner.full_name, cohort=cohort.name)
+    db.session.commit()
+    return render_issued_code(learner, code, url_for("cohorts.show", cohort_id=cohort.id))

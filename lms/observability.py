@@ -1,0 +1,120 @@
+"""Request ids, one structured log line per request, proxies, health and readiness."""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+
+from flask import Flask, g, jsonify, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+request_log = logging.getLogger("lms.requests")
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        payload = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"), "level": record.levelname,
+                   "logger": record.name}
+        if isinstance(record.msg, dict):
+            payload.update(record.msg)
+        else:
+            payload["message"] = record.getMessage()
+        if record.exc_info:
+            payload["traceback"] = self.formatException(record.exc_info)
+        return json.dumps(payload, ensure_ascii=False, default=str)
+
+
+def configure_logging(app: Flask) -> None:
+    if app.testing or request_log.handlers:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    request_log.addHandler(handler)
+    request_log.setLevel(logging.INFO)
+    request_log.propagate = False
+    app.logger.handlers[:] = [handler]
+    app.logger.setLevel(logging.INFO)
+
+
+def current_request_id() -> str | None:
+    return g.get("request_id")
+
+
+def readiness_checks(app: Flask) -> dict:
+    """name -> callable returning None when fine or a short problem; features may add their own."""
+    return app.extensions.setdefault("readiness_checks", {})
+
+
+def init_app(app: Flask) -> None:
+    if app.config.get("TRUSTED_PROXIES"):
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
+    configure_logging(app)
+
+    @app.before_request
+    def start_request():
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex[:16]
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def log_request(response):
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        if app.config.get("REQUEST_LOG"):
+            duration = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
+            request_log.info({"event": "request", "method": request.method, "path": request.path,
+                              "status": response.status_code, "duration_ms": round(duration, 1),
+                              "request_id": g.get("request_id"), "remote_addr": request.remote_addr})
+        return response
+
+    checks = readiness_checks(app)
+    checks.setdefault("database", _check_database)
+    checks.setdefault("migrations", _check_migrations)
+
+    @app.route("/healthz")
+    def healthz():
+        """The process is alive (no dependency is touched)."""
+        return jsonify(status="ok")
+
+    @app.route("/readyz")
+    def readyz():
+        """Ready for traffic: database reachable, migrations at head, signing key loadable."""
+        results = {}
+        for name, check in readiness_checks(app).items():
+            try:
+                problem = check()
+            except Exception as exc:  # noqa: BLE001 - any failure means not ready
+                problem = f"{type(exc).__name__}: {exc}"[:300]
+            results[name] = "ok" if problem is None else problem
+        ready = all(value == "ok" for value in results.values())
+        from .extensions import db
+
+        db.session.rollback()
+        return jsonify(status="ok" if ready else "unavailable", checks=results), 200 if ready else 503
+
+
+def _check_database() -> str | None:
+    from sqlalchemy import text
+
+    from .extensions import db
+
+    db.session.execute(text("SELECT 1"))
+    return None
+
+
+def _check_migrations() -> str | None:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    from .extensions import db
+
+    config = current_app.extensions["migrate"].migrate.get_config()
+    heads = set(ScriptDirectory.from_config(config).get_heads())
+    with db.engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    return None if current == heads else f"database at {sorted(current)}, code expects {sorted(heads)}"
