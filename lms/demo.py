@@ -1,0 +1,180 @@
+"""`flask --app wsgi lms demo`: a populated instance for a newcomer to look around.
+
+Creates a demo administrator, a care manager, and a group of a dozen family caregivers
+whose learning is spread over the past weeks — finished courses with certificates,
+people halfway, someone stuck on a quiz, someone who has not come back for weeks —
+through the same services the pages use, with the clock set back (timeutil.frozen_at).
+Idempotent, and refused when the configuration says production.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from .accounts.models import Role, User
+from .accounts.services import find_by_identifier, register_user
+from .cohorts.models import Cohort
+from .cohorts.services import add_member, create_cohort
+from .courses.importer import import_content
+from .courses.models import Course
+from .courses.progress import course_progress
+from .courses.services import enroll, mark_lesson_done
+from .extensions import db
+from .quizzes.models import Quiz
+from .quizzes.services import start_attempt, submit_attempt
+from .timeutil import frozen_at, utcnow
+
+DEMO_PASSWORD = "rawat demo 2026"
+ADMIN = ("Admin Demo Rawat", "+6281100000001")
+TRAINER = ("Ratna Wulandari", "+6281100000002")
+COHORT_NAME = "Desa Sukamaju — keluarga pendamping lansia"
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    phone: str
+    #: share of the lansia course's steps done (1.0 = finished, certificate)
+    lansia: float
+    #: share of the disability course's steps done
+    disability: float = 0.0
+    #: days since the last activity
+    idle_days: int = 1
+    #: failed attempts before passing each quiz
+    stumbles: int = 0
+    locale: str | None = None
+
+
+LEARNERS = (
+    Profile("Siti Aminah", "+6281200000101", 1.0, idle_days=9),
+    Profile("Budi Santoso", "+6281200000102", 1.0, 1.0, idle_days=3),
+    Profile("Ni Luh Putu Ayu Wulandari", "+6281200000103", 1.0, idle_days=20, locale="en"),
+    Profile("Agus Salim", "+6281200000104", 0.75, idle_days=2, stumbles=1),
+    Profile("Dewi Lestari", "+6281200000105", 0.6, 0.3, idle_days=5),
+    Profile("Yohanes Manek", "+6281200000106", 0.5, idle_days=1, stumbles=2),
+    Profile("Fatimah Zahra", "+6281200000107", 0.4, idle_days=24),
+    Profile("Made Sudarsana", "+6281200000108", 0.3, idle_days=4),
+    Profile("Rina Marpaung", "+6281200000109", 0.25, idle_days=17, stumbles=1),
+    Profile("Hendra Gunawan", "+6281200000110", 0.15, idle_days=6),
+    Profile("Lestari O'Neil", "+6281200000111", 0.05, idle_days=30),
+    Profile("Wahyu Hidayat", "+6281200000112", 0.0, idle_days=2),
+)
+
+
+def _user(name: str, phone: str, role: str, locale: str | None = None) -> User:
+    user = find_by_identifier("phone", phone)
+    if user is None:
+        user = register_user(name, "phone", phone, DEMO_PASSWORD, role=role, locale=locale)
+    return user
+
+
+def _answers(attempt, right: bool, rng: random.Random) -> dict[int, list[int]]:
+    answers = {}
+    for item in attempt.items:
+        options = {o.id: o for o in item.question.options}
+        shown = [options[option_id] for option_id, _token in item.option_order]
+        if item.question.type == "ordering":
+            ordered = [o.id for o in sorted(shown, key=lambda o: o.position)]
+            answers[item.id] = ordered if right else list(reversed(ordered))
+        elif item.question.type == "multiple":
+            correct = [o.id for o in shown if o.is_correct]
+            answers[item.id] = correct if right else correct[:1] + [o.id for o in shown if not o.is_correct][:1]
+        else:
+            pick = [o.id for o in shown if o.is_correct == right] or [shown[0].id]
+            answers[item.id] = [rng.choice(pick)]
+    return answers
+
+
+def _study(user: User, course: Course, share: float, profile: Profile, start: datetime, end: datetime,
+           rng: random.Random) -> None:
+    """Walk the course's steps in order up to `share` of them, spread between start and end."""
+    steps = course_progress(None, course).total_steps
+    target = round(steps * share)
+    if target == 0:
+        if share > 0:
+            with frozen_at(start):
+                enroll(user.id, course)
+        return
+    moments = sorted(start + (end - start) * rng.random() for _ in range(target))
+    for moment in moments:
+        with frozen_at(moment):
+            step = course_progress(user.id, course).next_step
+            if step is None:
+                return
+            if step.kind == "lesson":
+                mark_lesson_done(user.id, step.lesson)
+                continue
+            quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == step.module.id))
+            for failure in range(profile.stumbles if rng.random() < 0.6 else 0):
+                attempt = start_attempt(user.id, quiz, now=moment - timedelta(hours=failure + 1), rng=rng)
+                submit_attempt(attempt, _answers(attempt, False, rng), now=moment - timedelta(hours=failure + 1))
+            attempt = start_attempt(user.id, quiz, now=moment, rng=rng)
+            submit_attempt(attempt, _answers(attempt, True, rng), now=moment)
+
+
+def create_demo(content_dir: Path, seed: int = 2026) -> tuple[bool, list[tuple[str, str, str]]]:
+    """Create the demo data unless it is there; return (created, [(role, name, phone)])."""
+    logins = [("admin", *ADMIN), ("trainer", *TRAINER)] + [("learner", p.name, p.phone) for p in LEARNERS[:3]]
+    if db.session.scalar(select(Cohort.id).where(Cohort.name == COHORT_NAME)) is not None:
+        return False, logins
+    courses = {c.slug: c for c in db.session.scalars(select(Course))}
+    if "perawatan-dasar-lansia" not in courses:
+        import_content(content_dir)
+        courses = {c.slug: c for c in db.session.scalars(select(Course))}
+    lansia = courses["perawatan-dasar-lansia"]
+    disability = courses.get("mendampingi-penyandang-disabilitas")
+    rng = random.Random(seed)
+    now = utcnow()
+    _user(*ADMIN, Role.ADMIN)
+    trainer = _user(*TRAINER, Role.TRAINER)
+    with frozen_at(now - timedelta(days=60)):
+        cohort = create_cohort(trainer, COHORT_NAME, "Keluarga yang merawat orang tua di rumah, didampingi Bu Ratna.",
+                               [c.id for c in (lansia, disability) if c is not None])
+    for index, profile in enumerate(LEARNERS):
+        joined = now - timedelta(days=56 - index * 3)
+        with frozen_at(joined):
+            learner = _user(profile.name, profile.phone, Role.LEARNER, profile.locale)
+            learner.created_at = joined
+            add_member(cohort, learner, actor=trainer if index % 3 else None)
+        last = now - timedelta(days=profile.idle_days)
+        _study(learner, lansia, profile.lansia, profile, joined + timedelta(hours=2), last, rng)
+        if disability is not None and profile.disability:
+            _study(learner, disability, profile.disability, profile, joined + timedelta(days=1), last, rng)
+    _revoke_one_for_the_record(now)
+    db.session.flush()
+    return True, logins
+
+
+def _revoke_one_for_the_record(now: datetime) -> None:
+    """One revoked certificate, so verifiers can see what that looks like."""
+    try:
+        from .certificates.models import Certificate
+        from .certificates.services import revoke
+    except ImportError:  # pragma: no cover - certificates are part of every install
+        return
+    holder = find_by_identifier("phone", LEARNERS[2].phone)
+    certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == holder.id))
+    if certificate is not None and certificate.revoked_at is None:
+        with frozen_at(now - timedelta(days=2)):
+            revoke(certificate, "Contoh pencabutan untuk demo: data peserta perlu diperiksa ulang.",
+                   actor_label="lms demo")
+
+
+@click.command("demo")
+@click.option("--seed", default=2026, show_default=True, help="Random seed for the varied progress.")
+def demo_command(seed: int) -> None:
+    """Create demo accounts, a group and weeks of varied progress (not in production)."""
+    if current_app.config.get("ENV_NAME") == "production":
+        raise click.ClickException("refused: this instance is configured for production (LMS_ENV=production)")
+    created, logins = create_demo(Path(current_app.config["CONTENT_DIR"]), seed)
+    db.session.commit()
+    click.echo("Demo data created." if created else "Demo data already present; nothing changed.")
+    click.echo(f"Every demo account uses the password: {DEMO_PASSWORD}")
+    for role, name, phone in logins:
+        click.echo(f"  {role:<8} {name:<28} {'0' + phone[3:]}")
