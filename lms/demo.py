@@ -19,12 +19,15 @@ from sqlalchemy import select
 
 from .accounts.models import Role, User
 from .accounts.services import find_by_identifier, register_user
+from .certificates.models import Certificate
+from .certificates.services import issue_certificate, revoke
 from .cohorts.models import Cohort
 from .cohorts.services import add_member, create_cohort
 from .courses.importer import import_content
-from .courses.models import Course
+from .courses.models import Course, Enrollment
 from .courses.progress import course_progress
 from .courses.services import enroll, mark_lesson_done
+from .courses.signals import course_completed
 from .extensions import db
 from .quizzes.models import Quiz
 from .quizzes.services import start_attempt, submit_attempt
@@ -136,34 +139,38 @@ def create_demo(content_dir: Path, seed: int = 2026) -> tuple[bool, list[tuple[s
     with frozen_at(now - timedelta(days=60)):
         cohort = create_cohort(trainer, COHORT_NAME, "Keluarga yang merawat orang tua di rumah, didampingi Bu Ratna.",
                                [c.id for c in (lansia, disability) if c is not None])
-    for index, profile in enumerate(LEARNERS):
-        joined = now - timedelta(days=56 - index * 3)
-        with frozen_at(joined):
-            learner = _user(profile.name, profile.phone, Role.LEARNER, profile.locale)
-            learner.created_at = joined
-            add_member(cohort, learner, actor=trainer if index % 3 else None)
-        last = now - timedelta(days=profile.idle_days)
-        _study(learner, lansia, profile.lansia, profile, joined + timedelta(hours=2), last, rng)
-        if disability is not None and profile.disability:
-            _study(learner, disability, profile.disability, profile, joined + timedelta(days=1), last, rng)
-    _revoke_one_for_the_record(now)
+    # Learning happens in the past; certificates are issued (and signed) now, dated by
+    # the completion, exactly as `lms certificates issue-missing` would after an outage.
+    with course_completed.muted():
+        for index, profile in enumerate(LEARNERS):
+            joined = now - timedelta(days=56 - index * 3)
+            with frozen_at(joined):
+                learner = _user(profile.name, profile.phone, Role.LEARNER, profile.locale)
+                learner.created_at = joined
+                add_member(cohort, learner, actor=trainer if index % 3 else None)
+            last = now - timedelta(days=profile.idle_days)
+            _study(learner, lansia, profile.lansia, profile, joined + timedelta(hours=2), last, rng)
+            if disability is not None and profile.disability:
+                _study(learner, disability, profile.disability, profile, joined + timedelta(days=1), last, rng)
+    _issue_certificates()
+    _revoke_one_for_the_record()
     db.session.flush()
     return True, logins
 
 
-def _revoke_one_for_the_record(now: datetime) -> None:
+def _issue_certificates() -> None:
+    for enrollment in db.session.scalars(select(Enrollment).where(Enrollment.completed_at.is_not(None))):
+        issue_certificate(db.session.get(User, enrollment.user_id), enrollment.course,
+                          completed_at=enrollment.completed_at, enrollment=enrollment)
+
+
+def _revoke_one_for_the_record() -> None:
     """One revoked certificate, so verifiers can see what that looks like."""
-    try:
-        from .certificates.models import Certificate
-        from .certificates.services import revoke
-    except ImportError:  # pragma: no cover - certificates are part of every install
-        return
     holder = find_by_identifier("phone", LEARNERS[2].phone)
     certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == holder.id))
     if certificate is not None and certificate.revoked_at is None:
-        with frozen_at(now - timedelta(days=2)):
-            revoke(certificate, "Contoh pencabutan untuk demo: data peserta perlu diperiksa ulang.",
-                   actor_label="lms demo")
+        revoke(certificate, "Contoh pencabutan untuk demo: data peserta perlu diperiksa ulang.",
+               actor_label="lms demo")
 
 
 @click.command("demo")
