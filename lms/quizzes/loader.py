@@ -1,0 +1,344 @@
+"""quiz.yaml in a module folder: checked with located problems, then applied idempotently.
+
+The course importer calls `QuizFile.parse` for every module folder that has a quiz.yaml
+(before touching the database) and `QuizFile.apply` for every module once all files
+are valid. Questions and options are matched by their `id`, so an edited file updates
+them in place and learners' attempts keep pointing at the same questions; whatever
+disappears from the file is retired, never deleted.
+"""
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ..courses.content_files import SLUG_RE, FileProblems, Problem, Reader, load_yaml_file
+from ..courses.importer import CourseSpec
+from ..courses.models import Module
+from ..extensions import db
+from ..timeutil import utcnow
+from .models import QUESTION_TYPES, Option, Question, Quiz
+
+QUIZ_KEYS = {"title", "pass_mark", "questions_per_attempt", "shuffle_questions", "shuffle_options", "max_attempts",
+             "wait_minutes", "show_correct_answers", "questions"}
+QUESTION_KEYS = {"id", "type", "text", "scenario", "image", "image_alt", "explanation"}
+#: keys only one kind of question uses
+TYPE_KEYS = {"single": {"options"}, "multiple": {"options"}, "true_false": {"answer"}, "ordering": {"steps"}}
+OPTION_KEYS = {"id", "text", "correct", "feedback"}
+STEP_KEYS = {"id", "text"}
+MAX_CHOICES = 12
+MAX_WAIT_MINUTES = 30 * 24 * 60
+
+
+@dataclass
+class OptionSpec:
+    key: str
+    text: str
+    position: int
+    is_correct: bool = False
+    feedback: str = ""
+
+
+@dataclass
+class QuestionSpec:
+    key: str
+    type: str
+    text: str
+    position: int
+    scenario: str = ""
+    image: str | None = None
+    image_alt: str = ""
+    explanation: str = ""
+    options: list[OptionSpec] = field(default_factory=list)
+
+
+@dataclass
+class QuizSpec:
+    title: str
+    pass_mark: int
+    questions_per_attempt: int | None = None
+    shuffle_questions: bool = True
+    shuffle_options: bool = True
+    max_attempts: int | None = None
+    wait_minutes: int = 0
+    show_correct_answers: bool = True
+    questions: list[QuestionSpec] = field(default_factory=list)
+
+
+# --- parsing -------------------------------------------------------------------------
+
+
+def parse_quiz(path: Path, course: CourseSpec, problems: list[Problem]) -> QuizSpec | None:
+    """Read and check one quiz.yaml, appending a located problem for everything wrong."""
+    try:
+        data = load_yaml_file(path)
+    except FileProblems as exc:
+        problems.extend(exc.problems)
+        return None
+    reader = Reader(data, path, problems)
+    reader.unknown_keys(QUIZ_KEYS)
+    spec = QuizSpec(
+        title=reader.text("title", max_length=200),
+        pass_mark=reader.integer("pass_mark", required=False, minimum=1, maximum=100, default=course.pass_mark),
+        questions_per_attempt=reader.integer("questions_per_attempt", required=False, minimum=1, nullable=True),
+        shuffle_questions=reader.boolean("shuffle_questions", default=True),
+        shuffle_options=reader.boolean("shuffle_options", default=True),
+        max_attempts=reader.integer("max_attempts", required=False, minimum=1, maximum=100, nullable=True),
+        wait_minutes=reader.integer("wait_minutes", required=False, minimum=0, maximum=MAX_WAIT_MINUTES, default=0,
+                                    nullable=True),
+        show_correct_answers=reader.boolean("show_correct_answers", default=True),
+    )
+    items = reader.items("questions")
+    if not items and isinstance(data.get("questions"), list):
+        reader.problem("a quiz needs at least one question", "questions")
+    seen: dict[str, int | None] = {}
+    for index, item in enumerate(items, start=1):
+        question = _parse_question(item, index, reader, course, seen)
+        if question is not None:
+            spec.questions.append(question)
+    pool = len(items)
+    if spec.questions_per_attempt and items and spec.questions_per_attempt > pool:
+        reader.problem(f"'questions_per_attempt' is {spec.questions_per_attempt} but the quiz has only {pool} "
+                       f"question(s)", "questions_per_attempt")
+    return spec
+
+
+def _parse_question(item, index: int, quiz: Reader, course: CourseSpec, seen: dict) -> QuestionSpec | None:
+    if not isinstance(item, dict):
+        quiz.problem(f"question {index} must be a mapping with id, type, text…", "questions")
+        return None
+    reader = Reader(item, quiz.path, quiz.problems)
+    key = reader.text("id", max_length=80)
+    name = f"question '{key}'" if key else f"question {index}"
+    if key and not SLUG_RE.match(key):
+        reader.problem(f"{name}: ids use lower-case letters, digits and '-' only", "id")
+    elif key in seen:
+        first = f" (first at line {seen[key]})" if seen[key] else ""
+        reader.problem(f"question id '{key}' is used twice{first}; ids must be unique in a quiz", "id")
+    elif key:
+        seen[key] = reader.line("id")
+    kind = reader.text("type")
+    if kind and kind not in QUESTION_TYPES:
+        reader.problem(f"{name}: unknown type '{kind}' (allowed: {', '.join(QUESTION_TYPES)})", "type")
+    _check_question_keys(reader, name, kind)
+    question = QuestionSpec(
+        key=key, type=kind, position=index,
+        text=reader.text("text", max_length=2000),
+        scenario=reader.text("scenario", required=False, max_length=2000),
+        image=_parse_image(reader, name, course),
+        image_alt=reader.text("image_alt", required=False, max_length=500),
+        explanation=reader.text("explanation", max_length=4000),
+    )
+    if kind in ("single", "multiple"):
+        question.options = _parse_options(reader, name, kind)
+    elif kind == "true_false":
+        question.options = _parse_true_false(reader, name)
+    elif kind == "ordering":
+        question.options = _parse_steps(reader, name)
+    return question
+
+
+def _check_question_keys(reader: Reader, name: str, kind: str) -> None:
+    allowed = QUESTION_KEYS | TYPE_KEYS.get(kind, set())
+    for key in reader.data:
+        if key in allowed:
+            continue
+        owners = [t for t, keys in TYPE_KEYS.items() if key in keys]
+        if owners and kind in TYPE_KEYS:
+            reader.problem(f"{name}: '{key}' is not used by {kind} questions (only by {' and '.join(owners)})", key)
+        elif not owners:
+            everything = QUESTION_KEYS.union(*TYPE_KEYS.values())
+            reader.problem(f"{name}: unknown key '{key}' (allowed: {', '.join(sorted(everything))})", key)
+
+
+def _parse_image(reader: Reader, name: str, course: CourseSpec) -> str | None:
+    image = reader.text("image", required=False, max_length=200)
+    if not image:
+        return None
+    if "://" in image or image.startswith("/"):
+        reader.problem(f"{name}: image '{image}' must be a file in the course's images/ folder", "image")
+    elif image not in course.assets:
+        reader.problem(f"{name}: image '{image}' not found in the course's images/ folder", "image")
+    return image
+
+
+def _default_key(index: int) -> str:
+    return string.ascii_lowercase[index] if index < len(string.ascii_lowercase) else f"o{index + 1}"
+
+
+def _choice_list(reader: Reader, name: str, key: str, noun: str) -> list:
+    items = reader.items(key)
+    if key in reader.data and isinstance(reader.data[key], list):
+        if len(items) < 2:
+            reader.problem(f"{name}: needs at least two {noun}s (found {len(items)})", key)
+        elif len(items) > MAX_CHOICES:
+            reader.problem(f"{name}: has {len(items)} {noun}s; at most {MAX_CHOICES} are allowed", key)
+    return items
+
+
+def _choice_key(reader: Reader, name: str, index: int, used: set[str]) -> str:
+    key = reader.text("id", required=False, max_length=80) or _default_key(index)
+    if not SLUG_RE.match(key):
+        reader.problem(f"{name}: option ids use lower-case letters, digits and '-' only", "id")
+    elif key in used:
+        reader.problem(f"{name}: option id '{key}' is used twice", "id")
+    used.add(key)
+    return key
+
+
+def _check_texts(reader: Reader, name: str, key: str, choices: list[OptionSpec], noun: str) -> None:
+    texts = [c.text for c in choices if c.text]
+    for text in sorted({t for t in texts if texts.count(t) > 1}):
+        reader.problem(f"{name}: the {noun} '{text}' appears twice", key)
+
+
+def _parse_options(reader: Reader, name: str, kind: str) -> list[OptionSpec]:
+    options: list[OptionSpec] = []
+    used: set[str] = set()
+    for index, item in enumerate(_choice_list(reader, name, "options", "option")):
+        if not isinstance(item, dict):
+            reader.problem(f"{name}: option {index + 1} must be a mapping with text (and correct, feedback)",
+                           "options")
+            continue
+        option = Reader(item, reader.path, reader.problems)
+        option.unknown_keys(OPTION_KEYS)
+        options.append(OptionSpec(
+            key=_choice_key(option, name, index, used), position=index + 1,
+            text=option.text("text", max_length=1000),
+            is_correct=option.boolean("correct", default=False),
+            feedback=option.text("feedback", required=False, max_length=2000),
+        ))
+    _check_texts(reader, name, "options", options, "option")
+    correct = sum(1 for o in options if o.is_correct)
+    if options and kind == "single" and correct != 1:
+        reader.problem(f"{name}: a single question needs exactly one correct option (found {correct})", "options")
+    if options and kind == "multiple" and correct < 1:
+        reader.problem(f"{name}: a multiple question needs at least one correct option (found none)", "options")
+    return options
+
+
+def _parse_true_false(reader: Reader, name: str) -> list[OptionSpec]:
+    answer = reader.data.get("answer")
+    if "answer" not in reader.data:
+        reader.problem(f"{name}: 'answer' is required (true or false)")
+        answer = True
+    elif not isinstance(answer, bool):
+        reader.problem(f"{name}: 'answer' must be true or false", "answer")
+        answer = True
+    return [OptionSpec(key="true", text="true", position=1, is_correct=answer),
+            OptionSpec(key="false", text="false", position=2, is_correct=not answer)]
+
+
+def _parse_steps(reader: Reader, name: str) -> list[OptionSpec]:
+    steps: list[OptionSpec] = []
+    used: set[str] = set()
+    for index, item in enumerate(_choice_list(reader, name, "steps", "step")):
+        if isinstance(item, dict):
+            step = Reader(item, reader.path, reader.problems)
+            step.unknown_keys(STEP_KEYS)
+            key = _choice_key(step, name, index, used)
+            text = step.text("text", max_length=1000)
+        elif isinstance(item, str | int | float) and not isinstance(item, bool) and str(item).strip():
+            key = _default_key(index)
+            if key in used:
+                reader.problem(f"{name}: step id '{key}' is used twice", "steps")
+            used.add(key)
+            text = str(item).strip()
+        else:
+            reader.problem(f"{name}: step {index + 1} must be a line of text", "steps")
+            continue
+        steps.append(OptionSpec(key=key, text=text, position=index + 1))
+    _check_texts(reader, name, "steps", steps, "step")
+    return steps
+
+
+# --- applying --------------------------------------------------------------------------
+
+
+def _assign(obj, **values) -> int:
+    changes = 0
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changes += 1
+    return changes
+
+
+def apply_quiz(module: Module, spec: QuizSpec | None) -> int:
+    """Bring the module's quiz in line with its file (None: no file); return the number of changes."""
+    quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == module.id))
+    now = utcnow()
+    if spec is None:
+        changes = _assign(module, has_quiz=False)
+        if quiz is not None and quiz.retired_at is None:
+            quiz.retired_at = now
+            changes += 1
+        return changes
+    changes = 0
+    if quiz is None:
+        quiz = Quiz(module_id=module.id, title="", pass_mark=spec.pass_mark)
+        db.session.add(quiz)
+        changes += 1
+    changes += _assign(
+        quiz, title=spec.title, pass_mark=spec.pass_mark, questions_per_attempt=spec.questions_per_attempt,
+        shuffle_questions=spec.shuffle_questions, shuffle_options=spec.shuffle_options,
+        max_attempts=spec.max_attempts, wait_minutes=spec.wait_minutes,
+        show_correct_answers=spec.show_correct_answers, retired_at=None,
+    )
+    changes += _assign(module, has_quiz=True)
+    db.session.flush()
+
+    questions = {q.key: q for q in quiz.questions}
+    for question_spec in spec.questions:
+        question = questions.get(question_spec.key)
+        if question is None:
+            question = questions[question_spec.key] = Question(key=question_spec.key, type=question_spec.type,
+                                                               text="", position=question_spec.position)
+            quiz.questions.append(question)
+            changes += 1
+        changes += _assign(
+            question, type=question_spec.type, text=question_spec.text, scenario=question_spec.scenario,
+            image=question_spec.image, image_alt=question_spec.image_alt, explanation=question_spec.explanation,
+            position=question_spec.position, retired_at=None,
+        )
+        changes += _apply_options(question, question_spec.options, now)
+    wanted = {q.key for q in spec.questions}
+    for key, question in questions.items():
+        if key not in wanted and question.retired_at is None:
+            question.retired_at = now
+            changes += 1
+    db.session.flush()
+    return changes
+
+
+def _apply_options(question: Question, specs: list[OptionSpec], now) -> int:
+    changes = 0
+    options = {o.key: o for o in question.options}
+    for spec in specs:
+        option = options.get(spec.key)
+        if option is None:
+            option = options[spec.key] = Option(key=spec.key, text="", position=spec.position)
+            question.options.append(option)
+            changes += 1
+        changes += _assign(option, text=spec.text, is_correct=spec.is_correct, feedback=spec.feedback,
+                           position=spec.position, retired_at=None)
+    wanted = {s.key for s in specs}
+    for key, option in options.items():
+        if key not in wanted and option.retired_at is None:
+            option.retired_at = now
+            changes += 1
+    return changes
+
+
+class QuizFile:
+    """The importer's handler for quiz.yaml (see lms.courses.importer.register_module_file)."""
+
+    filename = "quiz.yaml"
+
+    def parse(self, path: Path, course: CourseSpec, problems: list[Problem]) -> QuizSpec | None:
+        return parse_quiz(path, course, problems)
+
+    def apply(self, module: Module, data: QuizSpec | None) -> int:
+        return apply_quiz(module, data)

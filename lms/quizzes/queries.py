@@ -1,0 +1,105 @@
+"""Read helpers for quiz pages: the quiz behind a URL, attempts, questions as shown."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..courses.models import Course, CourseAsset, Module
+from ..extensions import db
+from .models import Attempt, AttemptQuestion, Option, Question, Quiz
+
+
+def get_quiz(course_slug: str, module_slug: str) -> Quiz | None:
+    """The current quiz of a current module of a published course, or None."""
+    return db.session.scalar(
+        select(Quiz)
+        .join(Module, Module.id == Quiz.module_id)
+        .join(Course, Course.id == Module.course_id)
+        .where(Course.slug == course_slug, Module.slug == module_slug, Course.is_published.is_(True),
+               Module.retired_at.is_(None), Quiz.retired_at.is_(None))
+    )
+
+
+def get_attempt(quiz: Quiz, attempt_id: int, user_id: int) -> Attempt | None:
+    """The learner's own attempt at this quiz, or None (someone else's attempt is not found either)."""
+    return db.session.scalar(
+        select(Attempt).where(Attempt.id == attempt_id, Attempt.quiz_id == quiz.id, Attempt.user_id == user_id)
+    )
+
+
+def attempt_history(user_id: int, quiz_id: int) -> list[Attempt]:
+    """The learner's attempts at a quiz, latest first."""
+    return list(db.session.scalars(
+        select(Attempt).where(Attempt.user_id == user_id, Attempt.quiz_id == quiz_id).order_by(Attempt.number.desc())
+    ))
+
+
+@dataclass
+class Choice:
+    """An option as shown in an attempt: the form knows it only by its opaque token."""
+
+    token: str
+    option: Option
+
+
+@dataclass
+class ShownQuestion:
+    """A question of an attempt with its options in the order this attempt shows them."""
+
+    item: AttemptQuestion
+    question: Question
+    choices: list[Choice] = field(default_factory=list)
+
+    @property
+    def position(self) -> int:
+        return self.item.position
+
+    @property
+    def field_name(self) -> str:
+        return f"q{self.item.position}"
+
+    def choice_by_token(self, token: str) -> Choice | None:
+        return next((c for c in self.choices if c.token == token), None)
+
+    @property
+    def chosen(self) -> list[Option]:
+        """Options the learner gave, in the order given (ordering: their order)."""
+        by_id = {c.option.id: c.option for c in self.choices}
+        return [by_id[i] for i in self.item.answer or [] if i in by_id]
+
+    @property
+    def right_options(self) -> list[Option]:
+        """The right answer: the right options, or the steps in their right order."""
+        options = [c.option for c in self.choices]
+        if self.question.type == "ordering":
+            return sorted(options, key=lambda o: o.position)
+        return [o for o in options if o.is_correct]
+
+    @property
+    def feedback(self) -> list[tuple[Option, str]]:
+        return [(o, o.feedback) for o in self.chosen if o.feedback]
+
+
+def shown_questions(attempt: Attempt) -> list[ShownQuestion]:
+    """The attempt's questions and options as fixed when it started (3 queries)."""
+    items = db.session.scalars(
+        select(AttemptQuestion)
+        .where(AttemptQuestion.attempt_id == attempt.id)
+        .options(selectinload(AttemptQuestion.question).selectinload(Question.options))
+        .order_by(AttemptQuestion.position)
+    ).all()
+    shown = []
+    for item in items:
+        options = {o.id: o for o in item.question.options}
+        choices = [Choice(token, options[option_id]) for option_id, token in item.option_order
+                   if option_id in options]
+        shown.append(ShownQuestion(item=item, question=item.question, choices=choices))
+    return shown
+
+
+def image_versions(course_id: int) -> dict[str, str]:
+    """Image path -> short content hash, for cache-friendly image URLs."""
+    rows = db.session.execute(select(CourseAsset.path, CourseAsset.sha256).where(CourseAsset.course_id == course_id))
+    return {path: sha[:12] for path, sha in rows.all()}

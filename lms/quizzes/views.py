@@ -1,0 +1,152 @@
+"""Quiz pages: the quiz home with the learner's attempts, an attempt, its result.
+
+Every page needs a signed-in learner; a quiz of an unpublished course, of a retired
+module or a retired quiz is not found, and so is anyone else's attempt.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import format_datetime, format_timedelta, ngettext
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..courses.progress import course_progress
+from ..extensions import db
+from ..timeutil import utcnow
+from . import bp
+from .forms import AnswerSheet, StartAttemptForm
+from .models import Attempt, Quiz
+from .queries import attempt_history, get_attempt, get_quiz, image_versions, shown_questions
+from .services import AttemptRefused, eligibility, start_attempt, submit_attempt
+
+PREFIX = "/kursus/<course_slug>/kuis/<module_slug>"
+
+
+def _quiz_or_404(course_slug: str, module_slug: str) -> Quiz:
+    """The quiz behind the URL; 404 if the course is unpublished or the module/quiz retired."""
+    quiz = get_quiz(course_slug, module_slug)
+    if quiz is None:
+        abort(404)
+    return quiz
+
+
+def _attempt_or_404(quiz: Quiz, attempt_id: int) -> Attempt:
+    """The signed-in learner's own attempt at this quiz; 404 for anyone else's."""
+    attempt = get_attempt(quiz, attempt_id, current_user.id)
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
+def _urls(quiz: Quiz) -> dict[str, str]:
+    return {"course_slug": quiz.module.course.slug, "module_slug": quiz.module.slug}
+
+
+def refusal_message(quiz: Quiz, reason: str, next_at: datetime | None, now: datetime) -> str:
+    """Say why no attempt can start now, and when the next one can."""
+    if reason == "wait" and next_at is not None:
+        return _("You can start your next attempt on %(when)s (%(wait)s).",
+                 when=format_datetime(next_at, "medium"),
+                 wait=format_timedelta(next_at - now, add_direction=True))
+    return ngettext("You have used your only attempt at this quiz.",
+                    "You have used all %(num)d attempts at this quiz.", quiz.max_attempts or 0)
+
+
+@bp.context_processor
+def quiz_helpers():
+    return {"format_timedelta": format_timedelta}
+
+
+def _image_urls(quiz: Quiz, questions) -> dict[str, str]:
+    """URLs of the course images these questions show, with their content hash for caching."""
+    paths = {shown.question.image for shown in questions if shown.question.image}
+    if not paths:
+        return {}
+    course = quiz.module.course
+    versions = image_versions(course.id)
+    return {path: url_for("courses.asset", course_slug=course.slug, path=path, v=versions.get(path))
+            for path in paths}
+
+
+@bp.route(PREFIX)
+@login_required
+def quiz_home(course_slug: str, module_slug: str):
+    """The quiz's rules, the learner's attempts, and a button to start or continue."""
+    quiz = _quiz_or_404(course_slug, module_slug)
+    now = utcnow()
+    state = eligibility(current_user.id, quiz, now)
+    refusal = refusal_message(quiz, state.refusal, state.next_at, now) if state.refusal else None
+    progress = course_progress(current_user.id, quiz.module.course).module_progress(quiz.module_id)
+    pool = sum(1 for q in quiz.questions if q.is_current)
+    return render_template(
+        "quizzes/home.html", quiz=quiz, module=quiz.module, course=quiz.module.course, state=state,
+        refusal=refusal, progress=progress, history=attempt_history(current_user.id, quiz.id),
+        question_count=min(quiz.questions_per_attempt or pool, pool), form=StartAttemptForm(), urls=_urls(quiz),
+    )
+
+
+@bp.route(f"{PREFIX}/mulai", methods=["POST"])
+@login_required
+def start(course_slug: str, module_slug: str):
+    """Start an attempt (enrolling the learner), or continue the open one."""
+    quiz = _quiz_or_404(course_slug, module_slug)
+    if not StartAttemptForm().validate_on_submit():
+        abort(400)
+    now = utcnow()
+    try:
+        attempt = start_attempt(current_user.id, quiz, now=now)
+    except AttemptRefused as refused:
+        db.session.rollback()
+        flash(refusal_message(quiz, refused.reason, refused.next_at, now), "error")
+        return redirect(url_for("quizzes.quiz_home", **_urls(quiz)))
+    db.session.commit()
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id, **_urls(quiz)))
+
+
+@bp.route(f"{PREFIX}/percobaan/<int:attempt_id>", methods=["GET", "POST"])
+@login_required
+def attempt(course_slug: str, module_slug: str, attempt_id: int):
+    """The questions of an open attempt (the same on every reload); POST grades it once.
+
+    A sheet with an unanswered question or a value we did not send is shown again
+    (HTTP 400) with a message; the attempt stays open and nothing is graded.
+    """
+    quiz = _quiz_or_404(course_slug, module_slug)
+    attempt = _attempt_or_404(quiz, attempt_id)
+    result_url = url_for("quizzes.result", attempt_id=attempt.id, **_urls(quiz))
+    questions = shown_questions(attempt)
+    form = AnswerSheet(questions)
+    if not attempt.is_open:
+        if form.is_submitted():
+            flash(_("These answers were already sent. Here is the result."), "info")
+        return redirect(result_url)
+    if form.validate_on_submit():
+        if submit_attempt(attempt, form.answers):
+            db.session.commit()
+        else:
+            db.session.rollback()
+            flash(_("These answers were already sent. Here is the result."), "info")
+        return redirect(result_url)
+    return render_template(
+        "quizzes/attempt.html", quiz=quiz, module=quiz.module, course=quiz.module.course, attempt=attempt,
+        questions=questions, form=form, images=_image_urls(quiz, questions), urls=_urls(quiz),
+    ), 400 if form.is_submitted() else 200
+
+
+@bp.route(f"{PREFIX}/percobaan/<int:attempt_id>/hasil")
+@login_required
+def result(course_slug: str, module_slug: str, attempt_id: int):
+    """A graded attempt: score, each answer, feedback, explanations (and the right answers when allowed)."""
+    quiz = _quiz_or_404(course_slug, module_slug)
+    attempt = _attempt_or_404(quiz, attempt_id)
+    if attempt.is_open:
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt.id, **_urls(quiz)))
+    questions = shown_questions(attempt)
+    return render_template(
+        "quizzes/result.html", quiz=quiz, module=quiz.module, course=quiz.module.course, attempt=attempt,
+        questions=questions, reveal=bool(attempt.passed or quiz.show_correct_answers),
+        right_count=sum(1 for shown in questions if shown.item.is_correct), images=_image_urls(quiz, questions),
+        urls=_urls(quiz),
+    )
