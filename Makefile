@@ -31,6 +31,7 @@ translations: $(VENV)/.installed
 
 run: install
 	$(FLASK) db upgrade
+	$(FLASK) lms keys init
 	$(FLASK) lms import-content content/
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

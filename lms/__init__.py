@@ -17,7 +17,7 @@ def create_app(config_class: type[Config] = Config, instance_path: str | None = 
     instance_path.mkdir(parents=True, exist_ok=True)
     config_class.finalize(app.config, instance_path)
 
-    from . import web
+    from . import observability, web
     from .extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -26,6 +26,7 @@ def create_app(config_class: type[Config] = Config, instance_path: str | None = 
     limiter.init_app(app)
     login_manager.init_app(app)
     web.init_app(app)
+    observability.init_app(app)
 
     from . import database
 
@@ -33,15 +34,28 @@ def create_app(config_class: type[Config] = Config, instance_path: str | None = 
 
     from .accounts import bp as accounts_bp
     from .admin import bp as admin_bp
+    from .audit import bp as audit_bp
+    from .authoring import bp as authoring_bp
+    from .cohorts import bp as cohorts_bp
     from .core import bp as core_bp
     from .courses import bp as courses_bp
+    from .handouts import bp as handouts_bp
     from .quizzes import bp as quizzes_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(audit_bp)
+    app.register_blueprint(cohorts_bp)
     app.register_blueprint(courses_bp)
+    app.register_blueprint(handouts_bp)
     app.register_blueprint(quizzes_bp)
+    app.register_blueprint(authoring_bp)
+
+    from . import certificates, verification
+
+    certificates.init_app(app)
+    verification.init_app(app)
 
     from .cli import lms_cli
 

@@ -45,5 +45,10 @@ def insert_ignoring_conflict(model, values: dict, conflict_columns: list[str]) -
         from sqlalchemy.dialects.sqlite import insert
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise RuntimeError(f"unsupported database {dialect}")
-    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict_columns)
-    return db.session.execute(statement).rowcount == 1
+    statement = (
+        insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict_columns)
+        # RETURNING tells what happened on both databases; rowcount is -1 on PostgreSQL
+        # (psycopg 3 with SQLAlchemy 2.1 adds an implicit RETURNING to this INSERT).
+        .returning(*model.__table__.primary_key.columns)
+    )
+    return db.session.execute(statement).first() is not None

@@ -164,6 +164,8 @@ NAV_ENTRIES = (
     ("cohorts.index", _l("My groups"), "trainer"),
     ("verification.verify", _l("Verify a certificate"), "everyone"),
     ("admin.users", _l("Administration"), "admin"),
+    ("certificates.admin_list", _l("Certificates"), "admin"),
+    ("audit.log", _l("Audit log"), "admin"),
 )
 
 

@@ -26,6 +26,7 @@ from .content_files import (
     ordered_entries,
     split_front_matter,
 )
+from .images import refresh_variants
 from .models import Course, CourseAsset, Lesson, Module
 
 ASSET_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp",
@@ -335,12 +336,17 @@ def _apply_assets(course: Course, assets: dict[str, tuple[str, bytes]]) -> int:
     for path, (content_type, data) in assets.items():
         digest = hashlib.sha256(data).hexdigest()
         asset = existing.get(path)
+        changed = asset is None or asset.sha256 != digest
         if asset is None:
-            db.session.add(CourseAsset(course_id=course.id, path=path, content_type=content_type, sha256=digest,
-                                       data=data))
+            asset = CourseAsset(course_id=course.id, path=path, content_type=content_type, sha256=digest, data=data)
+            db.session.add(asset)
             changes += 1
-        elif asset.sha256 != digest:
+        elif changed:
             asset.content_type, asset.sha256, asset.data = content_type, digest, data
+            changes += 1
+        # Phone-sized WebP copies: made with the picture, or added to pictures imported before them.
+        written = refresh_variants(asset, changed=changed)
+        if written and not changed:
             changes += 1
     for path, asset in existing.items():
         if path not in assets:

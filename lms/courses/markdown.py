@@ -23,7 +23,7 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "title", "loading", "decoding"},
+    "img": {"src", "alt", "title", "loading", "decoding", "srcset", "sizes", "width", "height"},
     "aside": {"class", "role"},
     "p": {"class"},
     "div": {"class"},
@@ -52,7 +52,12 @@ def _render_image(self, tokens, idx, options, env):
     src = token.attrGet("src") or ""
     resolve = env.get("resolve_asset")
     if resolve and src and not _ABSOLUTE_URL_RE.match(src):
-        token.attrSet("src", resolve(src) or src)
+        resolved = resolve(src)
+        if isinstance(resolved, Mapping):  # src plus srcset, sizes, width, height
+            for name, value in resolved.items():
+                token.attrSet(name, str(value))
+        else:
+            token.attrSet("src", resolved or src)
     token.attrSet("loading", "lazy")
     token.attrSet("decoding", "async")
     return RendererHTML.image(self, tokens, idx, options, env)
@@ -94,9 +99,18 @@ def sanitize_html(html: str) -> str:
 def render_markdown(
     text: str,
     *,
-    resolve_asset: Callable[[str], str | None] | None = None,
+    resolve_asset: Callable[[str], str | Mapping[str, str] | None] | None = None,
     callout_titles: Mapping[str, str] | None = None,
 ) -> Markup:
-    """Render lesson Markdown to sanitized HTML, ready for a template."""
+    """Render lesson Markdown to sanitized HTML, ready for a template.
+
+    `resolve_asset(path)` turns a course-relative image path into its URL, or into a
+    mapping of <img> attributes (src, srcset, sizes, width, height).
+    """
     env = {"resolve_asset": resolve_asset, "callout_titles": callout_titles or {}}
     return Markup(sanitize_html(_PARSER.render(text, env)))  # noqa: S704 - sanitized just above
+
+
+def parse_markdown(text: str) -> list:
+    """The token stream of the same parser, for renderers other than HTML (printable handouts)."""
+    return _PARSER.parse(text, {})

@@ -107,6 +107,28 @@ class CourseAsset(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
+    #: phone-sized WebP copies of a PNG, JPEG or WebP picture (none for SVG), smallest first
+    variants: Mapped[list[CourseAssetVariant]] = relationship(
+        order_by="CourseAssetVariant.width", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class CourseAssetVariant(db.Model):
+    """A picture resized to a phone width and stored as WebP, made when the picture is imported."""
+
+    __tablename__ = "course_asset_variants"
+    __table_args__ = (UniqueConstraint("asset_id", "width"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("course_assets.id", ondelete="CASCADE"), index=True)
+    #: pixel size of this copy (the width is one of images.VARIANT_WIDTHS, or the original's when narrower)
+    width: Mapped[int]
+    height: Mapped[int]
+    content_type: Mapped[str] = mapped_column(String(64))
+    #: sha256 of the bytes; part of the URL so the copy can be cached forever
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
 
 class Enrollment(db.Model):
     __tablename__ = "enrollments"
@@ -146,3 +168,19 @@ class QuizPass(db.Model):
     passed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+
+
+class SyncedMark(db.Model):
+    """A lesson marked done on a phone while offline, sent later; the phone's id makes sending twice harmless."""
+
+    __tablename__ = "progress_sync_marks"
+    __table_args__ = (UniqueConstraint("user_id", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    #: the UUID the phone made for this mark (lower case, with hyphens)
+    client_id: Mapped[str] = mapped_column(String(36))
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
+    #: when the learner marked the lesson on the phone (its clock, never later than received_at)
+    done_at: Mapped[datetime]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,12 +1,15 @@
 """Read helpers for course pages."""
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass, field
+
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from ..extensions import db
-from .models import Course, CourseAsset, Enrollment, Lesson, Module
+from .models import Course, CourseAsset, CourseAssetVariant, Enrollment, Lesson, Module
 
 
 def can_see_unpublished() -> bool:
@@ -71,3 +74,47 @@ def get_asset_or_404(course: Course, path: str) -> CourseAsset:
     if asset is None:
         abort(404)
     return asset
+
+
+@dataclass
+class Picture:
+    """A course image as lessons link it: its own hash and type, and its phone copies (width, height, hash)."""
+
+    path: str
+    content_type: str
+    sha256: str
+    size: int
+    variants: list[tuple[int, int, str, int]] = field(default_factory=list)
+
+
+def course_pictures(course_id: int) -> dict[str, Picture]:
+    """path -> Picture for every image of the course, without loading any image bytes (2 queries)."""
+    rows = db.session.execute(
+        select(CourseAsset.id, CourseAsset.path, CourseAsset.content_type, CourseAsset.sha256,
+               func.length(CourseAsset.data))
+        .where(CourseAsset.course_id == course_id)
+    ).all()
+    by_id = {row.id: Picture(row.path, row.content_type, row.sha256, row[4] or 0) for row in rows}
+    if not by_id:
+        return {}
+    variants = defaultdict(list)
+    for asset_id, width, height, sha, size in db.session.execute(
+        select(CourseAssetVariant.asset_id, CourseAssetVariant.width, CourseAssetVariant.height,
+               CourseAssetVariant.sha256, func.length(CourseAssetVariant.data))
+        .where(CourseAssetVariant.asset_id.in_(list(by_id)))
+        .order_by(CourseAssetVariant.width)
+    ):
+        variants[asset_id].append((width, height, sha, size or 0))
+    for asset_id, picture in by_id.items():
+        picture.variants = variants.get(asset_id, [])
+    return {picture.path: picture for picture in by_id.values()}
+
+
+def get_variant_or_404(asset: CourseAsset, width: str | None) -> CourseAssetVariant:
+    variant = None
+    if width and width.isdigit() and len(width) <= 5:
+        variant = db.session.scalar(select(CourseAssetVariant).where(CourseAssetVariant.asset_id == asset.id,
+                                                                     CourseAssetVariant.width == int(width)))
+    if variant is None:
+        abort(404)
+    return variant

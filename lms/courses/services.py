@@ -6,6 +6,8 @@ unique constraints decide, and completion is claimed by a conditional UPDATE so 
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select, update
 
 from ..database import insert_ignoring_conflict
@@ -38,12 +40,18 @@ def touch_activity(user_id: int, course_id: int) -> None:
     )
 
 
-def mark_lesson_done(user_id: int, lesson: Lesson) -> bool:
-    """Record that the learner finished the lesson; True if this is new."""
+def mark_lesson_done(user_id: int, lesson: Lesson, *, done_at: datetime | None = None) -> bool:
+    """Record that the learner finished the lesson; True if this is new.
+
+    `done_at` is when it happened, if earlier than now (a mark made offline and sent
+    later). A retired lesson is recorded too, in the learner's history: it no longer
+    counts towards progress, but a mark made before a new course version must not be lost.
+    """
     enroll(user_id, lesson.course)
-    created = insert_ignoring_conflict(
-        LessonCompletion, {"user_id": user_id, "lesson_id": lesson.id}, ["user_id", "lesson_id"]
-    )
+    values = {"user_id": user_id, "lesson_id": lesson.id}
+    if done_at is not None:
+        values["completed_at"] = min(done_at, utcnow())
+    created = insert_ignoring_conflict(LessonCompletion, values, ["user_id", "lesson_id"])
     touch_activity(user_id, lesson.course_id)
     if created:
         complete_if_done(user_id, lesson.course)

@@ -8,14 +8,16 @@ from flask_login import current_user, login_required
 from ..extensions import db
 from . import bp
 from .markdown import render_markdown
+from .offline import build_bundle, human_size
 from .progress import course_progress, progress_for
 from .queries import (
-    asset_versions,
     catalog_courses,
+    course_pictures,
     enrolled_courses,
     get_asset_or_404,
     get_course_or_404,
     get_lesson_or_404,
+    get_variant_or_404,
     module_counts,
 )
 from .services import NotEnrollable, enroll, mark_lesson_done
@@ -44,15 +46,34 @@ def quiz_url(course, module) -> str:
     return url_for("quizzes.quiz_home", course_slug=course.slug, module_slug=module.slug)
 
 
+def handout_url(course, module) -> str | None:
+    """The module's printable handout (PDF), when the handouts feature is installed."""
+    if "handouts.module_handout" not in current_app.view_functions:
+        return None
+    return url_for("handouts.module_handout", slug=course.slug, module_slug=module.slug)
+
+
+def offline_texts() -> dict[str, str]:
+    """What offline.js says on every page, in the page's language."""
+    return {
+        "waiting": _("Waiting to be sent"),
+        "waiting_count": _("Lessons waiting to be sent: %(num)s", num="{n}"),
+        "sent": _("Your progress made offline was sent."),
+        "offline": _("You are offline. Lessons saved on this phone can still be read; "
+                     "lessons you mark as done will be sent when the signal is back."),
+    }
+
+
 @bp.app_context_processor
 def course_helpers():
-    return {"step_url": step_url, "quiz_url": quiz_url}
+    return {"step_url": step_url, "quiz_url": quiz_url, "handout_url": handout_url, "offline_texts": offline_texts}
 
 
 @bp.route("/kursus")
 def catalog():
     """Every published course, searchable, with the signed-in learner's progress."""
-    query = request.args.get("q", "").strip()[:100]
+    # PostgreSQL text cannot hold NUL: control characters in a search become spaces.
+    query = "".join(ch if ch.isprintable() else " " for ch in request.args.get("q", "")).strip()[:100]
     courses = catalog_courses(query)
     ids = [c.id for c in courses]
     progress = progress_for(_user_id(), courses) if current_user.is_authenticated else {}
@@ -65,7 +86,13 @@ def course(slug: str):
     """The course outline: modules, lessons with ticks, quizzes, and the next step."""
     course = get_course_or_404(slug)
     progress = course_progress(_user_id(), course)
-    return render_template("courses/course.html", course=course, progress=progress)
+    return render_course_page(course, progress, build_bundle(progress))
+
+
+def render_course_page(course, progress, bundle) -> str:
+    """The course page's HTML; `bundle` is what "Save for offline reading" stores (None: no offer)."""
+    return render_template("courses/course.html", course=course, progress=progress, offline=bundle,
+                           human_size=human_size)
 
 
 @bp.route("/kursus/<slug>/mulai", methods=["POST"])
@@ -96,15 +123,68 @@ def callout_titles() -> dict[str, str]:
     return {"warning": _("Warning"), "tip": _("Tip"), "note": _("Good to know")}
 
 
-def render_lesson_body(course, lesson):
-    versions = asset_versions(course.id)
+#: the width a lesson picture takes: the text column on wide screens, the screen less its margins on phones
+IMAGE_SIZES = "(min-width: 45rem) 42rem, calc(100vw - 4.5rem)"
 
-    def resolve(path: str) -> str | None:
-        if path not in versions:
+
+def picture_url(course, picture, variant=None) -> str:
+    """The long-cacheable URL of a course picture, or of one of its phone copies."""
+    if variant is None:
+        return url_for("courses.asset", course_slug=course.slug, path=picture.path, v=picture.sha256[:12])
+    width, _height, sha, _size = variant
+    return url_for("courses.asset", course_slug=course.slug, path=picture.path, v=sha[:12], w=width)
+
+
+def picture_resolver(course):
+    """For render_markdown: a path becomes the <img> attributes of the picture (srcset for photos)."""
+    pictures = course_pictures(course.id)
+
+    def resolve(path: str):
+        picture = pictures.get(path)
+        if picture is None:
             return None
-        return url_for("courses.asset", course_slug=course.slug, path=path, v=versions[path])
+        if not picture.variants:
+            return picture_url(course, picture)
+        smallest, largest = picture.variants[0], picture.variants[-1]
+        return {
+            "src": picture_url(course, picture, smallest),
+            "srcset": ", ".join(f"{picture_url(course, picture, v)} {v[0]}w" for v in picture.variants),
+            "sizes": IMAGE_SIZES,
+            "width": largest[0],
+            "height": largest[1],
+        }
 
-    return render_markdown(lesson.body, resolve_asset=resolve, callout_titles=callout_titles())
+    return resolve
+
+
+def render_lesson_body(course, lesson, resolve=None):
+    return render_markdown(lesson.body, resolve_asset=resolve or picture_resolver(course),
+                           callout_titles=callout_titles())
+
+
+def offline_next_url(course, progress, lesson) -> str:
+    """Where "mark as done" leads without signal: the next lesson not yet done, in course order.
+
+    Quizzes are skipped (they need a connection); after the last lesson, the course page.
+    """
+    ordered = [(candidate, entry) for entry in progress.modules for candidate in entry.lessons]
+    ids = [candidate.id for candidate, _entry in ordered]
+    start = ids.index(lesson.id) + 1 if lesson.id in ids else 0
+    for candidate, entry in ordered[start:]:
+        if candidate.id not in entry.done_lesson_ids:
+            return url_for("courses.lesson", slug=course.slug, lesson_slug=candidate.slug)
+    return url_for("courses.course", slug=course.slug)
+
+
+def render_lesson_page(course, lesson, progress, resolve=None) -> str:
+    """The lesson page's HTML (the view, and the offline size estimate)."""
+    previous, following = _lesson_neighbours(progress, lesson)
+    return render_template(
+        "courses/lesson.html", course=course, lesson=lesson, body=render_lesson_body(course, lesson, resolve),
+        progress=progress, previous=previous, following=following,
+        module_entry=progress.module_progress(lesson.module_id), is_done=progress.is_lesson_done(lesson.id),
+        offline_next=offline_next_url(course, progress, lesson),
+    )
 
 
 @bp.route("/kursus/<slug>/materi/<lesson_slug>")
@@ -112,14 +192,7 @@ def lesson(slug: str, lesson_slug: str):
     """A lesson, readable without an account; progress needs one."""
     course = get_course_or_404(slug)
     lesson = get_lesson_or_404(course, lesson_slug)
-    progress = course_progress(_user_id(), course)
-    previous, following = _lesson_neighbours(progress, lesson)
-    module_entry = progress.module_progress(lesson.module_id)
-    return render_template(
-        "courses/lesson.html", course=course, lesson=lesson, body=render_lesson_body(course, lesson),
-        progress=progress, previous=previous, following=following, module_entry=module_entry,
-        is_done=progress.is_lesson_done(lesson.id),
-    )
+    return render_lesson_page(course, lesson, course_progress(_user_id(), course))
 
 
 @bp.route("/kursus/<slug>/materi/<lesson_slug>/selesai", methods=["POST"])
@@ -145,10 +218,12 @@ def complete_lesson(slug: str, lesson_slug: str):
 
 @bp.route("/kursus/<course_slug>/aset/<path:path>")
 def asset(course_slug: str, path: str):
-    """A course image; cached for a year when the URL carries its content hash."""
+    """A course image, or (?w=360) its phone-sized WebP copy; cached for a year when the URL carries its hash."""
     course = get_course_or_404(course_slug)
     item = get_asset_or_404(course, path)
-    if request.if_none_match and item.sha256 in request.if_none_match:
+    if "w" in request.args:
+        item = get_variant_or_404(item, request.args["w"])
+    if request.if_none_match.contains_weak(item.sha256):
         response = Response(status=304)
     else:
         response = Response(item.data, mimetype=item.content_type)

@@ -46,7 +46,7 @@ def test_trainer_issues_a_code_for_a_learner_of_their_group(app, browser, make_u
     # Single use: the same code never works twice.
     again = use_code(Browser(app.test_client()), code, "sandi lain lagi 77")
     assert again.status_code == 400
-    assert "Kode ini tidak berlaku" in again.get_data(as_text=True) or "does not work" in again.get_data(as_text=True)
+    assert "Kode ini tidak bisa dipakai" in again.get_data(as_text=True) or "does not work" in again.get_data(as_text=True)
 
 
 def test_trainer_cannot_issue_for_a_learner_outside_their_groups(browser, make_user, make_course):
@@ -92,7 +92,7 @@ def test_learner_with_email_resets_by_mail_without_enumeration(app, browser, mak
     known = browser.post_form("/lupa-sandi", {"email": "Siti@Contoh.id"}, follow_redirects=True)
     unknown = browser.post_form("/lupa-sandi", {"email": "orang@lain.id"}, follow_redirects=True)
     assert known.status_code == unknown.status_code == 200
-    message = "Jika ada akun yang memakai e-mail ini"
+    message = "Jika ada akun dengan e-mail ini"
     body_known, body_unknown = known.get_data(as_text=True), unknown.get_data(as_text=True)
     assert (message in body_known) == (message in body_unknown)
     [mail] = outbox()

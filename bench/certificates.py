@@ -1,0 +1,159 @@
+"""How long issuing one certificate takes, against a bare reportlab + pyHanko baseline.
+
+    .venv/bin/python bench/certificates.py [COUNT]     (default 200)
+
+Runs standalone on a temporary SQLite database and key folder. Per certificate it
+times the whole issue: the record (snapshot, public ID, Ed25519 signature, event, flush),
+the PDF (reportlab, QR code, Babel dates), its PAdES signature (pyHanko), storing it
+and committing. In the same run, interleaved, it times the baseline: a similar A4
+landscape page drawn with bare reportlab (same fonts, texts, a QR code) and signed with
+the same pyHanko signer. It prints the median and p95 of both; the goal is a ratio of
+at most 1.5.
+"""
+from __future__ import annotations
+
+import io
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+GOAL = 1.5
+#: a QR code of the same size as the real one, encoded once (the baseline only draws it)
+QR_URL = "https://rawat.example.id/verifikasi/RWT-2026-7K3M-9QXH-F?k=rk-20261123-0000&s=" + "A" * 86
+QR_MATRIX: list = []
+ROOM = [8192]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def bare_page(signer, index: int) -> bytes:
+    """The baseline: a similar page drawn with bare reportlab, then signed with pyHanko."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfgen.canvas import Canvas
+
+    from lms.certificates.pdf import BOLD, REGULAR
+
+    width, height = landscape(A4)
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(width, height), pageCompression=1)
+    canvas.setLineWidth(6)
+    canvas.rect(18, 18, width - 36, height - 36)
+    canvas.setLineWidth(1.2)
+    canvas.rect(30, 30, width - 60, height - 60)
+    lines = [(BOLD, 13, "RAWAT"), (BOLD, 31, "Sertifikat Pelatihan"), (REGULAR, 13, "diberikan kepada"),
+             (BOLD, 34, f"Peserta Pembanding {index}"), (REGULAR, 13, "atas keberhasilan menyelesaikan kursus"),
+             (BOLD, 20, "Perawatan Dasar Lansia di Rumah"),
+             (REGULAR, 11.5, "16 jam pelajaran (JP) · Versi kursus 2 · Selesai pada 23 November 2026"),
+             (BOLD, 11.5, "Berlaku hingga 22 November 2028")]
+    y = height - 74
+    for font, size, text in lines:
+        canvas.setFont(font, size)
+        canvas.drawCentredString(width / 2, y, text)
+        y -= size + 24
+    canvas.line(70, 108, 320, 108)
+    for offset, text in enumerate(("Tim Pelatihan Rawat", "Koordinator Pelatihan", "Rawat")):
+        canvas.setFont(BOLD if offset == 0 else REGULAR, 12 if offset == 0 else 10)
+        canvas.drawString(70, 92 - 14 * offset, text)
+    for offset, text in enumerate(("Nomor sertifikat", f"RWT-2026-BASE-{index:04d}-X",
+                                   "Periksa keasliannya di", "https://rawat.example.id/verifikasi")):
+        canvas.setFont(REGULAR, 9)
+        canvas.drawRightString(658, 140 - 18 * offset, text)
+    # The QR modules as plain rectangles, from a matrix encoded once outside the timing.
+    module = 112 / (len(QR_MATRIX) + 4)
+    path = canvas.beginPath()
+    for r, row in enumerate(QR_MATRIX):
+        for c, dark in enumerate(row):
+            if dark:
+                path.rect(668 + (2 + c) * module, 50 + 112 - (3 + r) * module, module, module)
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.showPage()
+    canvas.save()
+    writer = IncrementalPdfFileWriter(io.BytesIO(buffer.getvalue()))
+    meta = signers.PdfSignatureMetadata(field_name="Signature", subfilter=fields.SigSeedSubFilter.PADES,
+                                        md_algorithm="sha256")
+    # Same signature settings as the certificates (room reserved up front, see signing.signature_room).
+    return signers.PdfSigner(meta, signer=signer).sign_pdf(writer, bytes_reserved=ROOM[0]).getvalue()
+
+
+def main(count: int) -> float:
+    import logging
+
+    logging.disable(logging.WARNING)
+    from flask_migrate import upgrade
+
+    from lms import create_app
+    from lms.accounts.models import User
+    from lms.certificates.keygen import init_keys
+    from lms.certificates.keys import load_keyring
+    from lms.certificates.pdf import register_fonts
+    from lms.certificates.services import ensure_document, issue_certificate
+    from lms.config import Config
+    from lms.courses.models import Course
+    from lms.extensions import db
+
+    import segno
+
+    QR_MATRIX[:] = [list(row) for row in segno.make(QR_URL, error="m").matrix]
+    folder = Path(tempfile.mkdtemp(prefix="rawat-bench-"))
+    app = create_app(Config, instance_path=str(folder), SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'bench.db'}",
+                     VERIFICATION_BASE_URL="https://rawat.example.id", RATELIMIT_ENABLED=False)
+    with app.app_context():
+        upgrade()
+        init_keys(app)
+        from lms.certificates.signing import signature_room
+
+        signer = load_keyring(app).pdf_signer()
+        ROOM[0] = signature_room(load_keyring(app))
+        register_fonts()
+        course = Course(slug="bench", title="Perawatan Dasar Lansia di Rumah", summary="-", audience="-", hours=16,
+                        version=2, certificate_validity_months=24)
+        warmup = 5
+        users = [User(full_name=f"Peserta Uji Kinerja {n} Sÿlviá O'Brien-Đặng", phone=f"+62812{n:08d}",
+                      password_hash="x", locale="id" if n % 2 else "en") for n in range(count + warmup)]
+        db.session.add(course)
+        db.session.add_all(users)
+        db.session.commit()
+
+        issue_times, bare_times = [], []
+        for n, user in enumerate(users):
+            started = time.perf_counter()
+            certificate = issue_certificate(user, course)
+            ensure_document(certificate)
+            db.session.commit()
+            issued = time.perf_counter() - started
+
+            started = time.perf_counter()
+            bare_page(signer, n)
+            bare = time.perf_counter() - started
+            if n >= warmup:
+                issue_times.append(issued)
+                bare_times.append(bare)
+
+    def show(label, values):
+        print(f"{label:<44} median {statistics.median(values) * 1000:7.1f} ms   "
+              f"p95 {percentile(values, 0.95) * 1000:7.1f} ms")
+
+    shutil.rmtree(folder, ignore_errors=True)
+    print(f"{count} certificates, temporary SQLite database")
+    show("issue one certificate (record, PDF, signature)", issue_times)
+    show("bare reportlab page + pyHanko signature", bare_times)
+    ratio = statistics.median(issue_times) / statistics.median(bare_times)
+    p95_ratio = percentile(issue_times, 0.95) / percentile(bare_times, 0.95)
+    verdict = "within" if ratio <= GOAL else "ABOVE"
+    print(f"ratio (medians) {ratio:.2f}x, (p95) {p95_ratio:.2f}x — {verdict} the goal of {GOAL}x")
+    return ratio
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)

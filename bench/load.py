@@ -1,0 +1,244 @@
+"""Load test: gunicorn (2 workers) on PostgreSQL, 20 concurrent clients on loopback.
+
+A mixed workload for a fixed time — lesson views, marking lessons done, quiz
+submissions, certificate verifications (API and page) — then requests per second,
+p50/p95/p99 latency per kind and the error count. Targets on a 2-core machine:
+>= 300 verifications/s and >= 150 lesson views/s with p95 < 100 ms, zero errors.
+
+    .venv/bin/python bench/load.py [--seconds 20] [--clients 20] [--sqlite]
+
+PostgreSQL: a throw-away database is created through LMS_BENCH_DATABASE_URL (default:
+the test role of .ci/run, which may create databases) and dropped afterwards. Rate
+limits are switched off for the run: every client comes from 127.0.0.1.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import uuid
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DEFAULT_PG = "postgresql://rawat_test:rawat_test_pw@127.0.0.1:5432/rawat_test"
+PASSWORD = "bench rawat sandi 1"
+TOKEN_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+COURSE = "perawatan-dasar-lansia"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+class Client:
+    """One keep-alive HTTP connection with cookies, like one phone."""
+
+    def __init__(self, port: int):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str, dict]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, text, dict(response.headers)
+
+    def post_form(self, path: str, data: dict, form_path: str | None = None) -> tuple[int, str, dict]:
+        _status, page, _headers = self.request("GET", form_path or path)
+        token = TOKEN_RE.search(page).group(1)
+        return self.request("POST", path, {"csrf_token": token, **data})
+
+
+def prepare(database_uri: str, instance: Path, learners: int) -> dict:
+    os.environ["DATABASE_URL"] = database_uri
+    from flask_migrate import upgrade
+    from sqlalchemy import select
+
+    from lms import create_app
+    from lms.accounts.services import register_user
+    from lms.certificates.models import Certificate
+    from lms.courses.models import Lesson
+    from lms.demo import create_demo
+    from lms.extensions import db
+    from lms.quizzes.models import Quiz
+
+    app = create_app(instance_path=str(instance), SQLALCHEMY_DATABASE_URI=database_uri, SECRET_KEY="bench")
+    with app.app_context():
+        upgrade()
+        create_demo(ROOT / "content")
+        phones = []
+        for n in range(learners):
+            phone = f"+62819{n:08d}"
+            register_user(f"Peserta Beban {n}", "phone", phone, PASSWORD)
+            phones.append(phone)
+        db.session.commit()
+        lessons = db.session.scalars(select(Lesson.slug).join(Lesson.course).where(Lesson.course.has(slug=COURSE))).all()
+        modules = [q.module.slug for q in db.session.scalars(select(Quiz)) if q.module.course.slug == COURSE]
+        certificates = db.session.scalars(select(Certificate.public_id)).all()
+        db.engine.dispose()
+    return {"phones": phones, "lessons": list(lessons), "modules": modules, "certificates": list(certificates)}
+
+
+def take_quiz(client: Client, module: str) -> int:
+    base = f"/kursus/{COURSE}/kuis/{module}"
+    status, _page, headers = client.post_form(f"{base}/mulai", {}, form_path=base)
+    location = headers.get("Location", "")
+    if status != 302 or "/percobaan/" not in location:
+        return status
+    path = urllib.parse.urlsplit(location).path
+    _s, page, _h = client.request("GET", path)
+    form: dict[str, list[str]] = defaultdict(list)
+    for name, value in re.findall(r'<input type="(?:radio|checkbox)" name="([^"]+)" value="([^"]+)"', page):
+        if not form[name]:
+            form[name].append(value)
+    # Ordering steps: ranks must differ within a question, so number its steps 1, 2, 3 …
+    ranks: dict[str, int] = defaultdict(int)
+    for name in re.findall(r'<select name="([^"]+)"', page):
+        question = name.rsplit("-", 1)[0]
+        ranks[question] += 1
+        form[name] = [str(ranks[question])]
+    token = TOKEN_RE.search(page).group(1)
+    status, _text, _h = client.request("POST", path, {"csrf_token": token, **form})
+    return status
+
+
+def worker(port: int, phone: str, data: dict, deadline: float, results: dict, lock: threading.Lock,
+           rng: random.Random) -> None:
+    client = Client(port)
+    client.post_form("/masuk", {"identifier": phone, "password": PASSWORD})
+    local: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, int] = defaultdict(int)
+    while time.monotonic() < deadline:
+        roll = rng.random()
+        started = time.perf_counter()
+        try:
+            if roll < 0.40:
+                kind = "lesson view"
+                status, _b, _h = client.request("GET", f"/kursus/{COURSE}/materi/{rng.choice(data['lessons'])}")
+                ok = status == 200
+            elif roll < 0.52:
+                kind = "mark done"
+                lesson = rng.choice(data["lessons"])
+                status, _b, _h = client.post_form(f"/kursus/{COURSE}/materi/{lesson}/selesai", {},
+                                                  form_path=f"/kursus/{COURSE}/materi/{lesson}")
+                ok = status == 302
+            elif roll < 0.60:
+                kind = "quiz submit"
+                status = take_quiz(client, rng.choice(data["modules"]))
+                ok = status == 302
+            elif roll < 0.85:
+                kind = "verify (API)"
+                status, _b, _h = client.request("GET", f"/api/v1/certificates/{rng.choice(data['certificates'])}")
+                ok = status == 200
+            else:
+                kind = "verify (page)"
+                status, _b, _h = client.request("GET", f"/verifikasi/{rng.choice(data['certificates'])}")
+                ok = status == 200
+        except (OSError, http.client.HTTPException):
+            client = Client(port)
+            kind, ok = "connection", False
+        local[kind].append((time.perf_counter() - started) * 1000)
+        if not ok:
+            errors[kind] += 1
+    with lock:
+        for kind, values in local.items():
+            results["latency"][kind].extend(values)
+        for kind, count in errors.items():
+            results["errors"][kind] += count
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--sqlite", action="store_true", help="use a temporary SQLite file instead of PostgreSQL")
+    args = parser.parse_args()
+    from sqlalchemy import create_engine, text
+
+    from lms.config import database_url
+
+    tmp = Path(tempfile.mkdtemp(prefix="rawat-load-"))
+    admin_engine, db_name = None, None
+    if args.sqlite:
+        uri = f"sqlite:///{tmp / 'load.db'}"
+    else:
+        admin_uri = database_url(os.environ.get("LMS_BENCH_DATABASE_URL", DEFAULT_PG), tmp)
+        db_name = f"rawat_load_{uuid.uuid4().hex[:8]}"
+        admin_engine = create_engine(admin_uri, isolation_level="AUTOCOMMIT")
+        with admin_engine.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{db_name}"'))
+        uri = admin_uri.rsplit("/", 1)[0] + "/" + db_name
+    server = None
+    try:
+        print(f"preparing {'SQLite' if args.sqlite else 'PostgreSQL'} database with content and demo data …", flush=True)
+        data = prepare(uri, tmp / "instance", args.clients)
+        port = int(subprocess.check_output([sys.executable, "-c",
+                                            "import socket;s=socket.socket();s.bind(('127.0.0.1',0));"
+                                            "print(s.getsockname()[1])"]).decode())
+        env = {**os.environ, "DATABASE_URL": uri, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": "0",
+               "LMS_REQUEST_LOG": "0", "LMS_CERTIFICATE_KEY_DIR": str(tmp / "instance" / "keys")}
+        server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--workers", str(args.workers),
+                                   "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+                                  cwd=ROOT, env=env)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                Client(port).request("GET", "/healthz")
+                break
+            except OSError:
+                time.sleep(0.2)
+        results = {"latency": defaultdict(list), "errors": defaultdict(int)}
+        lock = threading.Lock()
+        start = time.monotonic()
+        end = start + args.seconds
+        threads = [threading.Thread(target=worker, args=(port, data["phones"][i], data, end, results, lock,
+                                                         random.Random(i))) for i in range(args.clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - start
+        print(f"\n{args.clients} clients, {args.workers} gunicorn workers, {elapsed:.1f} s, "
+              f"{'SQLite' if args.sqlite else 'PostgreSQL'}")
+        print(f"{'kind':<16}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
+        total = 0
+        for kind in sorted(results["latency"]):
+            values = results["latency"][kind]
+            total += len(values)
+            print(f"{kind:<16}{len(values):>9}{len(values) / elapsed:>9.1f}{statistics.median(values):>9.1f}"
+                  f"{percentile(values, 95):>9.1f}{percentile(values, 99):>9.1f}{results['errors'][kind]:>8}")
+        print(f"{'all':<16}{total:>9}{total / elapsed:>9.1f}{'':>27}{sum(results['errors'].values()):>8}")
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(10)
+        if admin_engine is not None:
+            with admin_engine.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+            admin_engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

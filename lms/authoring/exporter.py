@@ -1,0 +1,104 @@
+"""A published course back as content/ files: course.yaml, modules, lessons, quiz.yaml, images.
+
+What the importer made of the files, written the way the draft editor writes them,
+so that importing the result changes nothing and exporting it again gives the same
+bytes. Retired modules, lessons, questions and options are left out, as they are no
+longer in the course; defaults are left out as a trainer would leave them out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from ..courses.models import Course, CourseAsset
+from ..extensions import db
+from ..quizzes.models import Question, Quiz
+from . import draft_files as df
+from . import quiz_files as qf
+
+
+@dataclass
+class CourseFiles:
+    """A course as files: text files by relative path, and images (path -> (content type, bytes))."""
+
+    slug: str
+    files: dict[str, str] = field(default_factory=dict)
+    images: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+
+
+def _year(value):
+    return int(value) if isinstance(value, str) and value.isdigit() else value
+
+
+def course_yaml(course: Course) -> dict:
+    data = {"title": course.title, "summary": course.summary, "audience": course.audience,
+            "language": course.language, "hours": course.hours, "version": course.version,
+            "pass_mark": course.pass_mark}
+    if course.certificate_validity_months is not None:
+        data["certificate_validity_months"] = course.certificate_validity_months
+    data["published"] = course.is_published
+    data["authors"] = list(course.authors or [])
+    data["sources"] = [{k: _year(v) if k == "year" else v for k, v in source.items()}
+                       for source in course.sources or []]
+    return data
+
+
+def question_yaml(question: Question) -> dict:
+    data: dict = {"id": question.key, "type": question.type}
+    if question.scenario:
+        data["scenario"] = question.scenario
+    data["text"] = question.text
+    if question.image:
+        data["image"] = question.image
+    if question.image_alt:
+        data["image_alt"] = question.image_alt
+    options = question.current_options
+    if question.type == "true_false":
+        data["answer"] = any(o.key == "true" and o.is_correct for o in options)
+    elif question.type == "ordering":
+        data["steps"] = qf.steps_yaml([o.text for o in options],
+                                      [{"key": o.key, "text": o.text} for o in options])
+    else:
+        data["options"] = qf.options_yaml([{"key": o.key, "text": o.text, "correct": o.is_correct,
+                                            "feedback": o.feedback} for o in options])
+    data["explanation"] = question.explanation
+    return data
+
+
+def quiz_yaml(quiz: Quiz, course: Course) -> dict:
+    data: dict = {
+        "title": quiz.title,
+        "pass_mark": quiz.pass_mark if quiz.pass_mark != course.pass_mark else None,
+        "questions_per_attempt": quiz.questions_per_attempt,
+        "shuffle_questions": quiz.shuffle_questions,
+        "shuffle_options": quiz.shuffle_options,
+        "max_attempts": quiz.max_attempts,
+        "wait_minutes": quiz.wait_minutes,
+        "show_correct_answers": quiz.show_correct_answers,
+    }
+    data["questions"] = [question_yaml(q) for q in quiz.questions if q.retired_at is None]
+    return data
+
+
+def export_course(course: Course) -> CourseFiles:
+    """The current version of a course as content/ files."""
+    result = CourseFiles(slug=course.slug)
+    result.files[df.COURSE_FILE] = df.dump_yaml(course_yaml(course))
+    for module in course.modules:
+        if module.retired_at is not None:
+            continue
+        folder = f"{module.position:02d}-{module.slug}"
+        result.files[f"{folder}/{df.MODULE_FILE}"] = df.module_text(module.title, module.summary)
+        for lesson in module.lessons:
+            if lesson.retired_at is None:
+                result.files[f"{folder}/{lesson.position:02d}-{lesson.slug}.md"] = df.lesson_text(
+                    lesson.title, lesson.minutes, lesson.body)
+        quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == module.id))
+        if module.has_quiz and quiz is not None and quiz.retired_at is None:
+            result.files[f"{folder}/{df.QUIZ_FILE}"] = qf.quiz_text(quiz_yaml(quiz, course))
+    result.files = dict(sorted(result.files.items()))
+    assets = db.session.scalars(select(CourseAsset).where(CourseAsset.course_id == course.id)
+                                .order_by(CourseAsset.path))
+    result.images = {asset.path: (asset.content_type, asset.data) for asset in assets}
+    return result

@@ -1,0 +1,329 @@
+"""Authoring forms: each one reads or writes one course file's keys, with messages in the user's language."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
+
+from ..courses.content_files import SLUG_RE
+from .draft_files import clean_text, strip_controls
+from .gift import MAX_CHOICES
+
+LANGUAGES = [SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")]
+QUESTION_TYPES = {
+    "single": _l("One right answer"),
+    "multiple": _l("Choose all that apply"),
+    "true_false": _l("True or false"),
+    "ordering": _l("Put in order"),
+}
+OPTION_ROWS = 6
+MAX_GIFT_CHARS = 200_000
+
+
+def _length(maximum: int) -> Length:
+    return Length(max=maximum, message=_l("At most %(max)d characters."))
+
+
+def _range(minimum: int, maximum: int | None = None) -> NumberRange:
+    if maximum is None:
+        return NumberRange(min=minimum, message=_l("Enter a whole number of at least %(min)s."))
+    return NumberRange(min=minimum, max=maximum, message=_l("Enter a whole number from %(min)s to %(max)s."))
+
+
+def _required(message) -> DataRequired:
+    return DataRequired(message)
+
+
+def _required_number(message) -> InputRequired:
+    return InputRequired(message)  # 0 is a number, not a missing value
+
+
+class CleanInput:
+    """Every text field of the form drops control characters (a NUL would break PostgreSQL)."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if unbound_field.field_class in (FieldList, FormField):  # they refuse filters; their fields clean
+                return unbound_field.bind(form=form, **options)
+            filters = [*unbound_field.kwargs.get("filters", ()), strip_controls]
+            return unbound_field.bind(form=form, filters=filters, **options)
+
+
+class WholeNumberField(IntegerField):
+    """An integer field whose parse error is translated; empty input gives None."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        raw = (valuelist[0] or "").strip()
+        if not raw:
+            self.data = None
+            return
+        try:
+            self.data = int(raw)
+        except ValueError:
+            self.data = None
+            raise ValueError(str(_l("Enter a whole number, for example 5."))) from None
+
+    def pre_validate(self, form):
+        if self.process_errors:  # not a number: say only that
+            raise StopValidation()
+
+
+class SlugField(StringField):
+    def pre_validate(self, form):
+        self.data = (self.data or "").strip().lower()
+        if self.data and (not SLUG_RE.match(self.data) or len(self.data) > 60):
+            raise ValidationError(_l("Use lower-case letters, digits and '-' only (at most 60), "
+                                     "for example mencuci-tangan."))
+
+
+SLUG_HINT = _l("Part of the web address, never changed later. Leave empty to make it from the title.")
+
+
+class CourseFields:
+    title = StringField(_l("Course title"), validators=[_required(_l("Give the course a title.")), _length(200)])
+    summary = TextAreaField(_l("Summary"), validators=[_required(_l("Write one or two sentences for the catalog.")),
+                                                       _length(2000)],
+                            description=_l("One or two sentences shown in the catalog."))
+    audience = TextAreaField(_l("Who the course is for"), validators=[
+        _required(_l("Say who the course is for.")), _length(2000)])
+    language = SelectField(_l("Language of the material"), choices=LANGUAGES, default="id")
+    hours = WholeNumberField(_l("Hours of study (JP)"), default=1,
+                             validators=[_required_number(_l("Enter the hours of study.")), _range(1, 1000)])
+
+
+class NewCourseForm(CleanInput, FlaskForm, CourseFields):
+    slug = SlugField(_l("Short name (optional)"), description=SLUG_HINT)
+    submit = SubmitField(_l("Create the course"))
+
+
+class SourceRow(CleanInput, Form):
+    title = StringField(_l("Title"), validators=[_length(300)])
+    publisher = StringField(_l("Publisher"), validators=[_length(200)])
+    url = StringField(_l("Web address"), validators=[_length(500)])
+    year = StringField(_l("Year"), validators=[_length(10)])
+
+    def validate_url(self, field):
+        value = (field.data or "").strip()
+        if value and not value.startswith(("https://", "http://")):
+            raise ValidationError(_l("A web address starts with https://"))
+
+
+class CourseSettingsForm(CleanInput, FlaskForm, CourseFields):
+    pass_mark = WholeNumberField(_l("Pass mark for quizzes (percent)"), default=70,
+                                 validators=[_required_number(_l("Enter the pass mark.")), _range(1, 100)],
+                                 description=_l("Used by every quiz that does not set its own."))
+    certificate_validity_months = WholeNumberField(
+        _l("Certificate valid for (months, optional)"), validators=[Optional(), _range(1, 600)],
+        description=_l("Leave empty when the certificate does not expire."))
+    authors = TextAreaField(_l("Authors"), validators=[_required(_l("Name at least one author.")), _length(2000)],
+                            description=_l("One name per line, as shown to learners."))
+    sources = FieldList(FormField(SourceRow), min_entries=3, max_entries=12)
+    submit = SubmitField(_l("Save settings"))
+
+    def author_names(self) -> list[str]:
+        return [line.strip() for line in clean_text(self.authors.data).split("\n") if line.strip()]
+
+    def source_list(self) -> list[dict]:
+        result = []
+        for row in self.sources:
+            source = {key: (row[key].data or "").strip() for key in ("title", "publisher", "url", "year")}
+            if source["title"]:
+                if source["year"].isdigit():
+                    source["year"] = int(source["year"])
+                result.append({k: v for k, v in source.items() if v != ""})
+        return result
+
+    def validate_sources(self, field):
+        for row in field:
+            filled = any((row[k].data or "").strip() for k in ("publisher", "url", "year"))
+            if filled and not (row["title"].data or "").strip():
+                raise ValidationError(_l("Every source needs a title."))
+
+
+class ModuleForm(CleanInput, FlaskForm):
+    title = StringField(_l("Module title"), validators=[_required(_l("Give the module a title.")), _length(200)])
+    slug = SlugField(_l("Short name (optional)"), description=SLUG_HINT)
+    summary = TextAreaField(_l("Summary (optional)"), validators=[_length(2000)])
+    submit = SubmitField(_l("Save module"))
+
+
+class LessonForm(CleanInput, FlaskForm):
+    title = StringField(_l("Lesson title"), validators=[_required(_l("Give the lesson a title.")), _length(200)])
+    slug = SlugField(_l("Short name (optional)"), description=SLUG_HINT)
+    minutes = WholeNumberField(_l("Reading time (minutes)"), default=5,
+                               validators=[_required_number(_l("Enter the reading time.")), _range(1, 60)])
+    body = TextAreaField(_l("Text (Markdown)"), validators=[_required(_l("Write the lesson text.")),
+                                                           _length(100_000)],
+                         description=_l("## for a heading, - for a list, **bold**, *italic*. "
+                                        "Callouts: a line ':::warning Title', the text, then ':::' "
+                                        "(kinds: warning, tip, note). Image: ![what it shows](images/name.png)."),
+                         render_kw={"rows": 18, "class": "markdown"})
+    preview = SubmitField(_l("Show preview"))
+    submit = SubmitField(_l("Save lesson"))
+
+
+class QuizSettingsForm(CleanInput, FlaskForm):
+    title = StringField(_l("Quiz title"), validators=[_required(_l("Give the quiz a title.")), _length(200)])
+    pass_mark = WholeNumberField(_l("Pass mark (percent, optional)"), validators=[Optional(), _range(1, 100)],
+                                 description=_l("Leave empty to use the course's pass mark."))
+    questions_per_attempt = WholeNumberField(
+        _l("Questions per attempt (optional)"), validators=[Optional(), _range(1)],
+        description=_l("Draw this many questions from the pool each attempt; leave empty to ask all."))
+    shuffle_questions = BooleanField(_l("Shuffle the questions"), default=True)
+    shuffle_options = BooleanField(_l("Shuffle the answers (steps of ordering questions are always shuffled)"),
+                                   default=True)
+    max_attempts = WholeNumberField(_l("Most attempts (optional)"), validators=[Optional(), _range(1, 100)],
+                                    description=_l("Leave empty for unlimited attempts."))
+    wait_minutes = WholeNumberField(_l("Minutes to wait between attempts"), default=0,
+                                    validators=[Optional(), _range(0, 43200)],
+                                    description=_l("0 for no waiting; at most 43200 (30 days)."))
+    show_correct_answers = BooleanField(_l("Show the right answers after a failed attempt"), default=True)
+    submit = SubmitField(_l("Save quiz settings"))
+
+    def settings(self) -> dict:
+        return {"title": self.title.data.strip(), "pass_mark": self.pass_mark.data,
+                "questions_per_attempt": self.questions_per_attempt.data,
+                "shuffle_questions": bool(self.shuffle_questions.data),
+                "shuffle_options": bool(self.shuffle_options.data), "max_attempts": self.max_attempts.data,
+                "wait_minutes": self.wait_minutes.data or 0,
+                "show_correct_answers": bool(self.show_correct_answers.data)}
+
+
+class OptionRow(CleanInput, Form):
+    key = HiddenField()
+    text = StringField(_l("Answer"), validators=[_length(1000)])
+    correct = BooleanField(_l("Right answer"))
+    feedback = StringField(_l("Feedback when chosen (optional)"), validators=[_length(2000)])
+
+
+class QuestionForm(CleanInput, FlaskForm):
+    key = SlugField(_l("Question id (optional)"),
+                    description=_l("Stable name of the question; leave empty to make it from the text."))
+    scenario = TextAreaField(_l("Situation (optional)"), validators=[_length(2000)],
+                             description=_l("A short story told before the question."))
+    text = TextAreaField(_l("Question"), validators=[_required(_l("Write the question.")), _length(2000)])
+    image = SelectField(_l("Picture (optional)"), choices=[SelectChoice("", "—")],
+                        validate_choice=False)
+    image_alt = StringField(_l("Description of the picture"), validators=[_length(500)],
+                            description=_l("For people who cannot see it; leave empty only for decoration."))
+    options = FieldList(FormField(OptionRow), min_entries=OPTION_ROWS, max_entries=MAX_CHOICES)
+    correct = RadioField(_l("Right answer"), choices=[], validate_choice=False)
+    answer = RadioField(_l("The statement is"),
+                        choices=[SelectChoice("true", _l("True")), SelectChoice("false", _l("False"))],
+                        validate_choice=False)
+    steps = TextAreaField(_l("Steps in the right order"), validators=[_length(12_000)], render_kw={"rows": 8},
+                          description=_l("One step per line, in the right order (2 to 12 steps). "
+                                         "Learners see them shuffled."))
+    explanation = TextAreaField(_l("Explanation"), validators=[_required(_l("Write an explanation.")),
+                                                             _length(4000)],
+                                description=_l("Shown with the result of every attempt."))
+    submit = SubmitField(_l("Save question"))
+
+    def filled_options(self, kind: str) -> list[tuple[int, dict]]:
+        """(row index, option) for every row with text; for `single` the radio button marks the right one."""
+        rows = []
+        for index, row in enumerate(self.options):
+            text = (row["text"].data or "").strip()
+            if text:
+                correct = self.correct.data == str(index) if kind == "single" else bool(row["correct"].data)
+                rows.append((index, {"key": (row["key"].data or "").strip() or None, "text": text,
+                                     "correct": correct, "feedback": (row["feedback"].data or "").strip()}))
+        return rows
+
+    def step_lines(self) -> list[str]:
+        return [line.strip() for line in clean_text(self.steps.data).split("\n") if line.strip()]
+
+    def check_type(self, kind: str) -> bool:
+        """The rules of content/README.md for this question type, as errors beside the fields."""
+        ok = True
+
+        def fail(field, message):
+            nonlocal ok
+            field.errors = [*field.errors, str(message)]
+            ok = False
+
+        if kind in ("single", "multiple"):
+            rows = self.filled_options(kind)
+            texts = [entry["text"] for _i, entry in rows]
+            right = sum(1 for _i, entry in rows if entry["correct"])
+            if len(rows) < 2:
+                fail(self.options, _l("Write at least two answers."))
+            elif len(set(texts)) != len(texts):
+                fail(self.options, _l("Two answers have the same text."))
+            if kind == "single" and rows and right != 1:
+                fail(self.correct, _l("Choose the one right answer."))
+            if kind == "multiple" and rows and right < 1:
+                fail(self.options, _l("Tick at least one right answer."))
+        elif kind == "true_false":
+            if self.answer.data not in ("true", "false"):
+                fail(self.answer, _l("Choose whether the statement is true or false."))
+        elif kind == "ordering":
+            lines = self.step_lines()
+            if len(lines) < 2:
+                fail(self.steps, _l("Write at least two steps, one per line."))
+            elif len(lines) > MAX_CHOICES:
+                fail(self.steps, _l("At most 12 steps."))
+            elif len(set(lines)) != len(lines):
+                fail(self.steps, _l("Two steps have the same text."))
+            elif any(len(line) > 1000 for line in lines):
+                fail(self.steps, _l("A step is longer than 1000 characters."))
+        return ok
+
+
+class GiftForm(CleanInput, FlaskForm):
+    text = TextAreaField(_l("GIFT text"), validators=[_length(MAX_GIFT_CHARS)],
+                         render_kw={"rows": 14, "class": "markdown"},
+                         description=_l("Paste the questions, or choose a .txt file below."))
+    file = FileField(_l("GIFT file (.txt, optional)"))
+    check = SubmitField(_l("Check"))
+    submit = SubmitField(_l("Import the questions"))
+
+
+class ImageForm(CleanInput, FlaskForm):
+    file = FileField(_l("Picture"), description=_l("PNG, JPEG, WebP or SVG, at most 2 MB. "
+                                                   "A picture with the same name replaces the old one."))
+    submit = SubmitField(_l("Upload"))
+
+
+class ZipForm(CleanInput, FlaskForm):
+    file = FileField(_l("Zip file of a course"),
+                     description=_l("One folder named like the course, in the format of content/README.md."))
+    submit = SubmitField(_l("Import"))
+
+
+class CoauthorForm(CleanInput, FlaskForm):
+    phone = StringField(_l("Trainer's mobile number"), validators=[
+        _required(_l("Enter a mobile number.")), _length(32)],
+        description=_l("The trainer must already have a Rawat trainer account with this number."))
+    submit = SubmitField(_l("Add co-author"))
+
+
+class ActionForm(CleanInput, FlaskForm):
+    """A button that changes something: only the CSRF token is checked."""
+
+    submit = SubmitField(_l("Confirm"))

@@ -1,0 +1,17 @@
+"""Certificates: issued when a course is completed, signed PDF, revocation and renewal."""
+from flask import Blueprint, Flask
+
+bp = Blueprint("certificates", __name__, template_folder="templates")
+
+
+def init_app(app: Flask) -> None:
+    """Register the routes, issue certificates when a course is completed, report key readiness."""
+    from ..courses.signals import course_completed
+    from . import views  # noqa: F401  (registers the routes on bp)
+    from .keys import readiness_problem
+    from .services import on_course_completed
+
+    app.register_blueprint(bp)
+    course_completed.connect(on_course_completed)
+    # /readyz runs every check registered here (see lms/observability.py).
+    app.extensions.setdefault("readiness_checks", {})["signing_keys"] = readiness_problem

@@ -1,0 +1,27 @@
+"""Admin forms: revoking and reinstating need a reason."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from .services import MAX_REASON
+
+
+class RevokeForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason for revoking"),
+        validators=[DataRequired(_l("Give the reason: verifiers will see it.")), Length(max=MAX_REASON)],
+        description=_l("Shown to everyone who checks this certificate."),
+    )
+    submit = SubmitField(_l("Revoke certificate"))
+
+
+class ReinstateForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason for reinstating"),
+        validators=[DataRequired(_l("Give the reason for reinstating.")), Length(max=MAX_REASON)],
+        description=_l("Kept in the certificate's history."),
+    )
+    submit = SubmitField(_l("Reinstate certificate"))

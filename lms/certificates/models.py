@@ -1,0 +1,99 @@
+"""Certificates as issued, their signed PDFs, and what happened to them."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import User
+from ..courses.models import Course
+from ..extensions import db
+from ..timeutil import utcnow
+
+EVENT_KINDS = ("issued", "revoked", "reinstated")
+
+
+class Certificate(db.Model):
+    """What was certified, as it was on the day: later edits of names or courses never change it."""
+
+    __tablename__ = "certificates"
+    # One certificate per learner, course and certification cycle: the database decides
+    # when two completions race.
+    __table_args__ = (UniqueConstraint("user_id", "course_id", "cycle"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the ID people read and type, e.g. RWT-2026-7K3M-9QXH-F (see public_id.py)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollments.id", ondelete="SET NULL"))
+    #: 1 for the first certificate of this learner and course, 2 after the first renewal…
+    cycle: Mapped[int] = mapped_column(default=1)
+    #: the expired certificate this one renews
+    renews_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+    #: the learner's name as printed
+    holder_name: Mapped[str] = mapped_column(String(120))
+    course_title: Mapped[str] = mapped_column(String(200))
+    course_version: Mapped[int]
+    #: hours of study (JP)
+    hours: Mapped[int]
+    #: the day the course was completed, in the issuer's time zone
+    completed_on: Mapped[date] = mapped_column(Date)
+    #: last day of validity; None means no expiry
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    #: issuing organisation, signatory and their position, as printed
+    issuer: Mapped[str] = mapped_column(String(200))
+    signatory_name: Mapped[str] = mapped_column(String(120))
+    signatory_position: Mapped[str] = mapped_column(String(120))
+    #: language of the PDF (the learner's language when issued)
+    locale: Mapped[str] = mapped_column(String(8))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: id of the key whose Ed25519 half signed the payload (see keys.py)
+    key_id: Mapped[str] = mapped_column(String(32))
+    #: Ed25519 signature of the canonical payload, base64url (see signing.py)
+    signature: Mapped[str] = mapped_column(String(100))
+    #: set while the certificate is revoked; the history is in certificate_events
+    revoked_at: Mapped[datetime | None]
+    revocation_reason: Mapped[str | None] = mapped_column(Text)
+
+    holder: Mapped[User] = relationship(foreign_keys=[user_id])
+    course: Mapped[Course] = relationship()
+    renews: Mapped[Certificate | None] = relationship(remote_side=[id])
+
+    def __repr__(self) -> str:
+        return f"<Certificate {self.public_id}>"
+
+
+class CertificateDocument(db.Model):
+    """The signed PDF exactly as handed out; stored in the database so any app server can serve it."""
+
+    __tablename__ = "certificate_documents"
+
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"),
+                                                primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    #: sha256 of `data`; an uploaded file is genuine when it hashes to this
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    #: the key whose X.509 half made the PAdES signature
+    key_id: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CertificateEvent(db.Model):
+    """Issue, revocation, reinstatement: who, when, why. Rows are only ever added."""
+
+    __tablename__ = "certificate_events"
+    __table_args__ = (CheckConstraint("kind IN ('issued', 'revoked', 'reinstated')", name="known_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    #: who acted; None for the system or the command line
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: how the actor is shown, kept even if the account goes: a name, or "command line (user)"
+    actor_label: Mapped[str] = mapped_column(String(160), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,83 @@
+"""Read helpers: a certificate's status and payload, look-ups and the admin list."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, or_, select
+
+from ..extensions import db
+from .dates import today as local_today
+from .models import Certificate, CertificateDocument, CertificateEvent
+from .signing import payload_fields
+
+STATUSES = ("valid", "revoked", "expired")
+
+
+def certificate_status(certificate: Certificate, today: date | None = None) -> str:
+    """"revoked" while revoked, else "expired" after its last valid day, else "valid"."""
+    if certificate.revoked_at is not None:
+        return "revoked"
+    if certificate.valid_until is not None and (today or local_today()) > certificate.valid_until:
+        return "expired"
+    return "valid"
+
+
+def payload_of(certificate: Certificate) -> dict:
+    """The signed fields of a certificate (see signing.py for the canonical form)."""
+    return payload_fields(
+        public_id=certificate.public_id, holder=certificate.holder_name, course=certificate.course_title,
+        course_version=certificate.course_version, hours=certificate.hours, completed=certificate.completed_on,
+        valid_until=certificate.valid_until, issuer=certificate.issuer, kid=certificate.key_id,
+    )
+
+
+def get_by_public_id(public_id: str) -> Certificate | None:
+    return db.session.scalar(select(Certificate).where(Certificate.public_id == public_id))
+
+
+def latest_certificate(user_id: int, course_id: int) -> Certificate | None:
+    """The learner's certificate of the latest cycle for a course."""
+    return db.session.scalar(
+        select(Certificate).where(Certificate.user_id == user_id, Certificate.course_id == course_id)
+        .order_by(Certificate.cycle.desc()).limit(1))
+
+
+def latest_certificates_of(user_id: int) -> dict[int, Certificate]:
+    """course id -> the learner's latest certificate, in one query."""
+    rows = db.session.scalars(
+        select(Certificate).where(Certificate.user_id == user_id).order_by(Certificate.course_id, Certificate.cycle))
+    return {certificate.course_id: certificate for certificate in rows}
+
+
+def renewed_by(certificate: Certificate) -> Certificate | None:
+    return db.session.scalar(select(Certificate).where(Certificate.renews_id == certificate.id))
+
+
+def events_of(certificate: Certificate) -> list[CertificateEvent]:
+    return list(db.session.scalars(select(CertificateEvent).where(CertificateEvent.certificate_id == certificate.id)
+                                   .order_by(CertificateEvent.created_at, CertificateEvent.id)))
+
+
+def document_by_hash(sha256: str) -> CertificateDocument | None:
+    return db.session.scalar(select(CertificateDocument).where(CertificateDocument.sha256 == sha256))
+
+
+def search_certificates(query: str | None = None, status: str | None = None, today: date | None = None):
+    """Select statement for the admin list: newest first, by ID, holder or course, and by status."""
+    stmt = select(Certificate).order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    if query:
+        words = [w for w in query.lower().split() if w][:6]
+        for word in words:
+            like = f"%{word}%"
+            stmt = stmt.where(or_(func.lower(Certificate.public_id).like(like),
+                                  func.lower(Certificate.holder_name).like(like),
+                                  func.lower(Certificate.course_title).like(like)))
+    today = today or local_today()
+    if status == "revoked":
+        stmt = stmt.where(Certificate.revoked_at.is_not(None))
+    elif status == "expired":
+        stmt = stmt.where(Certificate.revoked_at.is_(None), Certificate.valid_until < today)
+    elif status == "valid":
+        stmt = stmt.where(Certificate.revoked_at.is_(None),
+                          or_(Certificate.valid_until.is_(None), Certificate.valid_until >= today))
+    return stmt

@@ -1,0 +1,289 @@
+"""Issuing, documents, revocation, reinstatement and renewal of certificates.
+
+No request, no commit: the caller (a view, a command, or the transaction that
+completed the course) commits. Concurrency is settled by the database: one
+certificate per learner, course and cycle (a unique constraint), one document per
+certificate (INSERT … ON CONFLICT DO NOTHING).
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import User
+from ..audit import services as audit
+from ..courses.models import Course, Enrollment
+from ..database import insert_ignoring_conflict
+from ..extensions import db
+from ..timeutil import utcnow
+from .dates import expired_since, local_date, validity_end
+from .keys import KeysMissing, load_keyring
+from .models import Certificate, CertificateDocument, CertificateEvent
+from .pdf import CertificateContent, render_certificate
+from .public_id import new_public_id
+from .queries import certificate_status, latest_certificate, payload_of
+from .signing import PDF_ID_KEY, canonical_payload, sign_payload, sign_pdf
+from .urls import qr_url, verify_address
+
+log = logging.getLogger(__name__)
+MAX_REASON = 500
+
+
+class CertificateError(Exception):
+    """A revocation or reinstatement that does not apply (already revoked, not revoked, no reason)."""
+
+
+def _clean(text: str) -> str:
+    return unicodedata.normalize("NFC", " ".join((text or "").split()))
+
+
+def _learner_locale(user: User) -> str:
+    languages = current_app.config["LANGUAGES"]
+    return user.locale if user.locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def issue_certificate(user: User, course: Course, *, completed_at: datetime | None = None,
+                      enrollment: Enrollment | None = None, cycle: int = 1,
+                      renews: Certificate | None = None) -> Certificate:
+    """The certificate of this learner, course and cycle: created and signed once, then returned.
+
+    Two transactions issuing the same certificate at once both end up with the one row
+    the unique constraint let in. Flushes, never commits.
+    """
+    existing = _find(user.id, course.id, cycle)
+    if existing is not None:
+        return existing
+    keyring = load_keyring()
+    now = utcnow()
+    completed = local_date(completed_at or now)
+    config = current_app.config
+    for _attempt in range(8):
+        certificate = Certificate(
+            public_id=new_public_id(local_date(now).year), user_id=user.id, course_id=course.id,
+            enrollment_id=enrollment.id if enrollment else None, cycle=cycle, renews_id=renews.id if renews else None,
+            holder_name=_clean(user.full_name)[:120], course_title=_clean(course.title)[:200],
+            course_version=course.version, hours=course.hours, completed_on=completed,
+            valid_until=validity_end(completed, course.certificate_validity_months),
+            issuer=_clean(config["CERTIFICATE_ISSUER"])[:200],
+            signatory_name=_clean(config["CERTIFICATE_SIGNATORY_NAME"])[:120],
+            signatory_position=_clean(config["CERTIFICATE_SIGNATORY_POSITION"])[:120],
+            locale=_learner_locale(user), issued_at=now, key_id=keyring.current_kid,
+        )
+        certificate.signature = sign_payload(keyring, payload_of(certificate))
+        try:
+            with db.session.begin_nested():
+                db.session.add(certificate)
+                db.session.flush()
+        except IntegrityError:
+            existing = _find(user.id, course.id, cycle)
+            if existing is not None:
+                return existing
+            continue  # the random public ID was taken: draw another
+        db.session.add(CertificateEvent(certificate_id=certificate.id, kind="issued", actor_id=None,
+                                        actor_label="system",
+                                        reason=f"renews {renews.public_id}" if renews else ""))
+        _audit("certificate.issued", certificate, None, cycle=cycle,
+               **({"renews": renews.public_id} if renews else {}))
+        db.session.flush()
+        return certificate
+    raise RuntimeError("could not draw a free certificate ID")  # pragma: no cover - 2^40 IDs per year
+
+
+def _audit(action: str, certificate: Certificate, actor: User | None, **details) -> None:
+    audit.record(action, actor_id=actor.id if actor else None, target_type="certificate",
+                 target_id=certificate.public_id,
+                 target_label=f"{certificate.holder_name} — {certificate.course_title}", **details)
+
+
+def _find(user_id: int, course_id: int, cycle: int) -> Certificate | None:
+    return db.session.scalar(select(Certificate).where(
+        Certificate.user_id == user_id, Certificate.course_id == course_id, Certificate.cycle == cycle))
+
+
+def on_course_completed(course: Course, *, user_id: int, enrollment: Enrollment, **_kwargs) -> None:
+    """Receiver of courses.signals.course_completed: the first certificate, in the completing transaction.
+
+    Without signing keys the learner's completion is still recorded (it matters more);
+    the error is logged and `lms certificates issue-missing` issues the certificate later.
+    """
+    user = db.session.get(User, user_id)
+    if user is None:  # pragma: no cover - the enrolment points at the user
+        return
+    try:
+        issue_certificate(user, course, completed_at=enrollment.completed_at, enrollment=enrollment, cycle=1)
+    except KeysMissing:
+        log.exception("no signing keys: certificate for user %s, course %s not issued; run "
+                      "`flask --app wsgi lms keys init`, then `lms certificates issue-missing`", user_id, course.slug)
+
+
+def issue_missing() -> list[Certificate]:
+    """First certificates for completed enrolments that have none (completed before keys existed, or
+    before certificates were introduced)."""
+    rows = db.session.execute(
+        select(Enrollment, User, Course)
+        .join(User, User.id == Enrollment.user_id).join(Course, Course.id == Enrollment.course_id)
+        .where(Enrollment.completed_at.is_not(None),
+               ~select(Certificate.id).where(Certificate.user_id == Enrollment.user_id,
+                                             Certificate.course_id == Enrollment.course_id).exists())
+        .order_by(Enrollment.completed_at)
+    ).all()
+    return [issue_certificate(user, course, completed_at=enrollment.completed_at, enrollment=enrollment, cycle=1)
+            for enrollment, user, course in rows]
+
+
+# --- the signed PDF ------------------------------------------------------------------------
+
+def certificate_content(certificate: Certificate) -> CertificateContent:
+    payload = canonical_payload(payload_of(certificate)).decode("utf-8")
+    return CertificateContent(
+        public_id=certificate.public_id, holder=certificate.holder_name, course=certificate.course_title,
+        course_version=certificate.course_version, hours=certificate.hours, completed=certificate.completed_on,
+        valid_until=certificate.valid_until, issuer=certificate.issuer,
+        signatory_name=certificate.signatory_name, signatory_position=certificate.signatory_position,
+        verify_address=verify_address(), qr_url=qr_url(certificate),
+        signature_image=current_app.config.get("CERTIFICATE_SIGNATURE_IMAGE"),
+        info={PDF_ID_KEY[1:]: certificate.public_id, "RawatPayload": payload,
+              "RawatSignature": certificate.signature, "RawatKeyId": certificate.key_id},
+    )
+
+
+def build_signed_pdf(certificate: Certificate) -> tuple[bytes, str]:
+    """Draw the PDF in the learner's language and sign it; returns (bytes, kid)."""
+    keyring = load_keyring()
+    with force_locale(certificate.locale):
+        pdf = render_certificate(certificate_content(certificate))
+    return sign_pdf(keyring, pdf), keyring.current_kid
+
+
+def ensure_document(certificate: Certificate) -> CertificateDocument:
+    """The certificate's signed PDF, made and stored on first need; the same bytes ever after."""
+    document = db.session.get(CertificateDocument, certificate.id)
+    if document is not None:
+        return document
+    data, kid = build_signed_pdf(certificate)
+    insert_ignoring_conflict(CertificateDocument, {
+        "certificate_id": certificate.id, "data": data, "sha256": hashlib.sha256(data).hexdigest(),
+        "key_id": kid, "created_at": utcnow(),
+    }, ["certificate_id"])
+    # Whoever inserted first, this is the document every download gets.
+    return db.session.scalars(select(CertificateDocument).where(
+        CertificateDocument.certificate_id == certificate.id).execution_options(populate_existing=True)).one()
+
+
+# --- revocation ------------------------------------------------------------------------------
+
+def _reason(reason: str) -> str:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise CertificateError("a reason is required")
+    return reason[:MAX_REASON]
+
+
+def _actor_label(actor: User | None, label: str | None) -> str:
+    if label:
+        return label[:160]
+    return actor.full_name[:160] if actor is not None else "system"
+
+
+def revoke(certificate: Certificate, reason: str, *, actor: User | None = None,
+           actor_label: str | None = None) -> CertificateEvent:
+    """Revoke now with a reason; logged. Raises CertificateError when already revoked."""
+    reason = _reason(reason)
+    now = utcnow()
+    changed = db.session.execute(
+        update(Certificate).where(Certificate.id == certificate.id, Certificate.revoked_at.is_(None))
+        .values(revoked_at=now, revocation_reason=reason).execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(certificate)
+    if changed != 1:
+        raise CertificateError("already revoked")
+    event = CertificateEvent(certificate_id=certificate.id, kind="revoked", actor_id=actor.id if actor else None,
+                             actor_label=_actor_label(actor, actor_label), reason=reason, created_at=now)
+    db.session.add(event)
+    _audit("certificate.revoked", certificate, actor, reason=reason, by=event.actor_label)
+    db.session.flush()
+    return event
+
+
+def reinstate(certificate: Certificate, reason: str, *, actor: User | None = None,
+              actor_label: str | None = None) -> CertificateEvent:
+    """Lift a revocation, with its own reason; logged. Raises CertificateError when not revoked."""
+    reason = _reason(reason)
+    changed = db.session.execute(
+        update(Certificate).where(Certificate.id == certificate.id, Certificate.revoked_at.is_not(None))
+        .values(revoked_at=None, revocation_reason=None).execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(certificate)
+    if changed != 1:
+        raise CertificateError("not revoked")
+    event = CertificateEvent(certificate_id=certificate.id, kind="reinstated",
+                             actor_id=actor.id if actor else None, actor_label=_actor_label(actor, actor_label),
+                             reason=reason)
+    db.session.add(event)
+    _audit("certificate.reinstated", certificate, actor, reason=reason, by=event.actor_label)
+    db.session.flush()
+    return event
+
+
+# --- renewal ---------------------------------------------------------------------------------
+
+@dataclass
+class RenewalState:
+    """Where a learner stands in renewing an expired certificate."""
+
+    previous: Certificate
+    #: the course's current module quizzes (each must be passed again)
+    quizzes: list
+    #: the quizzes not yet passed in an attempt started after the expiry
+    remaining: list
+    #: when the last needed quiz was passed (the new completion moment)
+    last_passed_at: datetime | None = None
+
+    @property
+    def can_renew(self) -> bool:
+        return bool(self.quizzes) and not self.remaining
+
+
+def renewal_state(user_id: int, course: Course) -> RenewalState | None:
+    """None unless the learner's latest certificate for the course has expired (and is not revoked)."""
+    previous = latest_certificate(user_id, course.id)
+    if previous is None or certificate_status(previous) != "expired":
+        return None
+    from ..courses.models import Module
+    from ..quizzes.models import Attempt, Quiz
+
+    quizzes = list(db.session.scalars(
+        select(Quiz).join(Module, Module.id == Quiz.module_id)
+        .where(Module.course_id == course.id, Module.retired_at.is_(None), Module.has_quiz.is_(True),
+               Quiz.retired_at.is_(None))
+        .order_by(Module.position)
+    ))
+    since = expired_since(previous.valid_until)
+    passed = dict(db.session.execute(
+        select(Attempt.quiz_id, func.max(Attempt.submitted_at))
+        .where(Attempt.user_id == user_id, Attempt.passed.is_(True), Attempt.submitted_at.is_not(None),
+               Attempt.started_at >= since, Attempt.quiz_id.in_([q.id for q in quizzes] or [-1]))
+        .group_by(Attempt.quiz_id)
+    ).all())
+    remaining = [quiz for quiz in quizzes if quiz.id not in passed]
+    last = max(passed.values()) if passed and not remaining else None
+    return RenewalState(previous=previous, quizzes=quizzes, remaining=remaining, last_passed_at=last)
+
+
+def renew_if_eligible(user: User, course: Course) -> Certificate | None:
+    """Issue the next cycle's certificate when every quiz was passed again after the expiry."""
+    state = renewal_state(user.id, course)
+    if state is None or not state.can_renew:
+        return None
+    enrollment = db.session.scalar(select(Enrollment).where(Enrollment.user_id == user.id,
+                                                            Enrollment.course_id == course.id))
+    return issue_certificate(user, course, completed_at=state.last_passed_at, enrollment=enrollment,
+                             cycle=state.previous.cycle + 1, renews=state.previous)

@@ -1,0 +1,175 @@
+"""The learner's download and renewal, the certificate links helper, and the admin pages."""
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from ..courses.queries import get_course_or_404
+from ..extensions import db
+from . import bp
+from .forms import ReinstateForm, RevokeForm
+from .keys import KeysMissing
+from .permissions import can_download, can_manage, can_manage_certificates
+from .public_id import parse
+from .queries import (
+    STATUSES,
+    certificate_status,
+    events_of,
+    get_by_public_id,
+    latest_certificates_of,
+    renewed_by,
+    search_certificates,
+)
+from .services import CertificateError, ensure_document, reinstate, renew_if_eligible, renewal_state, revoke
+
+
+def get_certificate_or_404(public_id: str):
+    """A certificate by its exact public ID (404 otherwise)."""
+    certificate = get_by_public_id(public_id)
+    if certificate is None:
+        abort(404)
+    return certificate
+
+
+def download_filename(certificate) -> str:
+    return f"sertifikat-{certificate.public_id}.pdf"
+
+
+def certificate_links(course, enrollment) -> Markup:
+    """For the course page and the dashboard: the learner's certificate, or how to renew it."""
+    if enrollment is None or not current_user.is_authenticated or enrollment.user_id != current_user.id:
+        return Markup("")
+    if "_rawat_certificates" not in g:
+        g._rawat_certificates = latest_certificates_of(current_user.id)
+    certificate = g._rawat_certificates.get(course.id)
+    if certificate is None:
+        if enrollment.completed_at is None:
+            return Markup("")
+        return Markup(render_template("certificates/_links.html", certificate=None, status="pending", course=course,
+                                      renewal=None))
+    status = certificate_status(certificate)
+    renewal = renewal_state(current_user.id, course) if status == "expired" else None
+    return Markup(render_template("certificates/_links.html", certificate=certificate, status=status,
+                                  course=course, renewal=renewal))
+
+
+@bp.app_context_processor
+def certificate_helpers():
+    return {"certificate_links": certificate_links}
+
+
+@bp.route("/sertifikat/<public_id>/unduh")
+@login_required
+def download(public_id: str):
+    """The signed PDF, for its holder (or an admin); anyone else gets 404."""
+    certificate = get_certificate_or_404(public_id)
+    if not can_download(current_user, certificate):
+        abort(404)
+    try:
+        document = ensure_document(certificate)
+    except KeysMissing:
+        current_app.logger.exception("certificate %s cannot be signed", certificate.public_id)
+        abort(503)
+    db.session.commit()
+    response = Response(document.data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{download_filename(certificate)}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    response.set_etag(document.sha256)
+    return response
+
+
+@bp.route("/kursus/<slug>/sertifikat/perpanjang", methods=["POST"])
+@login_required
+def renew(slug: str):
+    """Issue the renewed certificate once every quiz was passed again after the expiry."""
+    course = get_course_or_404(slug)
+    certificate = renew_if_eligible(current_user, course)
+    if certificate is None:
+        flash(_("Your certificate cannot be renewed yet: pass every module quiz of the course again first."),
+              "error")
+    else:
+        db.session.commit()
+        flash(_("Your renewed certificate %(id)s is ready.", id=certificate.public_id), "success")
+    return redirect(url_for("courses.course", slug=course.slug))
+
+
+# --- administration --------------------------------------------------------------------------
+
+@bp.route("/admin/sertifikat")
+@login_required
+def admin_list():
+    """Every certificate, newest first, searchable by ID, holder or course, filtered by status."""
+    if not can_manage_certificates(current_user):
+        abort(403)
+    # Printable characters only: PostgreSQL refuses NUL in a string.
+    query = "".join(ch for ch in request.args.get("q", "") if ch.isprintable()).strip()[:100]
+    status = request.args.get("status") if request.args.get("status") in STATUSES else ""
+    parsed = parse(query) if query else None
+    if parsed is not None and parsed.ok:
+        exact = get_by_public_id(parsed.canonical)
+        if exact is not None:
+            return redirect(url_for("certificates.admin_detail", public_id=exact.public_id))
+    page = db.paginate(search_certificates(query, status or None),
+                       per_page=current_app.config["CERTIFICATES_PER_PAGE"], error_out=False, max_per_page=100)
+    return render_template("certificates/admin_list.html", page=page, query=query, status=status,
+                           statuses=STATUSES, status_of=certificate_status)
+
+
+@bp.route("/admin/sertifikat/<public_id>")
+@login_required
+def admin_detail(public_id: str):
+    """One certificate: what it says, its history, and revoke or reinstate."""
+    certificate = get_certificate_or_404(public_id)
+    if not can_manage(current_user, certificate):
+        abort(403)
+    return _detail_page(certificate, RevokeForm(), ReinstateForm())
+
+
+def _detail_page(certificate, revoke_form, reinstate_form, status_code=200):
+    return render_template(
+        "certificates/admin_detail.html", certificate=certificate, status=certificate_status(certificate),
+        events=events_of(certificate), revoke_form=revoke_form, reinstate_form=reinstate_form,
+        renewed_by=renewed_by(certificate),
+    ), status_code
+
+
+@bp.route("/admin/sertifikat/<public_id>/cabut", methods=["POST"])
+@login_required
+def admin_revoke(public_id: str):
+    """Revoke with a reason; verifiers see it at once."""
+    certificate = get_certificate_or_404(public_id)
+    if not can_manage(current_user, certificate):
+        abort(403)
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        return _detail_page(certificate, form, ReinstateForm(formdata=None), 400)
+    try:
+        revoke(certificate, form.reason.data, actor=current_user)
+    except CertificateError:
+        flash(_("This certificate is already revoked."), "error")
+    else:
+        db.session.commit()
+        flash(_("Certificate %(id)s is revoked.", id=certificate.public_id), "success")
+    return redirect(url_for("certificates.admin_detail", public_id=certificate.public_id))
+
+
+@bp.route("/admin/sertifikat/<public_id>/pulihkan", methods=["POST"])
+@login_required
+def admin_reinstate(public_id: str):
+    """Lift a revocation: its own logged action with its own reason."""
+    certificate = get_certificate_or_404(public_id)
+    if not can_manage(current_user, certificate):
+        abort(403)
+    form = ReinstateForm()
+    if not form.validate_on_submit():
+        return _detail_page(certificate, RevokeForm(formdata=None), form, 400)
+    try:
+        reinstate(certificate, form.reason.data, actor=current_user)
+    except CertificateError:
+        flash(_("This certificate is not revoked."), "error")
+    else:
+        db.session.commit()
+        flash(_("Certificate %(id)s is valid again.", id=certificate.public_id), "success")
+    return redirect(url_for("certificates.admin_detail", public_id=certificate.public_id))

@@ -1,0 +1,129 @@
+"""What "Save for offline reading" stores on the phone, and how many bytes that costs.
+
+The list names every page and picture a learner needs to read a course without signal:
+the course page, each current lesson, the dashboard (signed in), the two small pages
+the service worker shows offline, and the lesson pictures (the smallest phone copy of
+photos, SVG drawings as they are). The size is the real transfer: each page is rendered
+and gzip-compressed as it would be sent, pictures count their stored bytes. Rendering a
+whole course takes a moment, so the figure is kept per process for each course version
+(a cache only: nothing is kept on disk, and any app server can compute it again).
+"""
+from __future__ import annotations
+
+import gzip
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from flask import url_for
+from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from .lowdata import COMPRESSIBLE_TYPES, GZIP_LEVEL, MIN_COMPRESS_BYTES
+from .models import Course, CourseAsset
+from .progress import CourseProgress
+from .queries import course_pictures
+
+#: files every saved course needs, from lms/static
+STATIC_FILES = ("rawat.css", "offline.js", "favicon.svg")
+_SIZE_CACHE: OrderedDict[tuple, int] = OrderedDict()
+_SIZE_CACHE_ENTRIES = 128
+_SIZE_CACHE_LOCK = threading.Lock()
+
+
+@dataclass
+class Bundle:
+    """The URLs to store for one course, and their transfer size in bytes."""
+
+    course: Course
+    pages: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    size: int = 0
+
+    @property
+    def urls(self) -> list[str]:
+        return self.pages + self.files
+
+
+def compressed_size(data: bytes | str, content_type: str = "text/html") -> int:
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if content_type in COMPRESSIBLE_TYPES and len(data) >= MIN_COMPRESS_BYTES:
+        return len(gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0))
+    return len(data)
+
+
+def human_size(size: int) -> str:
+    """Bytes as a learner reads them on a data plan: "85 KB", "1.4 MB" (in the page's language)."""
+    kilobytes = size / 1024
+    if kilobytes < 1000:
+        return _("%(size)s KB", size=format_decimal(max(1, round(kilobytes))))
+    return _("%(size)s MB", size=format_decimal(round(kilobytes / 1024, 1), format="#,##0.0"))
+
+
+def offline_page_urls() -> list[str]:
+    return [url_for("courses.offline_page"), url_for("courses.offline_quiz_page")]
+
+
+def build_bundle(progress: CourseProgress, *, with_size: bool = True) -> Bundle:
+    """The pages and files of a course to store on the phone; `size` is their transfer size.
+
+    The static files (stylesheet, script, icon) are listed but not counted: the page
+    offering the download has just loaded them, so the browser already holds them.
+    """
+    from .views import picture_url  # views import this module
+
+    course = progress.course
+    bundle = Bundle(course=course)
+    bundle.pages.append(url_for("courses.course", slug=course.slug))
+    lessons = [lesson for entry in progress.modules for lesson in entry.lessons]
+    bundle.pages += [url_for("courses.lesson", slug=course.slug, lesson_slug=lesson.slug) for lesson in lessons]
+    if current_user.is_authenticated:
+        bundle.pages.append(url_for("courses.dashboard"))
+    bundle.pages += offline_page_urls()
+    pictures = course_pictures(course.id)
+    for picture in pictures.values():
+        variant = picture.variants[0] if picture.variants else None
+        bundle.files.append(picture_url(course, picture, variant))
+    bundle.files += [url_for("static", filename=name) for name in STATIC_FILES]
+    if with_size:
+        bundle.size = _transfer_size(progress, lessons, pictures, len(bundle.pages))
+    return bundle
+
+
+def _transfer_size(progress: CourseProgress, lessons, pictures, page_count: int) -> int:
+    from .views import picture_resolver, render_course_page, render_lesson_page
+
+    course = progress.course
+    key = (course.id, course.slug, course.version, course.updated_at, str(get_locale()),
+           current_user.is_authenticated, len(lessons), len(pictures))
+    with _SIZE_CACHE_LOCK:
+        if key in _SIZE_CACHE:
+            _SIZE_CACHE.move_to_end(key)
+            return _SIZE_CACHE[key]
+    resolve = picture_resolver(course)
+    lesson_bytes = sum(compressed_size(render_lesson_page(course, lesson, progress, resolve)) for lesson in lessons)
+    course_bytes = compressed_size(render_course_page(course, progress, bundle=None))
+    # The dashboard and the two small offline pages: counted as one lesson page each.
+    other_pages = page_count - 1 - len(lessons)
+    size = course_bytes + lesson_bytes + other_pages * (lesson_bytes // max(1, len(lessons)))
+    size += sum(_picture_transfer(course, picture) for picture in pictures.values())
+    with _SIZE_CACHE_LOCK:
+        _SIZE_CACHE[key] = size
+        while len(_SIZE_CACHE) > _SIZE_CACHE_ENTRIES:
+            _SIZE_CACHE.popitem(last=False)
+    return size
+
+
+def _picture_transfer(course: Course, picture) -> int:
+    """What the stored copy of a picture costs: the smallest phone copy, or the SVG compressed."""
+    if picture.variants:
+        return picture.variants[0][3]
+    if picture.content_type not in COMPRESSIBLE_TYPES:
+        return picture.size
+    data = db.session.scalar(select(CourseAsset.data).where(CourseAsset.course_id == course.id,
+                                                            CourseAsset.path == picture.path))
+    return compressed_size(data or b"", picture.content_type)

@@ -1,0 +1,109 @@
+"""JSON API (GET only, no account): a certificate's status, the published keys, the OpenAPI document."""
+from __future__ import annotations
+
+from flask import current_app, g, jsonify
+from flask_babel import gettext as _
+
+from ..certificates.keys import KeysMissing, load_keyring
+from ..certificates.queries import payload_of, renewed_by
+from ..certificates.signing import canonical_payload
+from ..certificates.urls import KEYS_PATH, base_url
+from . import bp
+from .openapi import openapi_document
+from .services import IdVerdict, check_id
+from .views import limit_verification
+
+PUBLIC_CORS = {"Access-Control-Allow-Origin": "*"}
+
+
+def _iso_utc(moment) -> str | None:
+    return None if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def status_message(status: str) -> str:
+    return {
+        "valid": _("This certificate is valid."),
+        "revoked": _("This certificate was revoked."),
+        "expired": _("This certificate has expired."),
+        "invalid": _("This certificate's record does not match its signature. Do not accept it."),
+    }[status]
+
+
+def api_error(code: int, message: str, reason: str):
+    body = {"code": code, "message": message, "reason": reason}
+    if g.get("request_id"):
+        body["request_id"] = g.request_id
+    response = jsonify(error=body)
+    response.status_code = code
+    response.headers.update(PUBLIC_CORS)
+    return response
+
+
+def certificate_body(verdict: IdVerdict) -> dict:
+    """The public answer for an ID that is in the register (see the OpenAPI document)."""
+    certificate = verdict.certificate
+    body = {"id": verdict.canonical, "status": verdict.status, "message": status_message(verdict.status),
+            "certificate": None, "revocation": None, "renews": None, "renewed_by": None, "signature": None}
+    if certificate is None:
+        return body
+    later = renewed_by(certificate)
+    body.update({
+        "certificate": {
+            "holder": certificate.holder_name, "course": certificate.course_title,
+            "course_version": certificate.course_version, "hours": certificate.hours,
+            "completed": certificate.completed_on.isoformat(),
+            "valid_until": certificate.valid_until.isoformat() if certificate.valid_until else None,
+            "issuer": certificate.issuer,
+        },
+        "revocation": None if certificate.revoked_at is None else {
+            "revoked_at": _iso_utc(certificate.revoked_at), "reason": certificate.revocation_reason or "",
+        },
+        "renews": certificate.renews.public_id if certificate.renews else None,
+        "renewed_by": later.public_id if later else None,
+        "signature": {
+            "alg": "Ed25519", "kid": certificate.key_id, "value": certificate.signature,
+            "payload": canonical_payload(payload_of(certificate)).decode("utf-8"),
+            "keys_url": base_url() + KEYS_PATH,
+        },
+    })
+    return body
+
+
+@bp.route("/api/v1/certificates/<public_id>")
+@limit_verification
+def api_certificate(public_id: str):
+    """Status and public fields of a certificate."""
+    verdict = check_id(public_id)
+    if verdict.status == "malformed":
+        return api_error(400, _("This is not a certificate ID. An ID looks like RWT-2026-7K3M-9QXH-F."), "malformed")
+    if verdict.status == "typo":
+        return api_error(400, _("This ID contains a typing error (its check character does not match). "
+                                "Check the ID again."), "typo")
+    if verdict.status == "not_found":
+        return api_error(404, _("No certificate has this ID."), "not_found")
+    response = jsonify(certificate_body(verdict))
+    response.headers.update(PUBLIC_CORS)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/api/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of the verification API."""
+    response = jsonify(openapi_document(base_url()))
+    response.headers.update(PUBLIC_CORS)
+    return response
+
+
+@bp.route(KEYS_PATH)
+def public_keys():
+    """Every key that ever signed certificates: Ed25519 public keys and X.509 chains, with their validity."""
+    try:
+        document = load_keyring().public_document()
+    except KeysMissing:
+        current_app.logger.exception("no signing keys")
+        return api_error(503, _("The service is temporarily unavailable."), "no_keys")
+    response = jsonify(document)
+    response.headers.update(PUBLIC_CORS)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -1,0 +1,194 @@
+"""The OpenAPI 3.1 document of the verification API (served at /api/openapi.json).
+
+tests/verification/test_api.py checks the API's real responses against these schemas.
+"""
+from __future__ import annotations
+
+from ..certificates.urls import KEYS_PATH
+
+DESCRIPTION = """\
+Check a Rawat certificate without an account. GET only; at most 30 requests per
+minute per address by default (HTTP 429 beyond, with an error body).
+
+**Certificate IDs** look like `RWT-2026-7K3M-9QXH-F`: prefix, year of issue, 8 random
+symbols and a check symbol, in Crockford base 32 (`0123456789ABCDEFGHJKMNPQRSTVWXYZ`).
+Lower case, spaces, missing dashes and the look-alikes O→0, I→1, L→1 are accepted.
+The check symbol: fold every symbol value v (prefix and year included) with
+`c = 2·c ⊕ v` in GF(32) (polynomial x⁵+x²+1, starting from c = 0); the check symbol
+is `2·c`, so a correct ID folds to 0. Any single wrong symbol and any swap of two
+neighbouring symbols is reported as `typo` (HTTP 400) instead of `not_found`.
+
+**Signatures.** Each certificate's essential fields are signed with Ed25519. The
+signed bytes (`signature.payload`) are the JSON object
+`{v, id, holder, course, course_version, hours, completed, valid_until, issuer, kid}`
+serialised with sorted keys, no whitespace, UTF-8 without escaping
+(`json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`).
+`signature.value` is the signature, base64url without padding; the public key
+`kid` is published at `/.well-known/rawat-keys.json` with its validity period. The
+QR code printed on a certificate opens `/verifikasi/<id>?k=<kid>&s=<signature>`,
+so a verifier holding the published keys can check the printed fields offline.
+"""
+
+
+def _error_schema() -> dict:
+    return {
+        "type": "object",
+        "required": ["error"],
+        "additionalProperties": False,
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "additionalProperties": False,
+                "properties": {
+                    "code": {"type": "integer", "description": "the HTTP status code"},
+                    "message": {"type": "string", "description": "for people, in the site's language"},
+                    "reason": {"type": "string", "enum": ["malformed", "typo", "not_found", "no_keys"],
+                               "description": "for programs"},
+                    "request_id": {"type": "string", "description": "quote it when reporting a problem"},
+                },
+            },
+        },
+    }
+
+
+def _certificate_result_schema() -> dict:
+    date = {"type": "string", "format": "date"}
+    return {
+        "type": "object",
+        "required": ["id", "status", "message", "certificate", "revocation", "renews", "renewed_by", "signature"],
+        "additionalProperties": False,
+        "properties": {
+            "id": {"type": "string", "pattern": "^RWT-[0-9]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-"
+                                                 "[0-9A-HJKMNP-TV-Z]$"},
+            "status": {"type": "string", "enum": ["valid", "revoked", "expired", "invalid"],
+                       "description": "invalid: the register entry does not match its own signature "
+                                      "(no other field is given then)"},
+            "message": {"type": "string"},
+            "certificate": {
+                "oneOf": [{"type": "null"}, {
+                    "type": "object",
+                    "required": ["holder", "course", "course_version", "hours", "completed", "valid_until", "issuer"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "holder": {"type": "string", "description": "the learner's name as printed"},
+                        "course": {"type": "string"},
+                        "course_version": {"type": "integer"},
+                        "hours": {"type": "integer", "description": "hours of study (JP)"},
+                        "completed": date,
+                        "valid_until": {"oneOf": [date, {"type": "null"}],
+                                        "description": "last day of validity; null: no expiry"},
+                        "issuer": {"type": "string"},
+                    },
+                }],
+            },
+            "revocation": {
+                "oneOf": [{"type": "null"}, {
+                    "type": "object", "required": ["revoked_at", "reason"], "additionalProperties": False,
+                    "properties": {"revoked_at": {"type": "string", "format": "date-time"},
+                                   "reason": {"type": "string"}},
+                }],
+            },
+            "renews": {"type": ["string", "null"], "description": "ID of the expired certificate this one renews"},
+            "renewed_by": {"type": ["string", "null"], "description": "ID of the certificate that renewed this one"},
+            "signature": {
+                "oneOf": [{"type": "null"}, {
+                    "type": "object", "required": ["alg", "kid", "value", "payload", "keys_url"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "alg": {"const": "Ed25519"},
+                        "kid": {"type": "string"},
+                        "value": {"type": "string", "pattern": "^[A-Za-z0-9_-]{86}$"},
+                        "payload": {"type": "string", "description": "the exact signed text (UTF-8)"},
+                        "keys_url": {"type": "string", "format": "uri"},
+                    },
+                }],
+            },
+        },
+    }
+
+
+def _keys_schema() -> dict:
+    return {
+        "type": "object",
+        "required": ["issuer", "current", "keys", "trust_roots_pem"],
+        "properties": {
+            "issuer": {"type": "string"},
+            "current": {"type": "string"},
+            "trust_roots_pem": {"type": "array", "items": {"type": "string"}},
+            "keys": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["kid", "alg", "public_key", "jwk", "valid_from", "valid_until", "status",
+                                 "x509_sha256", "x509_chain_pem"],
+                    "properties": {
+                        "kid": {"type": "string"},
+                        "alg": {"const": "Ed25519"},
+                        "public_key": {"type": "string", "description": "raw 32-byte key, base64url"},
+                        "jwk": {"type": "object"},
+                        "valid_from": {"type": "string", "format": "date-time"},
+                        "valid_until": {"type": ["string", "null"], "format": "date-time",
+                                        "description": "null while the key is current"},
+                        "status": {"enum": ["current", "retired"]},
+                        "x509_sha256": {"type": "string"},
+                        "x509_chain_pem": {"type": "string"},
+                    },
+                },
+            },
+        },
+    }
+
+
+def _error_response(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def openapi_document(server: str) -> dict:
+    return {
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "info": {"title": "Rawat certificate verification", "version": "1.0.0", "description": DESCRIPTION},
+        "servers": [{"url": server}],
+        "paths": {
+            "/api/v1/certificates/{id}": {
+                "get": {
+                    "operationId": "getCertificate",
+                    "summary": "Status and public fields of a certificate",
+                    "parameters": [{
+                        "name": "id", "in": "path", "required": True,
+                        "description": "the certificate ID, e.g. RWT-2026-7K3M-9QXH-F",
+                        "schema": {"type": "string", "maxLength": 64},
+                    }],
+                    "responses": {
+                        "200": {"description": "The certificate is in the register (status valid, revoked, "
+                                               "expired or invalid).",
+                                "content": {"application/json": {
+                                    "schema": {"$ref": "#/components/schemas/CertificateResult"}}}},
+                        "400": _error_response("Not an ID (reason malformed), or an ID with a typing error "
+                                               "(reason typo)."),
+                        "404": _error_response("No certificate has this ID (reason not_found)."),
+                        "405": _error_response("Only GET is allowed."),
+                        "429": _error_response("Too many requests from this address; wait a minute."),
+                    },
+                },
+            },
+            KEYS_PATH: {
+                "get": {
+                    "operationId": "getKeys",
+                    "summary": "Public keys, current and retired, with their validity",
+                    "responses": {
+                        "200": {"description": "The keys.", "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/Keys"}}}},
+                        "503": _error_response("No keys are configured (reason no_keys)."),
+                    },
+                },
+            },
+        },
+        "components": {"schemas": {
+            "CertificateResult": _certificate_result_schema(),
+            "Error": _error_schema(),
+            "Keys": _keys_schema(),
+        }},
+    }
