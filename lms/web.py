@@ -162,6 +162,7 @@ NAV_ENTRIES = (
     ("courses.catalog", _l("Courses"), "everyone"),
     ("courses.dashboard", _l("My learning"), "signed_in"),
     ("cohorts.index", _l("My groups"), "trainer"),
+    ("authoring.index", _l("Authoring"), "trainer"),
     ("verification.verify", _l("Verify a certificate"), "everyone"),
     ("admin.users", _l("Administration"), "admin"),
     ("certificates.admin_list", _l("Certificates"), "admin"),
