@@ -63,12 +63,6 @@ def enrolled_courses(user_id: int) -> list[tuple[Enrollment, Course]]:
     return list(rows.all())
 
 
-def asset_versions(course_id: int) -> dict[str, str]:
-    """path -> short content hash, for cache-busting asset URLs."""
-    rows = db.session.execute(select(CourseAsset.path, CourseAsset.sha256).where(CourseAsset.course_id == course_id))
-    return {path: sha[:12] for path, sha in rows.all()}
-
-
 def get_asset_or_404(course: Course, path: str) -> CourseAsset:
     asset = db.session.scalar(select(CourseAsset).where(CourseAsset.course_id == course.id, CourseAsset.path == path))
     if asset is None:
