@@ -26,6 +26,17 @@ def identifier_error(kind: str):
     return EMAIL_ERROR if kind == "email" else PHONE_ERROR
 
 
+def _choose_password(label, missing) -> PasswordField:
+    """A field for a password being chosen now (the policy is checked by the form's validator)."""
+    return PasswordField(label, validators=[DataRequired(missing), Length(max=MAX_LENGTH)],
+                         description=_l("At least 8 characters. A short sentence is easy to remember."))
+
+
+def _repeat_password(label, missing, of: str) -> PasswordField:
+    return PasswordField(label, validators=[DataRequired(missing),
+                                            EqualTo(of, _l("The two passwords are not the same."))])
+
+
 class RegisterForm(FlaskForm):
     full_name = StringField(
         _l("Full name"),
@@ -37,18 +48,8 @@ class RegisterForm(FlaskForm):
         validators=[DataRequired(_l("Enter a mobile number or an e-mail address.")), Length(max=254)],
         description=_l("You will use it to sign in. A mobile number is enough."),
     )
-    password = PasswordField(
-        _l("Password"),
-        validators=[DataRequired(_l("Choose a password.")), Length(max=MAX_LENGTH)],
-        description=_l("At least 8 characters. A short sentence is easy to remember."),
-    )
-    confirm = PasswordField(
-        _l("Repeat password"),
-        validators=[
-            DataRequired(_l("Repeat your password.")),
-            EqualTo("password", _l("The two passwords are not the same.")),
-        ],
-    )
+    password = _choose_password(_l("Password"), _l("Choose a password."))
+    confirm = _repeat_password(_l("Repeat password"), _l("Repeat your password."), of="password")
     submit = SubmitField(_l("Create account"))
 
     contact_kind: str = ""
@@ -88,18 +89,8 @@ class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
     )
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(_l("Choose a new password.")), Length(max=MAX_LENGTH)],
-        description=_l("At least 8 characters. A short sentence is easy to remember."),
-    )
-    confirm = PasswordField(
-        _l("Repeat new password"),
-        validators=[
-            DataRequired(_l("Repeat your new password.")),
-            EqualTo("new_password", _l("The two passwords are not the same.")),
-        ],
-    )
+    new_password = _choose_password(_l("New password"), _l("Choose a new password."))
+    confirm = _repeat_password(_l("Repeat new password"), _l("Repeat your new password."), of="new_password")
     submit = SubmitField(_l("Change password"))
 
     def __init__(self, *args, user_identifiers: tuple[str, ...] = (), **kwargs):
@@ -166,16 +157,8 @@ class ResetPasswordForm(FlaskForm):
     code = StringField(_l("Reset code"), validators=[DataRequired(_l("Enter the code you received.")),
                                                      Length(max=40)],
                        description=_l("From your care manager, an administrator or the e-mail we sent."))
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(_l("Choose a new password.")), Length(max=MAX_LENGTH)],
-        description=_l("At least 8 characters. A short sentence is easy to remember."),
-    )
-    confirm = PasswordField(
-        _l("Repeat new password"),
-        validators=[DataRequired(_l("Repeat your new password.")),
-                    EqualTo("new_password", _l("The two passwords are not the same."))],
-    )
+    new_password = _choose_password(_l("New password"), _l("Choose a new password."))
+    confirm = _repeat_password(_l("Repeat new password"), _l("Repeat your new password."), of="new_password")
     submit = SubmitField(_l("Set new password"))
 
     def validate_new_password(self, field):

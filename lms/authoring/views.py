@@ -111,6 +111,20 @@ def not_found_to_404(error: AuthoringError):
         abort(404)
 
 
+def remove_after_confirmation(draft: CourseDraft, remove, *, question: str, button: str, done: str,
+                              after: str, back: str):
+    """Removal pages: a GET (or a POST without a valid token) asks `question`; a confirmed POST calls
+    `remove()`, commits, says `done` and goes to `after`."""
+    form = ActionForm()
+    if form.validate_on_submit():
+        remove()
+        db.session.commit()
+        flash(done, "info")
+        return redirect(after)
+    return render_template("authoring/confirm.html", draft=draft, form=form, message=question, button=button,
+                           back=back)
+
+
 def limit_upload(max_bytes: int) -> None:
     """Refuse bodies larger than the file allows (413) before the form is read, then check CSRF."""
     request.max_content_length = max_bytes + MULTIPART_SLACK

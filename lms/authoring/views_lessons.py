@@ -13,7 +13,8 @@ from . import editing
 from .forms import ActionForm, LessonForm, ModuleForm
 from .queries import image_list
 from .services import AuthoringError
-from .views import PREFIX, TRAINERS, course_page, editable, error_text, not_found_to_404, render_draft_markdown
+from .views import (PREFIX, TRAINERS, course_page, editable, error_text, not_found_to_404, remove_after_confirmation,
+                    render_draft_markdown)
 
 
 # --- modules -----------------------------------------------------------------------------------
@@ -21,6 +22,19 @@ from .views import PREFIX, TRAINERS, course_page, editable, error_text, not_foun
 
 def _direction() -> int:
     return {"up": -1, "down": 1}.get(request.form.get("direction", ""), 0)
+
+
+def _move(draft_id: int, move, slug: str, anchor: str):
+    """Move a module or lesson one place (`move` is the editing function) and go back to the outline."""
+    draft = editable(draft_id)
+    if ActionForm().validate_on_submit() and _direction():
+        try:
+            move(draft, current_user, slug, _direction())
+        except AuthoringError as error:
+            not_found_to_404(error)
+        db.session.commit()
+    return redirect(url_for("authoring.course", draft_id=draft.id) + anchor)
+
 
 
 @bp.route(PREFIX + "/modul", methods=["POST"])
@@ -61,14 +75,7 @@ def module(draft_id: int, module_slug: str):
 @role_required(*TRAINERS)
 def move_module(draft_id: int, module_slug: str):
     """Move a module one place up or down."""
-    draft = editable(draft_id)
-    if ActionForm().validate_on_submit() and _direction():
-        try:
-            editing.move_module(draft, current_user, module_slug, _direction())
-        except AuthoringError as error:
-            not_found_to_404(error)
-        db.session.commit()
-    return redirect(url_for("authoring.course", draft_id=draft.id) + f"#m-{module_slug}")
+    return _move(draft_id, editing.move_module, module_slug, f"#m-{module_slug}")
 
 
 @bp.route(PREFIX + "/modul/<module_slug>/hapus", methods=["GET", "POST"])
@@ -77,16 +84,13 @@ def remove_module(draft_id: int, module_slug: str):
     """Remove a module and its lessons and quiz from the draft (after confirmation)."""
     draft = editable(draft_id)
     entry = df.find_module(draft.files, module_slug) or abort(404)
-    form = ActionForm()
-    if form.validate_on_submit():
-        editing.remove_module(draft, current_user, module_slug)
-        db.session.commit()
-        flash(_("The module has been removed from the draft."), "info")
-        return redirect(url_for("authoring.course", draft_id=draft.id) + "#modules")
-    message = _("Remove the module \"%(title)s\" with its %(n)d lesson(s) and its quiz from the draft? "
-                "Learners keep their history of it after the next publish.", title=entry.title, n=len(entry.lessons))
-    return render_template("authoring/confirm.html", draft=draft, form=form, message=message,
-                           button=_("Remove the module"), back=url_for("authoring.course", draft_id=draft.id))
+    outline = url_for("authoring.course", draft_id=draft.id)
+    return remove_after_confirmation(
+        draft, lambda: editing.remove_module(draft, current_user, module_slug),
+        question=_("Remove the module \"%(title)s\" with its %(n)d lesson(s) and its quiz from the draft? "
+          "Learners keep their history of it after the next publish.", title=entry.title, n=len(entry.lessons)),
+        button=_("Remove the module"), done=_("The module has been removed from the draft."),
+        after=outline + "#modules", back=outline)
 
 
 # --- lessons -----------------------------------------------------------------------------------
@@ -144,14 +148,7 @@ def lesson(draft_id: int, lesson_slug: str):
 @role_required(*TRAINERS)
 def move_lesson(draft_id: int, lesson_slug: str):
     """Move a lesson one place up or down in its module."""
-    draft = editable(draft_id)
-    if ActionForm().validate_on_submit() and _direction():
-        try:
-            editing.move_lesson(draft, current_user, lesson_slug, _direction())
-        except AuthoringError as error:
-            not_found_to_404(error)
-        db.session.commit()
-    return redirect(url_for("authoring.course", draft_id=draft.id) + f"#l-{lesson_slug}")
+    return _move(draft_id, editing.move_lesson, lesson_slug, f"#l-{lesson_slug}")
 
 
 @bp.route(PREFIX + "/materi/<lesson_slug>/hapus", methods=["GET", "POST"])
@@ -162,13 +159,10 @@ def remove_lesson(draft_id: int, lesson_slug: str):
     _module, found = df.find_lesson(draft.files, lesson_slug)
     if found is None:
         abort(404)
-    form = ActionForm()
-    if form.validate_on_submit():
-        editing.remove_lesson(draft, current_user, lesson_slug)
-        db.session.commit()
-        flash(_("The lesson has been removed from the draft."), "info")
-        return redirect(url_for("authoring.course", draft_id=draft.id) + "#modules")
-    message = _("Remove the lesson \"%(title)s\" from the draft? Learners who finished it keep it in their "
-                "history.", title=found.title)
-    return render_template("authoring/confirm.html", draft=draft, form=form, message=message,
-                           button=_("Remove the lesson"), back=url_for("authoring.course", draft_id=draft.id))
+    outline = url_for("authoring.course", draft_id=draft.id)
+    return remove_after_confirmation(
+        draft, lambda: editing.remove_lesson(draft, current_user, lesson_slug),
+        question=_("Remove the lesson \"%(title)s\" from the draft? Learners who finished it keep it in their "
+          "history.", title=found.title),
+        button=_("Remove the lesson"), done=_("The lesson has been removed from the draft."),
+        after=outline + "#modules", back=outline)

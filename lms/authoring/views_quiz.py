@@ -17,7 +17,7 @@ from .forms import OPTION_ROWS, QUESTION_TYPES, ActionForm, GiftForm, QuestionFo
 from .gift import MAX_CHOICES, NOTES
 from .queries import image_list
 from .services import AuthoringError
-from .views import PREFIX, TRAINERS, editable, error_text
+from .views import PREFIX, TRAINERS, editable, error_text, remove_after_confirmation
 
 QUIZ = PREFIX + "/modul/<module_slug>/kuis"
 
@@ -71,16 +71,12 @@ def remove_quiz(draft_id: int, module_slug: str):
     module = _module(draft, module_slug)
     if not module.has_quiz:
         abort(404)
-    form = ActionForm()
-    if form.validate_on_submit():
-        editing.remove_quiz(draft, current_user, module_slug)
-        db.session.commit()
-        flash(_("The quiz has been removed from the draft."), "info")
-        return redirect(url_for("authoring.course", draft_id=draft.id) + f"#m-{module_slug}")
-    return render_template("authoring/confirm.html", draft=draft, form=form,
-                           message=_("Remove the quiz of \"%(title)s\" from the draft? Learners keep their past "
-                                     "attempts.", title=module.title),
-                           button=_("Remove the quiz"), back=_quiz_url(draft, module_slug))
+    return remove_after_confirmation(
+        draft, lambda: editing.remove_quiz(draft, current_user, module_slug),
+        question=_("Remove the quiz of \"%(title)s\" from the draft? Learners keep their past attempts.",
+                   title=module.title),
+        button=_("Remove the quiz"), done=_("The quiz has been removed from the draft."),
+        after=url_for("authoring.course", draft_id=draft.id) + f"#m-{module_slug}", back=_quiz_url(draft, module_slug))
 
 
 def _question_form(draft, question: dict | None, kind: str) -> QuestionForm:
@@ -200,16 +196,11 @@ def remove_question(draft_id: int, module_slug: str, key: str):
     found = next((q for q in qf.questions(qf.quiz_data(draft.files, module)) if str(q.get("id")) == key), None)
     if found is None:
         abort(404)
-    form = ActionForm()
-    if form.validate_on_submit():
-        editing.remove_question(draft, current_user, module_slug, key)
-        db.session.commit()
-        flash(_("The question has been removed from the draft."), "info")
-        return redirect(_quiz_url(draft, module_slug, "#questions"))
-    return render_template("authoring/confirm.html", draft=draft, form=form,
-                           message=_("Remove the question \"%(text)s\"? Learners' past attempts keep it.",
-                                     text=found.get("text")),
-                           button=_("Remove the question"), back=_quiz_url(draft, module_slug))
+    return remove_after_confirmation(
+        draft, lambda: editing.remove_question(draft, current_user, module_slug, key),
+        question=_("Remove the question \"%(text)s\"? Learners' past attempts keep it.", text=found.get("text")),
+        button=_("Remove the question"), done=_("The question has been removed from the draft."),
+        after=_quiz_url(draft, module_slug, "#questions"), back=_quiz_url(draft, module_slug))
 
 
 @bp.route(QUIZ + "/gift", methods=["GET", "POST"])

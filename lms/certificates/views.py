@@ -135,41 +135,40 @@ def _detail_page(certificate, revoke_form, reinstate_form, status_code=200):
     ), status_code
 
 
+def _change_revocation(public_id: str, *, revoking: bool):
+    """Revoke or reinstate from the admin page: each with its own reason, logged; a stale page gets a message."""
+    certificate = get_certificate_or_404(public_id)
+    if not can_manage(current_user, certificate):
+        abort(403)
+    form = RevokeForm() if revoking else ReinstateForm()
+    if not form.validate_on_submit():
+        if revoking:
+            return _detail_page(certificate, form, ReinstateForm(formdata=None), 400)
+        return _detail_page(certificate, RevokeForm(formdata=None), form, 400)
+    change = revoke if revoking else reinstate
+    try:
+        change(certificate, form.reason.data, actor=current_user)
+    except CertificateError:
+        flash(_("This certificate is already revoked.") if revoking else _("This certificate is not revoked."),
+              "error")
+    else:
+        db.session.commit()
+        if revoking:
+            flash(_("Certificate %(id)s is revoked.", id=certificate.public_id), "success")
+        else:
+            flash(_("Certificate %(id)s is valid again.", id=certificate.public_id), "success")
+    return redirect(url_for("certificates.admin_detail", public_id=certificate.public_id))
+
+
 @bp.route("/admin/sertifikat/<public_id>/cabut", methods=["POST"])
 @login_required
 def admin_revoke(public_id: str):
     """Revoke with a reason; verifiers see it at once."""
-    certificate = get_certificate_or_404(public_id)
-    if not can_manage(current_user, certificate):
-        abort(403)
-    form = RevokeForm()
-    if not form.validate_on_submit():
-        return _detail_page(certificate, form, ReinstateForm(formdata=None), 400)
-    try:
-        revoke(certificate, form.reason.data, actor=current_user)
-    except CertificateError:
-        flash(_("This certificate is already revoked."), "error")
-    else:
-        db.session.commit()
-        flash(_("Certificate %(id)s is revoked.", id=certificate.public_id), "success")
-    return redirect(url_for("certificates.admin_detail", public_id=certificate.public_id))
+    return _change_revocation(public_id, revoking=True)
 
 
 @bp.route("/admin/sertifikat/<public_id>/pulihkan", methods=["POST"])
 @login_required
 def admin_reinstate(public_id: str):
     """Lift a revocation: its own logged action with its own reason."""
-    certificate = get_certificate_or_404(public_id)
-    if not can_manage(current_user, certificate):
-        abort(403)
-    form = ReinstateForm()
-    if not form.validate_on_submit():
-        return _detail_page(certificate, RevokeForm(formdata=None), form, 400)
-    try:
-        reinstate(certificate, form.reason.data, actor=current_user)
-    except CertificateError:
-        flash(_("This certificate is not revoked."), "error")
-    else:
-        db.session.commit()
-        flash(_("Certificate %(id)s is valid again.", id=certificate.public_id), "success")
-    return redirect(url_for("certificates.admin_detail", public_id=certificate.public_id))
+    return _change_revocation(public_id, revoking=False)

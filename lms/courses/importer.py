@@ -266,7 +266,8 @@ def parse_content(root: Path) -> list[CourseSpec]:
 # --- applying --------------------------------------------------------------------------
 
 
-def _assign(obj, **values) -> int:
+def assign_changed(obj, **values) -> int:
+    """Set the attributes that differ; return how many did (0 means the import changed nothing)."""
     changes = 0
     for name, value in values.items():
         if getattr(obj, name) != value:
@@ -281,7 +282,7 @@ def apply_course(spec: CourseSpec) -> CourseReport:
     if created:
         course = Course(slug=spec.slug)
         db.session.add(course)
-    changes = _assign(
+    changes = assign_changed(
         course, title=spec.title, summary=spec.summary, audience=spec.audience, language=spec.language,
         hours=spec.hours, version=spec.version, pass_mark=spec.pass_mark,
         certificate_validity_months=spec.certificate_validity_months, is_published=spec.is_published,
@@ -299,7 +300,7 @@ def apply_course(spec: CourseSpec) -> CourseReport:
             module = modules[module_spec.slug] = Module(course_id=course.id, slug=module_spec.slug, position=0, title="")
             db.session.add(module)
             changes += 1
-        changes += _assign(module, position=module_spec.position, title=module_spec.title,
+        changes += assign_changed(module, position=module_spec.position, title=module_spec.title,
                            summary=module_spec.summary, retired_at=None)
         db.session.flush()
         seen_modules.add(module.slug)
@@ -310,7 +311,7 @@ def apply_course(spec: CourseSpec) -> CourseReport:
                                                             title="", body="", module_id=module.id)
                 db.session.add(lesson)
                 changes += 1
-            changes += _assign(lesson, module_id=module.id, position=lesson_spec.position, title=lesson_spec.title,
+            changes += assign_changed(lesson, module_id=module.id, position=lesson_spec.position, title=lesson_spec.title,
                                minutes=lesson_spec.minutes, body=lesson_spec.body, retired_at=None)
             seen_lessons.add(lesson.slug)
         for filename, handler in MODULE_FILE_HANDLERS.items():

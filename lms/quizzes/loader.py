@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ..courses.content_files import SLUG_RE, FileProblems, Problem, Reader, load_yaml_file
-from ..courses.importer import CourseSpec
+from ..courses.importer import CourseSpec, assign_changed
 from ..courses.models import Module
 from ..extensions import db
 from ..timeutil import utcnow
@@ -257,21 +257,12 @@ def _parse_steps(reader: Reader, name: str) -> list[OptionSpec]:
 # --- applying --------------------------------------------------------------------------
 
 
-def _assign(obj, **values) -> int:
-    changes = 0
-    for name, value in values.items():
-        if getattr(obj, name) != value:
-            setattr(obj, name, value)
-            changes += 1
-    return changes
-
-
 def apply_quiz(module: Module, spec: QuizSpec | None) -> int:
     """Bring the module's quiz in line with its file (None: no file); return the number of changes."""
     quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == module.id))
     now = utcnow()
     if spec is None:
-        changes = _assign(module, has_quiz=False)
+        changes = assign_changed(module, has_quiz=False)
         if quiz is not None and quiz.retired_at is None:
             quiz.retired_at = now
             changes += 1
@@ -281,13 +272,13 @@ def apply_quiz(module: Module, spec: QuizSpec | None) -> int:
         quiz = Quiz(module_id=module.id, title="", pass_mark=spec.pass_mark)
         db.session.add(quiz)
         changes += 1
-    changes += _assign(
+    changes += assign_changed(
         quiz, title=spec.title, pass_mark=spec.pass_mark, questions_per_attempt=spec.questions_per_attempt,
         shuffle_questions=spec.shuffle_questions, shuffle_options=spec.shuffle_options,
         max_attempts=spec.max_attempts, wait_minutes=spec.wait_minutes,
         show_correct_answers=spec.show_correct_answers, retired_at=None,
     )
-    changes += _assign(module, has_quiz=True)
+    changes += assign_changed(module, has_quiz=True)
     db.session.flush()
 
     questions = {q.key: q for q in quiz.questions}
@@ -298,7 +289,7 @@ def apply_quiz(module: Module, spec: QuizSpec | None) -> int:
                                                                text="", position=question_spec.position)
             quiz.questions.append(question)
             changes += 1
-        changes += _assign(
+        changes += assign_changed(
             question, type=question_spec.type, text=question_spec.text, scenario=question_spec.scenario,
             image=question_spec.image, image_alt=question_spec.image_alt, explanation=question_spec.explanation,
             position=question_spec.position, retired_at=None,
@@ -322,7 +313,7 @@ def _apply_options(question: Question, specs: list[OptionSpec], now) -> int:
             option = options[spec.key] = Option(key=spec.key, text="", position=spec.position)
             question.options.append(option)
             changes += 1
-        changes += _assign(option, text=spec.text, is_correct=spec.is_correct, feedback=spec.feedback,
+        changes += assign_changed(option, text=spec.text, is_correct=spec.is_correct, feedback=spec.feedback,
                            position=spec.position, retired_at=None)
     wanted = {s.key for s in specs}
     for key, option in options.items():
