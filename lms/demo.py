@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from .accounts.models import Role, User
 from .accounts.services import find_by_identifier, register_user
+from .authoring.services import workspace_for_course
 from .certificates.models import Certificate
 from .certificates.services import issue_certificate, revoke
 from .cohorts.models import Cohort
@@ -154,6 +155,9 @@ def create_demo(content_dir: Path, seed: int = 2026) -> tuple[bool, list[tuple[s
                 _study(learner, disability, profile.disability, profile, joined + timedelta(days=1), last, rng)
     _issue_certificates()
     _revoke_one_for_the_record()
+    if disability is not None:
+        # The care manager looks after one course in the browser editor, so her authoring pages have content.
+        workspace_for_course(disability, trainer)
     db.session.flush()
     return True, logins
 

@@ -2,6 +2,7 @@
 from sqlalchemy import func, select
 
 from lms.accounts.models import User
+from lms.authoring.models import CourseAuthor
 from lms.cohorts.models import Cohort, CohortMember
 from lms.courses.models import Enrollment
 from lms.extensions import db
@@ -19,6 +20,10 @@ def test_demo_creates_varied_data_once_and_prints_logins(runner):
     finished = db.session.scalar(select(func.count()).select_from(Enrollment).where(Enrollment.completed_at.is_not(None)))
     failed = db.session.scalar(select(func.count()).select_from(Attempt).where(Attempt.passed.is_(False)))
     assert finished >= 3 and failed >= 1
+    # The care manager owns one course in the browser editor, so her authoring pages are not empty.
+    trainer = db.session.scalar(select(User).where(User.phone == "+6281100000002"))
+    owned = db.session.scalars(select(CourseAuthor).where(CourseAuthor.user_id == trainer.id)).all()
+    assert [(a.role, a.draft.slug) for a in owned] == [("owner", "mendampingi-penyandang-disabilitas")]
     again = runner.invoke(args=["lms", "demo"])
     assert "already present" in again.output
     assert db.session.scalar(select(func.count()).select_from(User)) == 14

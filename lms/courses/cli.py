@@ -12,11 +12,13 @@ from .importer import ContentError, import_content
 
 @click.command("import-content")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-def import_content_command(path: Path | None) -> None:
+@click.option("--replace-newer", is_flag=True,
+              help="Also load courses whose published version is newer than their files (undoes browser edits).")
+def import_content_command(path: Path | None, replace_newer: bool) -> None:
     """Load or update every course in PATH (default: the content folder), all or nothing."""
     root = path or Path(current_app.config["CONTENT_DIR"])
     try:
-        reports = import_content(root)
+        reports = import_content(root, replace_newer=replace_newer)
     except ContentError as exc:
         db.session.rollback()
         click.echo(f"Nothing was changed: {len(exc.problems)} problem(s) found.", err=True)
@@ -25,5 +27,10 @@ def import_content_command(path: Path | None) -> None:
         raise SystemExit(1) from None
     db.session.commit()
     for report in reports:
+        if report.kept_newer_version is not None:
+            click.echo(f"{report.slug}: kept the published version {report.kept_newer_version}, newer than the files "
+                       "(published from the browser editor?). Download it as a zip from the authoring page to "
+                       "update the folder, or pass --replace-newer to load the files anyway.")
+            continue
         state = "created" if report.created else ("updated" if report.changes else "unchanged")
         click.echo(f"{report.slug}: {state} ({report.changes} change(s))")

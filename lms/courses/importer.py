@@ -111,6 +111,8 @@ class CourseReport:
     slug: str
     created: bool
     changes: int
+    #: set when the files were older than the published course and left it alone: the version kept
+    kept_newer_version: int | None = None
 
 
 # --- parsing -------------------------------------------------------------------------
@@ -356,7 +358,21 @@ def _apply_assets(course: Course, assets: dict[str, tuple[str, bytes]]) -> int:
     return changes
 
 
-def import_content(root: Path) -> list[CourseReport]:
-    """Validate all course folders under root, then apply them. The caller commits."""
+def import_content(root: Path, *, replace_newer: bool = False) -> list[CourseReport]:
+    """Validate all course folders under root, then apply them. The caller commits.
+
+    A course whose published version is newer than its files (typically published from the
+    browser editor since the files were written) is left as it is unless `replace_newer`:
+    loading content/ again, as `make run` does at every start, must not undo a trainer's work.
+    """
     specs = parse_content(root)
-    return [apply_course(spec) for spec in specs]
+    published = dict(db.session.execute(
+        select(Course.slug, Course.version).where(Course.slug.in_([spec.slug for spec in specs]))).all())
+    reports = []
+    for spec in specs:
+        current = published.get(spec.slug)
+        if current is not None and current > spec.version and not replace_newer:
+            reports.append(CourseReport(spec.slug, created=False, changes=0, kept_newer_version=current))
+        else:
+            reports.append(apply_course(spec))
+    return reports

@@ -204,3 +204,34 @@ def test_options_retired_by_an_edit_stay_for_past_attempts(make_draft, trainer):
     options = {o.key: o for o in db.session.scalars(select(Option).where(Option.question_id == question.id))}
     assert options["b"].retired_at is not None and options["a"].retired_at is None
     assert options["c"].text == "Kering" and options["c"].position == 2
+
+
+def test_loading_content_again_keeps_a_version_published_in_the_browser(make_course, make_user, sign_in, runner,
+                                                                       tmp_path):
+    """`make run` loads content/ at every start: that must not undo what a trainer published since."""
+    course = make_course("kursus-konten", modules=[{"slug": "m", "title": "M", "lessons": [
+        {"slug": "a", "title": "A", "body": "Isi lama.\n"}]}])
+    folder = tmp_path / "content" / "kursus-konten"
+    admin = make_user(Role.ADMIN)
+    browser = sign_in(admin)
+    browser.post_form(f"/tulis/kursus/{course.id}/sunting", form_url="/tulis")
+    draft = db.session.scalar(select(CourseDraft).where(CourseDraft.course_id == course.id))
+    assert browser.post_form(f"/tulis/{draft.id}/materi/a", {
+        "title": "A", "minutes": "5", "body": "Isi baru dari browser.", "submit": "Save lesson"},
+        form_url=f"/tulis/{draft.id}/materi/a").status_code == 302
+    browser.post_form(f"/tulis/{draft.id}/terbitkan", form_url=f"/tulis/{draft.id}")
+    lesson = db.session.scalar(select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == "a"))
+    assert db.session.get(Course, course.id).version == 2 and lesson.body.strip() == "Isi baru dari browser."
+
+    result = runner.invoke(args=["lms", "import-content", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "kursus-konten: kept the published version 2, newer than the files" in result.output
+    db.session.expire_all()
+    assert db.session.get(Course, course.id).version == 2
+    assert db.session.get(Lesson, lesson.id).body.strip() == "Isi baru dari browser."
+
+    result = runner.invoke(args=["lms", "import-content", "--replace-newer", str(folder)])
+    assert result.exit_code == 0 and "kursus-konten: updated" in result.output
+    db.session.expire_all()
+    assert db.session.get(Course, course.id).version == 1
+    assert db.session.get(Lesson, lesson.id).body.strip() == "Isi lama."
