@@ -9,9 +9,11 @@ def init_app(app: Flask) -> None:
     from ..courses.signals import course_completed
     from . import views  # noqa: F401  (registers the routes on bp)
     from .keys import readiness_problem
-    from .services import on_course_completed
+    from .services import on_course_completed, renewal_attempt_window
 
     app.register_blueprint(bp)
     course_completed.connect(on_course_completed)
+    # A renewal after expiry starts a new allowance of quiz attempts (see quizzes.services).
+    app.extensions.setdefault("quiz_attempt_windows", []).append(renewal_attempt_window)
     # /readyz runs every check registered here (see lms/observability.py).
     app.extensions.setdefault("readiness_checks", {})["signing_keys"] = readiness_problem

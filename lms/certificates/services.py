@@ -278,6 +278,15 @@ def renewal_state(user_id: int, course: Course) -> RenewalState | None:
     return RenewalState(previous=previous, quizzes=quizzes, remaining=remaining, last_passed_at=last)
 
 
+def renewal_attempt_window(user_id: int, quiz) -> datetime | None:
+    """Attempts started before the learner's latest certificate for the quiz's course expired do not
+    count against the quiz's attempt limit: renewing needs the quizzes passed again."""
+    previous = latest_certificate(user_id, quiz.module.course_id)
+    if previous is None or certificate_status(previous) != "expired":
+        return None
+    return expired_since(previous.valid_until)
+
+
 def renew_if_eligible(user: User, course: Course) -> Certificate | None:
     """Issue the next cycle's certificate when every quiz was passed again after the expiry."""
     state = renewal_state(user.id, course)

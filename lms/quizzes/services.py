@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -48,15 +49,32 @@ class Eligibility:
         return self.refusal is None
 
 
+def attempt_window_start(user_id: int, quiz: Quiz) -> datetime | None:
+    """When the learner's current allowance of attempts began (None: with their first attempt).
+
+    Other features may start a new allowance: certificates does, so that a learner renewing an
+    expired certificate can take the quizzes again even if they used every attempt years ago.
+    They register a function (user_id, quiz) -> datetime | None in app.extensions.
+    """
+    starts = [start for provider in current_app.extensions.get("quiz_attempt_windows", ())
+              if (start := provider(user_id, quiz)) is not None]
+    return max(starts, default=None)
+
+
 def eligibility(user_id: int, quiz: Quiz, now: datetime | None = None) -> Eligibility:
-    """Apply the attempt rules: max_attempts counts started attempts; the wait runs from the last submission."""
+    """Apply the attempt rules: max_attempts counts attempts started in the current allowance (see
+    attempt_window_start); the wait runs from the last submission."""
     now = now or utcnow()
     attempts = db.session.scalars(
         select(Attempt).where(Attempt.user_id == user_id, Attempt.quiz_id == quiz.id).order_by(Attempt.number)
     ).all()
     open_attempt = next((a for a in attempts if a.is_open), None)
     used = max((a.number for a in attempts), default=0)
-    left = None if quiz.max_attempts is None else max(quiz.max_attempts - used, 0)
+    left = None
+    if quiz.max_attempts is not None:
+        since = attempt_window_start(user_id, quiz) if attempts else None
+        counted = sum(1 for a in attempts if since is None or a.started_at >= since)
+        left = max(quiz.max_attempts - counted, 0)
     result = Eligibility(open_attempt=open_attempt, attempts_used=used, attempts_left=left)
     if open_attempt is not None:
         return result

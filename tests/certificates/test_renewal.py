@@ -8,7 +8,7 @@ from lms.certificates.queries import certificate_status, latest_certificate
 from lms.certificates.services import renew_if_eligible, renewal_state, revoke
 from lms.extensions import db
 from lms.quizzes.models import Attempt, Quiz
-from lms.quizzes.services import start_attempt, submit_attempt
+from lms.quizzes.services import AttemptRefused, eligibility, start_attempt, submit_attempt
 from tests.certificates.fixtures import QUIZ_MODULES, years_ago
 from tests.conftest import Browser
 
@@ -105,3 +105,36 @@ def test_valid_or_revoked_certificates_are_not_renewed(certify, make_user):
     old = certify(user=other, modules=QUIZ_MODULES, completed_at=years_ago(3))
     revoke(old, "Dicabut.")
     assert renewal_state(other.id, old.course) is None and renew_if_eligible(other, old.course) is None
+
+
+def test_an_attempt_limit_used_up_long_ago_does_not_block_renewal(expired):
+    """max_attempts counts the attempts of the current allowance: after an expiry the quizzes open again."""
+    user, old = expired
+    first, second = quizzes_of(old.course)
+    first.max_attempts = 2
+    db.session.commit()
+    long_ago = years_ago(3).replace(day=2)
+    for _ in range(2):  # the original certification used up the allowance
+        attempt = start_attempt(user.id, first, now=long_ago)
+        submit_attempt(attempt, {item.id: [] for item in attempt.items}, now=long_ago)
+    db.session.commit()
+    assert eligibility(user.id, first).attempts_left == 2  # the certificate has expired since
+    pass_quiz(user, first)
+    pass_quiz(user, second)
+    assert renew_if_eligible(user, old.course) is not None
+    db.session.commit()
+    # With a valid certificate again, the limit counts every attempt: none left.
+    state = eligibility(user.id, first)
+    assert state.attempts_left == 0 and state.refusal == "no_attempts_left"
+    with pytest.raises(AttemptRefused):
+        start_attempt(user.id, first)
+
+
+def test_the_attempt_limit_still_holds_while_the_certificate_is_valid(certify, make_user):
+    user = make_user()
+    certificate = certify(user=user, modules=QUIZ_MODULES, completed_at=years_ago(0))
+    quiz = quizzes_of(certificate.course)[0]
+    quiz.max_attempts = 1
+    db.session.commit()
+    pass_quiz(user, quiz)
+    assert eligibility(user.id, quiz).refusal == "no_attempts_left"
