@@ -6,8 +6,8 @@ Runs standalone on a temporary SQLite database with the real content/ loaded, th
 the app's own WSGI stack with `Accept-Encoding: gzip` (what every phone browser sends),
 so the figures are the compressed bytes on the wire: response bodies plus status line
 and headers. Each main page is measured from an empty cache with what it pulls in
-(stylesheet, script, icon, pictures: for a `srcset`, the copy a 360-pixel phone at 2x
-picks). Then one learner completes perawatan-dasar-lansia (8 modules) from an empty
+(stylesheet, script, icon, web app manifest, pictures: for a `srcset`, the copy a 360-pixel
+phone at 2x picks). Then one learner completes perawatan-dasar-lansia (8 modules) from an empty
 cache: sign in, every lesson (read and marked done), every quiz page (home, attempt,
 result; answered right), then the course page with the certificate, its public
 verification page and the PDF. Files with a content hash in their URL are cached by
@@ -34,7 +34,8 @@ SIX_MODULE_TARGET = int(1.5 * 1024 * 1024)
 PHONE_WIDTH = 720  # CSS 360 px at device pixel ratio 2
 PASSWORD = "kata sandi aman 1"
 SUBRESOURCE_RE = re.compile(
-    r'<link[^>]+rel="(?:stylesheet|icon)"[^>]*href="([^"]+)"|<link[^>]+href="([^"]+)"[^>]*rel="(?:stylesheet|icon)"'
+    r'<link[^>]+rel="(?:stylesheet|icon|manifest)"[^>]*href="([^"]+)"'
+    r'|<link[^>]+href="([^"]+)"[^>]*rel="(?:stylesheet|icon|manifest)"'
     r'|<script[^>]+src="([^"]+)"|<img\b([^>]*)>')
 CSRF_RE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 

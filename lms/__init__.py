@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from .config import Config
+from .config import Config, bundled_folder
 
 
 def create_app(config_class: type[Config] = Config, instance_path: str | None = None, **overrides) -> Flask:
@@ -21,7 +21,7 @@ def create_app(config_class: type[Config] = Config, instance_path: str | None = 
     from .extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    migrate.init_app(app, db, directory=str(bundled_folder("migrations")))
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -6,6 +6,13 @@ import secrets
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_ROOT = Path(__file__).resolve().parent
+
+
+def bundled_folder(name: str) -> Path:
+    """translations/ or migrations/: inside the package in a built wheel (see setup.py), else the repository's."""
+    packaged = PACKAGE_ROOT / name
+    return packaged if packaged.is_dir() else PROJECT_ROOT / name
 
 
 def _env_flag(name: str, default: bool = False) -> bool:
@@ -52,7 +59,7 @@ class Config:
     LANGUAGES = ("id", "en")
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("LMS_TIMEZONE", "Asia/Jakarta")
-    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
+    BABEL_TRANSLATION_DIRECTORIES = str(bundled_folder("translations"))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

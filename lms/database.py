@@ -1,11 +1,17 @@
 """Engine tuning that must apply to every connection."""
 from __future__ import annotations
 
-from flask import Flask
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from .extensions import db
+
+T = TypeVar("T")
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -22,7 +28,35 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        # A deferred transaction that reads and then writes fails at once ("database is locked",
+        # no waiting) when another connection wrote in between. Form posts and API writes take
+        # the write lock first, so simultaneous writers queue (busy_timeout) as they do on
+        # PostgreSQL. Page views and commands keep a deferred BEGIN: a read never holds the lock.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing_request() else "BEGIN")
+
+
+def _writing_request() -> bool:
+    if not has_request_context():
+        return False
+    return request.method not in ("GET", "HEAD", "OPTIONS") or g.get("begin_immediate", False)
+
+
+def retry_as_writer(work: Callable[[], T]) -> T:
+    """Run `work` (which reads, then may write) in a page view; start over once as a writer.
+
+    On SQLite a page view's transaction is deferred: if another connection wrote since it began,
+    its first write is refused at once ("database is locked"). Then the transaction is rolled
+    back and `work` runs again in one that takes the write lock first. On PostgreSQL, or for
+    any other error, the error goes on. `work` must load what it needs itself.
+    """
+    try:
+        return work()
+    except OperationalError as error:
+        if db.session.get_bind().dialect.name != "sqlite" or "locked" not in str(error.orig):
+            raise
+    db.session.rollback()
+    g.begin_immediate = True
+    return work()
 
 
 def init_app(app: Flask) -> None:

@@ -141,7 +141,7 @@ def create_demo(content_dir: Path, seed: int = 2026) -> tuple[bool, list[tuple[s
         cohort = create_cohort(trainer, COHORT_NAME, "Keluarga yang merawat orang tua di rumah, didampingi Bu Ratna.",
                                [c.id for c in (lansia, disability) if c is not None])
     # Learning happens in the past; certificates are issued (and signed) now, dated by
-    # the completion, exactly as `lms certificates issue-missing` would after an outage.
+    # the completion, exactly as `lms certificates reconcile` would after an outage.
     with course_completed.muted():
         for index, profile in enumerate(LEARNERS):
             joined = now - timedelta(days=56 - index * 3)

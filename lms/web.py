@@ -1,17 +1,24 @@
-"""Cross-cutting request handling: language, security headers, error pages."""
+"""Cross-cutting request handling: language, security headers, error pages, low data.
+
+Low data (see compression.py and static_assets.py): gzip for every text response,
+content-hashed static URLs cached for a year, and the web app manifest.
+"""
 from __future__ import annotations
 
+from contextlib import nullcontext
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, jsonify, render_template, request
-from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import force_locale, format_date, format_datetime, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from . import compression, static_assets
 from .extensions import babel
 
 LANGUAGE_COOKIE = "lang"
@@ -24,6 +31,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",
+        "manifest-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
@@ -88,8 +96,18 @@ def _rollback_quietly(db) -> None:
         db.session.remove()
 
 
+def _loaded_user_locale(app: Flask) -> str | None:
+    """The language of the user this request already loaded, read without touching the database."""
+    user = g.get("_login_user")
+    state = sa_inspect(user, raiseerr=False) if user is not None else None
+    locale = state.dict.get("locale") if state is not None else None
+    return locale if locale in app.config["LANGUAGES"] else None
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    compression.init_app(app)
+    static_assets.init_app(app)
 
     @app.before_request
     def remember_languages():
@@ -132,8 +150,14 @@ def init_app(app: Flask) -> None:
 
         app.logger.error("Database unavailable on %s %s (request %s): %s", request.method, request.path,
                          g.get("request_id"), error.__class__.__name__)
+        locale = _loaded_user_locale(app)
         _rollback_quietly(db)
-        response, code = _error_response(503, _("The service is temporarily unavailable. Please try again in a minute."))
+        # Draw the page as for a visitor: the signed-in user cannot be (re)loaded now, and trying
+        # would fail again on the database. Keep their language if it was already known.
+        g._login_user = app.login_manager.anonymous_user()
+        with force_locale(locale) if locale else nullcontext():
+            response, code = _error_response(
+                503, _("The service is temporarily unavailable. Please try again in a minute."))
         response = app.make_response((response, code))
         response.headers["Retry-After"] = "30"
         return response

@@ -16,7 +16,7 @@ from .keys import KeysMissing, describe, key_folder, load_keyring
 from .models import Certificate
 from .public_id import parse
 from .queries import certificate_status, get_by_public_id
-from .services import CertificateError, ensure_document, issue_missing, reinstate, revoke
+from .services import CertificateError, ensure_document, reconcile, reinstate, revoke
 
 keys_cli = AppGroup("keys", help="The issuer's signing keys (in instance/keys/).")
 certificates_cli = AppGroup("certificates", help="Issued certificates.")
@@ -141,14 +141,27 @@ def certificates_reinstate(certificate_id: str, reason: str) -> None:
     click.echo(f"{certificate.public_id} reinstated.")
 
 
-@certificates_cli.command("issue-missing")
-def certificates_issue_missing() -> None:
-    """Issue the certificates of completed courses that have none yet."""
+@certificates_cli.command("reconcile")
+def certificates_reconcile() -> None:
+    """Issue every certificate that is owed (courses completed without one); never one twice.
+
+    Completes the enrolments whose every current step is done but were never marked complete
+    (the course changed under the learner), then issues the first certificate of every
+    completed course that has none (completed without signing keys, or a crash). Safe to run
+    again at any time, also while the site serves: a second run issues nothing.
+    """
     try:
-        issued = issue_missing()
+        result = reconcile()
     except KeysMissing as exc:
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    for certificate in issued:
+    for certificate in result.issued:
         click.echo(f"{certificate.public_id}\t{certificate.holder_name}\t{certificate.course_title}")
-    click.echo(f"{len(issued)} certificate(s) issued.")
+    click.echo(f"{len(result.completed)} completion(s) recorded, {len(result.issued)} certificate(s) issued.")
+
+
+@certificates_cli.command("issue-missing", hidden=True)
+@click.pass_context
+def certificates_issue_missing(ctx: click.Context) -> None:
+    """Former name of `reconcile`, kept for scripts that use it."""
+    ctx.invoke(certificates_reconcile)

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import User
 from ..audit import services as audit
 from ..courses.models import Course, Enrollment
+from ..courses.services import claim_due_completions
 from ..database import insert_ignoring_conflict
 from ..extensions import db
 from ..timeutil import utcnow
@@ -112,7 +113,8 @@ def on_course_completed(course: Course, *, user_id: int, enrollment: Enrollment,
     """Receiver of courses.signals.course_completed: the first certificate, in the completing transaction.
 
     Without signing keys the learner's completion is still recorded (it matters more);
-    the error is logged and `lms certificates issue-missing` issues the certificate later.
+    the error is logged, and `lms certificates reconcile` (or the learner's dashboard, see
+    views.issue_owed_certificates) issues the certificate later.
     """
     user = db.session.get(User, user_id)
     if user is None:  # pragma: no cover - the enrolment points at the user
@@ -121,7 +123,35 @@ def on_course_completed(course: Course, *, user_id: int, enrollment: Enrollment,
         issue_certificate(user, course, completed_at=enrollment.completed_at, enrollment=enrollment, cycle=1)
     except KeysMissing:
         log.exception("no signing keys: certificate for user %s, course %s not issued; run "
-                      "`flask --app wsgi lms keys init`, then `lms certificates issue-missing`", user_id, course.slug)
+                      "`flask --app wsgi lms keys init`, then `lms certificates reconcile`", user_id, course.slug)
+
+
+@dataclass
+class Reconciliation:
+    """What `reconcile` did."""
+
+    #: enrolments completed now (every current step was done, the completion never recorded)
+    completed: list[Enrollment]
+    #: certificates issued now, in order of completion
+    issued: list[Certificate]
+
+
+def reconcile() -> Reconciliation:
+    """Issue every certificate that is owed, and none twice (`lms certificates reconcile`).
+
+    Owed: the first certificate of every completed course. Two catch-ups, each a no-op the
+    second time: enrolments whose every current step is done but that were never marked
+    complete (the course changed under the learner) are completed, which issues their
+    certificate through course_completed like any completion; then completed enrolments
+    without a certificate get one (no signing keys at the time, a receiver that failed or was
+    not connected). A renewal (a later cycle) is not owed until the learner asks for it, after
+    passing the quizzes again. Raises KeysMissing when a certificate is owed and there are no keys.
+    """
+    completed = claim_due_completions()
+    issued = [certificate for enrollment in completed
+              if (certificate := _find(enrollment.user_id, enrollment.course_id, 1)) is not None]
+    issued += issue_missing()
+    return Reconciliation(completed=completed, issued=issued)
 
 
 def issue_missing() -> list[Certificate]:

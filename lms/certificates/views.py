@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from ..accounts.models import User
 from ..courses.queries import get_course_or_404
 from ..extensions import db
 from . import bp
@@ -22,7 +23,15 @@ from .queries import (
     renewed_by,
     search_certificates,
 )
-from .services import CertificateError, ensure_document, reinstate, renew_if_eligible, renewal_state, revoke
+from .services import (
+    CertificateError,
+    ensure_document,
+    issue_certificate,
+    reinstate,
+    renew_if_eligible,
+    renewal_state,
+    revoke,
+)
 
 
 def get_certificate_or_404(public_id: str):
@@ -53,6 +62,34 @@ def certificate_links(course, enrollment) -> Markup:
     renewal = renewal_state(current_user.id, course) if status == "expired" else None
     return Markup(render_template("certificates/_links.html", certificate=certificate, status=status,
                                   course=course, renewal=renewal))
+
+
+def issue_owed_certificates(_sender, *, user_id: int, finished: list, **_kwargs) -> bool:
+    """Receiver of courses.signals.completed_courses_shown (the learner's dashboard).
+
+    A finished course without a certificate (the completion happened without signing keys, or
+    the request crashed before issuing) gets it now, in this request; the unique constraint
+    settles two requests doing it at once. Reuses and fills the list certificate_links reads,
+    so a dashboard with nothing owed costs no extra query. True when a certificate was issued.
+    """
+    if "_rawat_certificates" not in g:
+        g._rawat_certificates = latest_certificates_of(user_id)
+    owed = [(enrollment, course) for enrollment, course in finished if course.id not in g._rawat_certificates]
+    if not owed:
+        return False
+    user = db.session.get(User, user_id)
+    issued = False
+    for enrollment, course in owed:
+        try:
+            certificate = issue_certificate(user, course, completed_at=enrollment.completed_at, enrollment=enrollment,
+                                            cycle=1)
+        except KeysMissing:
+            current_app.logger.warning("no signing keys: certificate for user %s, course %s still owed",
+                                       user_id, course.slug)
+            break
+        g._rawat_certificates[course.id] = certificate
+        issued = True
+    return issued
 
 
 @bp.app_context_processor

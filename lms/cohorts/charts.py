@@ -43,27 +43,31 @@ def column_chart(title: str, labels: list[str], values: list[int], *, descriptio
 
 def percent_bars(title: str, rows: list[tuple[str, int | None]], *, description: str = "",
                  none_label: str = "–") -> Markup:
-    """Horizontal bars from 0 to 100 %, one per row (e.g. pass rate per module)."""
-    row_h, label_w, width = 26, 120, 320
-    height = max(len(rows), 1) * row_h + 8
-    bar_space = width - label_w - 44
+    """Horizontal bars from 0 to 100 %, one per row (e.g. pass rate per module).
+
+    Each label sits on its own line above its bar, so long module names stay whole on a phone.
+    """
+    row_h, width, value_w = 40, 320, 40
+    height = max(len(rows), 1) * row_h + 4
+    bar_space = width - value_w
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{{id}}-t {{id}}-d" '
         f'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{{id}}-t">{escape(title)}</title><desc id="{{id}}-d">{escape(description)}</desc>',
     ]
     for index, (label, percent) in enumerate(rows):
-        y = 4 + index * row_h
-        short = label if len(label) <= 22 else label[:21] + "…"
-        parts.append(f'<text x="0" y="{y + 16}" font-size="11" fill="#1d2a2f">{escape(short)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y + 5}" width="{bar_space}" height="14" fill="#e3e0d6" rx="3"/>')
-        if percent is not None:
-            colour = LOW_COLOUR if percent < 60 else BAR_COLOUR
-            parts.append(f'<rect x="{label_w}" y="{y + 5}" width="{bar_space * percent / 100:.1f}" height="14" '
-                         f'fill="{colour}" rx="3"/>')
-        text = f"{percent}%" if percent is not None else none_label
-        parts.append(f'<text x="{width - 2}" y="{y + 16}" font-size="11" text-anchor="end" '
-                     f'fill="#1d2a2f">{escape(text)}</text>')
+        y = index * row_h
+        short = label if len(label) <= 48 else label[:47].rstrip() + "…"
+        parts.append(f'<text x="0" y="{y + 14}" font-size="12" fill="#1d2a2f">{escape(short)}</text>')
+        parts.append(f'<rect x="0" y="{y + 20}" width="{bar_space}" height="14" fill="#e3e0d6" rx="3"/>')
+        if percent is None:
+            parts.append(f'<text x="4" y="{y + 31}" font-size="11" fill="#1d2a2f">{escape(none_label)}</text>')
+            continue
+        colour = LOW_COLOUR if percent < 60 else BAR_COLOUR
+        parts.append(f'<rect x="0" y="{y + 20}" width="{bar_space * percent / 100:.1f}" height="14" '
+                     f'fill="{colour}" rx="3"/>')
+        parts.append(f'<text x="{width - 2}" y="{y + 32}" font-size="12" text-anchor="end" '
+                     f'fill="#1d2a2f">{percent}%</text>')
     parts.append("</svg>")
     return _with_id("".join(parts), title)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import abort
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 
 from ..accounts.models import User
 from ..courses.models import Course, Enrollment, Lesson, LessonCompletion, Module, QuizPass
@@ -82,6 +82,8 @@ class LearnerRow:
     done_lessons: set[int] = field(default_factory=set)
     quiz_scores: dict[int, int] = field(default_factory=dict)
     attempted_modules: set[int] = field(default_factory=set)
+    #: modules whose quiz the learner passed at their very first attempt
+    first_try_modules: set[int] = field(default_factory=set)
     last_activity: datetime | None = None
     completed_courses: dict[int, datetime] = field(default_factory=dict)
     needs_visit: bool = False
@@ -104,12 +106,20 @@ class ModuleRate:
     course: Course
     module: Module
     module_number: int
+    #: learners who submitted at least one attempt
     attempted: int
+    #: learners who passed, at any attempt
     passed: int
+    #: learners who passed at their first attempt: where this is low, families struggle
+    first_try: int = 0
 
     @property
     def percent(self) -> int | None:
         return round(self.passed * 100 / self.attempted) if self.attempted else None
+
+    @property
+    def first_try_percent(self) -> int | None:
+        return round(self.first_try * 100 / self.attempted) if self.attempted else None
 
 
 @dataclass
@@ -183,12 +193,15 @@ def cohort_report(cohort: Cohort, now: datetime) -> CohortReport:
             .where(QuizPass.user_id.in_(members), QuizPass.module_id.in_(module_ids))
         ).all():
             rows[user_id].quiz_scores[module_id] = score
-        for user_id, module_id in db.session.execute(
-            select(Attempt.user_id, Quiz.module_id).join(Quiz, Quiz.id == Attempt.quiz_id)
+        passed_first = func.max(case((and_(Attempt.number == 1, Attempt.passed.is_(True)), 1), else_=0))
+        for user_id, module_id, first_try in db.session.execute(
+            select(Attempt.user_id, Quiz.module_id, passed_first).join(Quiz, Quiz.id == Attempt.quiz_id)
             .where(Attempt.user_id.in_(members), Quiz.module_id.in_(module_ids), Attempt.submitted_at.is_not(None))
-            .distinct()
+            .group_by(Attempt.user_id, Quiz.module_id)
         ).all():
             rows[user_id].attempted_modules.add(module_id)
+            if first_try:
+                rows[user_id].first_try_modules.add(module_id)
     if rows and course_ids:
         for user_id, course_id, last_activity, completed_at in db.session.execute(
             select(Enrollment.user_id, Enrollment.course_id, Enrollment.last_activity_at, Enrollment.completed_at)
@@ -212,7 +225,8 @@ def cohort_report(cohort: Cohort, now: datetime) -> CohortReport:
             if module.has_quiz:
                 attempted = sum(1 for r in rows.values() if module.id in r.attempted_modules or module.id in r.quiz_scores)
                 passed = sum(1 for r in rows.values() if module.id in r.quiz_scores)
-                rates.append(ModuleRate(course, module, number, attempted, passed))
+                first_try = sum(1 for r in rows.values() if module.id in r.first_try_modules)
+                rates.append(ModuleRate(course, module, number, attempted, passed, first_try))
     return CohortReport(
         cohort=cohort, columns=columns, rows=list(rows.values()), weeks=weeks,
         lessons_per_week=[lessons_per_week.get(week, 0) for week in weeks],

@@ -9,6 +9,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 
 from ..accounts import rescue
@@ -82,16 +83,25 @@ def edit(cohort_id: int):
     return render_template("cohorts/form.html", form=form, cohort=cohort), 400 if form.errors else 200
 
 
-@bp.route("/kelompok/<int:cohort_id>/hapus", methods=["POST"])
+@bp.route("/kelompok/<int:cohort_id>/hapus", methods=["GET", "POST"])
 @role_required(*TRAINERS)
 def delete(cohort_id: int):
-    """Delete a group (learners keep their accounts and progress)."""
+    """Delete a group after confirmation (learners keep their accounts and progress)."""
     cohort = get_cohort_for(current_user, cohort_id)
-    if ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if form.validate_on_submit():
         delete_cohort(cohort)
         db.session.commit()
         flash(_("The group has been deleted. The learners keep their accounts and progress."), "info")
-    return redirect(url_for("cohorts.index"))
+        return redirect(url_for("cohorts.index"))
+    return _confirm_page(cohort, form, button=_("Delete this group"), message=_(
+        "Delete the group \"%(name)s\"? Its report and join code go; the learners keep their accounts and "
+        "their progress.", name=cohort.name))
+
+
+def _confirm_page(cohort, form, *, button: str, message: str):
+    return render_template("cohorts/confirm.html", cohort=cohort, form=form, button=button, message=message,
+                           back=url_for("cohorts.show", cohort_id=cohort.id))
 
 
 def _share_links(cohort) -> dict[str, str]:
@@ -110,21 +120,55 @@ def show(cohort_id: int):
     now = utcnow()
     report = cohort_report(cohort, now)
     week_labels = [format_date(week, "d MMM") for week in report.weeks]
+    titles = {"lessons": _("Lessons finished per week"), "completions": _("Courses completed per week"),
+              "rates": _("Quizzes passed at the first attempt, per module")}
     charts = {
         "lessons": column_chart(
-            _("Lessons finished per week"), week_labels, report.lessons_per_week,
+            titles["lessons"], week_labels, report.lessons_per_week,
             description=_("Lessons finished by the group in each of the last %(n)d weeks.", n=len(week_labels))),
         "completions": column_chart(
-            _("Courses completed per week"), week_labels, report.completions_per_week,
+            titles["completions"], week_labels, report.completions_per_week,
             description=_("Courses completed by the group in each of the last %(n)d weeks.", n=len(week_labels))),
-        "rates": percent_bars(
-            _("Quiz pass rate per module"),
-            [(_("Module %(n)d", n=rate.module_number) + " · " + rate.module.title, rate.percent)
-             for rate in report.module_rates],
-            description=_("Share of learners who tried a module quiz and passed it."), none_label=_("no try yet")),
     }
-    return render_template("cohorts/show.html", cohort=cohort, report=report, charts=charts,
-                           share=_share_links(cohort), add_form=AddMemberForm(), confirm_form=ConfirmForm())
+    # One pass-rate chart per course, so "Module 1" of two courses cannot be mixed up.
+    rate_groups = []
+    for course in {rate.course.id: rate.course for rate in report.module_rates}.values():
+        rates = [rate for rate in report.module_rates if rate.course.id == course.id]
+        chart = percent_bars(
+            course.title,
+            [(_("Module %(n)d", n=rate.module_number) + " · " + rate.module.title, rate.first_try_percent)
+             for rate in rates],
+            description=_("Share of the learners who tried a module quiz that passed it at their first attempt."),
+            none_label=_("no try yet"))
+        rate_groups.append({"course": course, "rates": rates, "chart": chart})
+    return render_template("cohorts/show.html", cohort=cohort, report=report, charts=charts, chart_titles=titles,
+                           rate_groups=rate_groups,
+                           share=_share_links(cohort), add_form=AddMemberForm(), confirm_form=ConfirmForm(),
+                           step_cells=step_cells)
+
+
+CELL_DONE = '<td class="cell"><span class="ok">✓</span></td>'
+CELL_TRIED = '<td class="cell"><span class="bad">✗</span></td>'
+CELL_NOT_YET = '<td class="cell">–</td>'
+
+
+def step_cells(report, row) -> Markup:
+    """One learner's cells of the group table: ✓ done, the best quiz score, ✗ tried, – not yet.
+
+    Built here rather than in the template: a group of 500 learners over a 40-step course
+    has 20,000 cells, and a template loop costs several times more per cell.
+    """
+    cells = []
+    for column in report.columns:
+        if column.is_quiz:
+            score = row.quiz_scores.get(column.module.id)
+            if score is not None:
+                cells.append(f'<td class="cell"><span class="ok">{int(score)}</span></td>')
+            else:
+                cells.append(CELL_TRIED if column.module.id in row.attempted_modules else CELL_NOT_YET)
+        else:
+            cells.append(CELL_DONE if column.lesson.id in row.done_lessons else CELL_NOT_YET)
+    return Markup("".join(cells))  # noqa: S704 - fixed markup and integers only
 
 
 @bp.route("/kelompok/<int:cohort_id>/kode-baru", methods=["POST"])
@@ -165,7 +209,7 @@ def add(cohort_id: int):
     return redirect(url_for("cohorts.show", cohort_id=cohort.id))
 
 
-@bp.route("/kelompok/<int:cohort_id>/anggota/<int:user_id>/keluarkan", methods=["POST"])
+@bp.route("/kelompok/<int:cohort_id>/anggota/<int:user_id>/keluarkan", methods=["GET", "POST"])
 @role_required(*TRAINERS)
 def remove(cohort_id: int, user_id: int):
     """Take a learner out of the group (their progress stays theirs)."""
@@ -173,11 +217,15 @@ def remove(cohort_id: int, user_id: int):
     learner = db.session.get(User, user_id)
     if learner is None or not is_member(cohort.id, learner.id):
         abort(404)
-    if ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if form.validate_on_submit():
         remove_member(cohort, learner, actor=current_user)
         db.session.commit()
         flash(_("%(name)s has been removed from the group.", name=learner.full_name), "info")
-    return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+        return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+    return _confirm_page(cohort, form, button=_("Remove from the group"), message=_(
+        "Remove %(name)s from the group \"%(group)s\"? Their progress stays theirs, and you can add them again "
+        "by their mobile number.", name=learner.full_name, group=cohort.name))
 
 
 CSV_COLUMNS = ("learner", "joined_on", "last_activity_on", "needs_visit", "percent_done")

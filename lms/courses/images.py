@@ -1,8 +1,10 @@
 """Phone-sized copies of course pictures: WebP at 360 and 720 pixels wide, made once at import.
 
-Learners pay for every byte on prepaid data, so a lesson never sends a photo larger than
+Learners pay for every byte on prepaid data, so a page never sends a photo larger than
 a phone shows. PNG, JPEG and WebP pictures get WebP copies (kept in the database, as app
 servers keep nothing on disk); SVG drawings are already small and stay as they are.
+Lessons and quiz questions show a picture the same way (`picture_attributes`): the
+copies in `srcset`, lazy loading, and URLs carrying a content hash, cached for a year.
 """
 from __future__ import annotations
 
@@ -11,9 +13,11 @@ import io
 import warnings
 from dataclasses import dataclass
 
+from flask import url_for
 from PIL import Image, ImageOps
 
 from .models import CourseAsset, CourseAssetVariant
+from .queries import Picture, course_pictures
 
 #: the widths lessons offer in `srcset`: a phone at 1x, and at 2x (or a small tablet)
 VARIANT_WIDTHS = (360, 720)
@@ -82,3 +86,46 @@ def refresh_variants(asset: CourseAsset, *, changed: bool) -> int:
         asset.variants.append(CourseAssetVariant(width=copy.width, height=copy.height, content_type="image/webp",
                                                  sha256=copy.sha256, data=copy.data))
     return len(copies)
+
+
+# --- in pages -----------------------------------------------------------------------------
+
+#: the width a picture takes: the text column on wide screens, the screen less its margins on phones
+IMAGE_SIZES = "(min-width: 45rem) 42rem, calc(100vw - 4.5rem)"
+
+
+def picture_url(course, picture: Picture, variant=None) -> str:
+    """The long-cacheable URL of a course picture, or of one of its phone copies."""
+    if variant is None:
+        return url_for("courses.asset", course_slug=course.slug, path=picture.path, v=picture.sha256[:12])
+    width, _height, sha, _size = variant
+    return url_for("courses.asset", course_slug=course.slug, path=picture.path, v=sha[:12], w=width)
+
+
+def picture_attributes(course, picture: Picture) -> dict[str, str | int]:
+    """The <img> attributes that show a picture: its copies in srcset (photos), or its own URL (SVG)."""
+    if not picture.variants:
+        return {"src": picture_url(course, picture)}
+    smallest, largest = picture.variants[0], picture.variants[-1]
+    return {
+        "src": picture_url(course, picture, smallest),
+        "srcset": ", ".join(f"{picture_url(course, picture, v)} {v[0]}w" for v in picture.variants),
+        "sizes": IMAGE_SIZES,
+        "width": largest[0],
+        "height": largest[1],
+    }
+
+
+def picture_resolver(course):
+    """For render_markdown: a path becomes the <img> attributes of the picture (srcset for photos)."""
+    pictures = course_pictures(course.id)
+
+    def resolve(path: str):
+        picture = pictures.get(path)
+        if picture is None:
+            return None
+        if not picture.variants:
+            return picture_url(course, picture)
+        return picture_attributes(course, picture)
+
+    return resolve

@@ -6,7 +6,10 @@ contains can run a script or an event handler.
 """
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 
 import nh3
@@ -96,19 +99,81 @@ def sanitize_html(html: str) -> str:
     )
 
 
+#: part of every cache key: bump it when a change here alters the HTML for the same text
+RENDERER_VERSION = 1
+
+
+class RenderCache:
+    """The sanitised HTML of recently rendered texts, in this process (least recently used goes first).
+
+    Derived data only, so every worker may keep its own and the app stays stateless. The
+    key is the SHA-256 of the text with the renderer version, whether pictures are resolved,
+    and the callout titles (the page's language); a new course version has new text, hence
+    new keys. Picture URLs carry the picture's own hash and may change while the text does
+    not: each entry remembers what every picture path resolved to, and is used again only
+    if they all still resolve the same.
+    """
+
+    def __init__(self, maxsize: int = 512):
+        self.maxsize = maxsize
+        self.hits = self.misses = 0
+        self._entries: OrderedDict[tuple, tuple[str, tuple]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> tuple[str, tuple] | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: tuple, entry: tuple[str, tuple]) -> None:
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.maxsize:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.hits = self.misses = 0
+
+
+render_cache = RenderCache()
+
+
 def render_markdown(
     text: str,
     *,
     resolve_asset: Callable[[str], str | Mapping[str, str] | None] | None = None,
     callout_titles: Mapping[str, str] | None = None,
 ) -> Markup:
-    """Render lesson Markdown to sanitized HTML, ready for a template.
+    """Render lesson Markdown to sanitized HTML, ready for a template (cached: see RenderCache).
 
     `resolve_asset(path)` turns a course-relative image path into its URL, or into a
     mapping of <img> attributes (src, srcset, sizes, width, height).
     """
-    env = {"resolve_asset": resolve_asset, "callout_titles": callout_titles or {}}
-    return Markup(sanitize_html(_PARSER.render(text, env)))  # noqa: S704 - sanitized just above
+    titles = {kind: str(title) for kind, title in (callout_titles or {}).items()}
+    key = (RENDERER_VERSION, hashlib.sha256(text.encode("utf-8")).hexdigest(), resolve_asset is not None,
+           tuple(sorted(titles.items())))
+    cached = render_cache.get(key)
+    if cached is not None:
+        html, pictures = cached
+        if all(resolve_asset(path) == resolved for path, resolved in pictures):
+            render_cache.hits += 1
+            return Markup(html)  # noqa: S704 - sanitized when it was cached
+    render_cache.misses += 1
+    pictures_seen: dict[str, object] = {}
+
+    def remembering(path: str):
+        pictures_seen[path] = resolved = resolve_asset(path)
+        return resolved
+
+    env = {"resolve_asset": remembering if resolve_asset else None, "callout_titles": titles}
+    html = sanitize_html(_PARSER.render(text, env))
+    render_cache.put(key, (html, tuple(pictures_seen.items())))
+    return Markup(html)  # noqa: S704 - sanitized just above
 
 
 def parse_markdown(text: str) -> list:

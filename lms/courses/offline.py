@@ -10,7 +10,6 @@ whole course takes a moment, so the figure is kept per process for each course v
 """
 from __future__ import annotations
 
-import gzip
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -21,8 +20,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..compression import COMPRESSIBLE_TYPES, MIN_COMPRESS_BYTES, gzip_bytes
 from ..extensions import db
-from .lowdata import COMPRESSIBLE_TYPES, GZIP_LEVEL, MIN_COMPRESS_BYTES
+from .images import picture_resolver, picture_url
 from .models import Course, CourseAsset
 from .progress import CourseProgress
 from .queries import course_pictures
@@ -52,7 +52,7 @@ def compressed_size(data: bytes | str, content_type: str = "text/html") -> int:
     if isinstance(data, str):
         data = data.encode("utf-8")
     if content_type in COMPRESSIBLE_TYPES and len(data) >= MIN_COMPRESS_BYTES:
-        return len(gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0))
+        return len(gzip_bytes(data))
     return len(data)
 
 
@@ -74,8 +74,6 @@ def build_bundle(progress: CourseProgress, *, with_size: bool = True) -> Bundle:
     The static files (stylesheet, script, icon) are listed but not counted: the page
     offering the download has just loaded them, so the browser already holds them.
     """
-    from .views import picture_url  # views import this module
-
     course = progress.course
     bundle = Bundle(course=course)
     bundle.pages.append(url_for("courses.course", slug=course.slug))
@@ -95,7 +93,7 @@ def build_bundle(progress: CourseProgress, *, with_size: bool = True) -> Bundle:
 
 
 def _transfer_size(progress: CourseProgress, lessons, pictures, page_count: int) -> int:
-    from .views import picture_resolver, render_course_page, render_lesson_page
+    from .views import render_course_page, render_lesson_page  # views import this module
 
     course = progress.course
     key = (course.id, course.slug, course.version, course.updated_at, str(get_locale()),

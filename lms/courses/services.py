@@ -6,16 +6,17 @@ unique constraints decide, and completion is claimed by a conditional UPDATE so 
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 
 from ..database import insert_ignoring_conflict
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import Course, Enrollment, Lesson, LessonCompletion, Module, QuizPass
-from .progress import course_progress
-from .signals import course_completed
+from .progress import CourseProgress, ModuleProgress, course_progress, load_outline
+from .signals import completed_courses_shown, course_completed
 
 
 class NotEnrollable(Exception):
@@ -93,3 +94,70 @@ def complete_if_done(user_id: int, course: Course) -> bool:
     db.session.refresh(enrollment)
     course_completed.send(course, user_id=user_id, enrollment=enrollment)
     return True
+
+
+def catch_up_for_learner(user_id: int, rows: list[tuple[Enrollment, Course]],
+                         progress: dict[int, CourseProgress]) -> bool:
+    """On the learner's dashboard: finish what the request that completed a course could not.
+
+    An enrolment whose every current step is done is completed now (course_completed is sent,
+    so its certificate is issued); then `completed_courses_shown` lets listeners catch up on
+    finished courses (certificates issue one that is missing). Safe when two requests do it at
+    once: the completion is claimed by a conditional UPDATE and certificates are unique per
+    learner, course and cycle. True when something was written: the caller commits.
+    """
+    wrote = False
+    for enrollment, course in rows:
+        if enrollment.completed_at is None and progress[course.id].is_complete:
+            wrote |= complete_if_done(user_id, course)
+    finished = [(enrollment, course) for enrollment, course in rows if enrollment.completed_at is not None]
+    if finished:
+        for _receiver, result in completed_courses_shown.send(None, user_id=user_id, finished=finished):
+            wrote |= bool(result)
+    return wrote
+
+
+def claim_due_completions() -> list[Enrollment]:
+    """Complete every enrolment whose current steps are all done but that was never marked complete.
+
+    The step that finishes a course normally completes it in the same transaction. An enrolment
+    is left behind when the course changed under the learner (the lessons they had not done were
+    retired, or a module quiz was removed). Each completion sends course_completed, like any
+    other. Returns the enrolments completed now. A fixed number of queries, then a few per
+    enrolment completed.
+    """
+    pending = db.session.scalars(select(Enrollment).where(Enrollment.completed_at.is_(None))).all()
+    if not pending:
+        return []
+    by_course: dict[int, list[Enrollment]] = defaultdict(list)
+    for enrollment in pending:
+        by_course[enrollment.course_id].append(enrollment)
+    outline = load_outline(by_course)
+    done: dict[int, set[int]] = defaultdict(set)
+    for user_id, lesson_id in db.session.execute(
+        select(LessonCompletion.user_id, LessonCompletion.lesson_id)
+        .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
+        .join(Enrollment, and_(Enrollment.user_id == LessonCompletion.user_id,
+                               Enrollment.course_id == Lesson.course_id, Enrollment.completed_at.is_(None)))
+    ).all():
+        done[user_id].add(lesson_id)
+    scores: dict[tuple[int, int], int] = {}
+    for user_id, module_id, score in db.session.execute(
+        select(QuizPass.user_id, QuizPass.module_id, QuizPass.best_score)
+        .join(Module, Module.id == QuizPass.module_id)
+        .join(Enrollment, and_(Enrollment.user_id == QuizPass.user_id,
+                               Enrollment.course_id == Module.course_id, Enrollment.completed_at.is_(None)))
+    ).all():
+        scores[(user_id, module_id)] = score
+    claimed = []
+    for course_id, enrollments in by_course.items():
+        for enrollment in enrollments:
+            progress = CourseProgress(course=enrollment.course, enrollment=enrollment, modules=[
+                ModuleProgress(module=module, lessons=lessons,
+                               done_lesson_ids={lesson.id for lesson in lessons if lesson.id in done[enrollment.user_id]},
+                               quiz_score=scores.get((enrollment.user_id, module.id)))
+                for module, lessons in outline.get(course_id, [])
+            ])
+            if progress.is_complete and complete_if_done(enrollment.user_id, enrollment.course):
+                claimed.append(enrollment)
+    return claimed

@@ -5,14 +5,16 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..database import retry_as_writer
 from ..extensions import db
+from ..static_assets import IMMUTABLE
 from . import bp
+from .images import picture_resolver
 from .markdown import render_markdown
 from .offline import build_bundle, human_size
 from .progress import course_progress, progress_for
 from .queries import (
     catalog_courses,
-    course_pictures,
     enrolled_courses,
     get_asset_or_404,
     get_course_or_404,
@@ -20,9 +22,8 @@ from .queries import (
     get_variant_or_404,
     module_counts,
 )
-from .services import NotEnrollable, enroll, mark_lesson_done
+from .services import NotEnrollable, catch_up_for_learner, enroll, mark_lesson_done
 
-IMMUTABLE = "public, max-age=31536000, immutable"
 # Served images may be SVG: even opened directly they can never run anything.
 ASSET_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; sandbox"
 
@@ -123,40 +124,6 @@ def callout_titles() -> dict[str, str]:
     return {"warning": _("Warning"), "tip": _("Tip"), "note": _("Good to know")}
 
 
-#: the width a lesson picture takes: the text column on wide screens, the screen less its margins on phones
-IMAGE_SIZES = "(min-width: 45rem) 42rem, calc(100vw - 4.5rem)"
-
-
-def picture_url(course, picture, variant=None) -> str:
-    """The long-cacheable URL of a course picture, or of one of its phone copies."""
-    if variant is None:
-        return url_for("courses.asset", course_slug=course.slug, path=picture.path, v=picture.sha256[:12])
-    width, _height, sha, _size = variant
-    return url_for("courses.asset", course_slug=course.slug, path=picture.path, v=sha[:12], w=width)
-
-
-def picture_resolver(course):
-    """For render_markdown: a path becomes the <img> attributes of the picture (srcset for photos)."""
-    pictures = course_pictures(course.id)
-
-    def resolve(path: str):
-        picture = pictures.get(path)
-        if picture is None:
-            return None
-        if not picture.variants:
-            return picture_url(course, picture)
-        smallest, largest = picture.variants[0], picture.variants[-1]
-        return {
-            "src": picture_url(course, picture, smallest),
-            "srcset": ", ".join(f"{picture_url(course, picture, v)} {v[0]}w" for v in picture.variants),
-            "sizes": IMAGE_SIZES,
-            "width": largest[0],
-            "height": largest[1],
-        }
-
-    return resolve
-
-
 def render_lesson_body(course, lesson, resolve=None):
     return render_markdown(lesson.body, resolve_asset=resolve or picture_resolver(course),
                            callout_titles=callout_titles())
@@ -238,9 +205,15 @@ def asset(course_slug: str, path: str):
 @login_required
 def dashboard():
     """The learner's courses: progress, last activity, next step, finished ones."""
-    rows = enrolled_courses(current_user.id)
-    courses = [course for _enrollment, course in rows]
-    progress = progress_for(current_user.id, courses)
+    def load_and_catch_up():
+        rows = enrolled_courses(current_user.id)
+        progress = progress_for(current_user.id, [course for _enrollment, course in rows])
+        wrote = catch_up_for_learner(current_user.id, rows, progress)  # e.g. a certificate the completion missed
+        return rows, progress, wrote
+
+    rows, progress, wrote = retry_as_writer(load_and_catch_up)
+    if wrote:
+        db.session.commit()
     in_progress = [(e, c) for e, c in rows if e.completed_at is None]
     finished = [(e, c) for e, c in rows if e.completed_at is not None]
     return render_template("courses/dashboard.html", in_progress=in_progress, finished=finished, progress=progress)

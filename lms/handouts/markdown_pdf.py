@@ -16,10 +16,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
     HRFlowable,
     Image,
@@ -47,6 +49,11 @@ HEADER_FILL = colors.HexColor("#eef0ea")
 MAX_IMAGE_HEIGHT = 85 * mm
 #: photos print at 120 dpi at most: sharp enough on paper, never blown up
 PRINT_POINTS_PER_PIXEL = 72 / 120
+#: a heading starts a new page unless it fits with this much of what follows (about three lines)
+KEEP_WITH_HEADING = 16 * mm
+#: a callout or quote up to this tall is never split across pages; a taller one only after this much
+UNSPLIT_BOX_HEIGHT = 90 * mm
+MIN_BOX_START = 30 * mm
 
 
 _FONT_SHORTHAND_RE = re.compile(rb"(?<![-\w])font\s*:\s*([^;}\"']+)")
@@ -84,6 +91,44 @@ class Picture:
     data: bytes
 
 
+class Box(Table):
+    """A callout or quote: one shaded cell. A short one moves to the next page whole rather than
+    split; a long one splits only with several lines on the first page (never its title alone)."""
+
+    def split(self, available_width, available_height):
+        height = getattr(self, "_height", 0)
+        if height <= UNSPLIT_BOX_HEIGHT or available_height < MIN_BOX_START:
+            return []
+        return super().split(available_width, available_height)
+
+
+class KeepWithNext(CondPageBreak):
+    """Put before a heading: a new page unless the heading and the start of what follows fit.
+
+    reportlab's own keepWithNext does not reach lists, pictures or boxes (they are
+    containers), so a heading could end a page with its list on the next one. A
+    picture or a short box that cannot split counts whole; anything else three lines.
+    """
+
+    def __init__(self, lead: list[Flowable], following: Flowable | None):
+        super().__init__(0)
+        self.lead, self.following = lead, following
+
+    def wrap(self, available_width, available_height):
+        canvas = self.canv  # set by wrapOn, for the flowables measured here
+        need = sum(f.wrapOn(canvas, available_width, available_height)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                   for f in self.lead)
+        if self.following is not None:
+            following = self.following.wrapOn(canvas, available_width, 10_000)[1] + self.following.getSpaceBefore()
+            whole = isinstance(self.following, KeepTogether | Image | Drawing) or (
+                isinstance(self.following, Box) and following <= UNSPLIT_BOX_HEIGHT)
+            need += following if whole else min(following, KEEP_WITH_HEADING)
+        frame = self._doctemplateAttr("frame")
+        # Never ask for more than half a page: at the top of a page it always fits.
+        self.height = min(need, (frame._aH if frame else available_height) / 2)
+        return super().wrap(available_width, available_height)
+
+
 class HandoutMarkdown:
     """Turn one lesson's Markdown into flowables that fit `width` points."""
 
@@ -98,7 +143,33 @@ class HandoutMarkdown:
 
     def convert(self, text: str) -> list[Flowable]:
         flowables, _end = self._blocks(parse_markdown(text), 0, None, self.width)
-        return flowables
+        return self._keep_headings_with_next(flowables)
+
+    def _is_lead(self, flowable: Flowable) -> bool:
+        """A heading, or a paragraph of bold text only ("**Cara yang aman:**") that introduces what follows."""
+        if not isinstance(flowable, Paragraph):
+            return False
+        if flowable.style.name in ("h2", "h3", "h4"):
+            return True
+        text = flowable.text.strip()
+        return text.startswith("<b>") and text.endswith("</b>") and text.count("<b>") == 1 and len(text) < 120
+
+    def _keep_headings_with_next(self, flowables: list[Flowable]) -> list[Flowable]:
+        out: list[Flowable] = []
+        i = 0
+        while i < len(flowables):
+            if not self._is_lead(flowables[i]):
+                out.append(flowables[i])
+                i += 1
+                continue
+            end = i
+            while end < len(flowables) and self._is_lead(flowables[end]):
+                end += 1
+            lead = flowables[i:end]
+            out.append(KeepWithNext(lead, flowables[end] if end < len(flowables) else None))
+            out += lead
+            i = end
+        return out
 
     # --- blocks ---------------------------------------------------------------------
 
@@ -162,8 +233,8 @@ class HandoutMarkdown:
         )
         return flowable, i + 1
 
-    def _boxed(self, inner: list[Flowable], rule, fill, width: float) -> Table:
-        table = Table([[inner or [Spacer(1, 1)]]], colWidths=[width], splitInRow=1)
+    def _boxed(self, inner: list[Flowable], rule, fill, width: float) -> Box:
+        table = Box([[inner or [Spacer(1, 1)]]], colWidths=[width], splitInRow=1)
         commands = [("LINEBEFORE", (0, 0), (0, -1), 4, rule), ("LEFTPADDING", (0, 0), (-1, -1), 10),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 6),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
@@ -173,7 +244,7 @@ class HandoutMarkdown:
         table.spaceBefore, table.spaceAfter = 4, 8
         return table
 
-    def _callout(self, kind: str, info: str, inner: list[Flowable], width: float) -> Table:
+    def _callout(self, kind: str, info: str, inner: list[Flowable], width: float) -> Box:
         title = info.strip()[len(kind):].strip() or self.callout_titles.get(kind, "")
         if title:
             inner.insert(0, Paragraph(escape(title), self.styles["callout_title"]))

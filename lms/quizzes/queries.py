@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..courses.models import Course, CourseAsset, Module
+from ..courses.models import Course, Module
 from ..extensions import db
 from .models import Attempt, AttemptQuestion, Option, Question, Quiz
 
@@ -97,9 +97,3 @@ def shown_questions(attempt: Attempt) -> list[ShownQuestion]:
                    if option_id in options]
         shown.append(ShownQuestion(item=item, question=item.question, choices=choices))
     return shown
-
-
-def image_versions(course_id: int) -> dict[str, str]:
-    """Image path -> short content hash, for cache-friendly image URLs."""
-    rows = db.session.execute(select(CourseAsset.path, CourseAsset.sha256).where(CourseAsset.course_id == course_id))
-    return {path: sha[:12] for path, sha in rows.all()}

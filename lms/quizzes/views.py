@@ -12,13 +12,15 @@ from flask_babel import format_datetime, format_timedelta, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..courses.images import picture_attributes
 from ..courses.progress import course_progress
+from ..courses.queries import course_pictures
 from ..extensions import db
 from ..timeutil import utcnow
 from . import bp
 from .forms import AnswerSheet, StartAttemptForm
 from .models import Attempt, Quiz
-from .queries import attempt_history, get_attempt, get_quiz, image_versions, shown_questions
+from .queries import attempt_history, get_attempt, get_quiz, shown_questions
 from .services import AttemptRefused, eligibility, start_attempt, submit_attempt
 
 PREFIX = "/kursus/<course_slug>/kuis/<module_slug>"
@@ -59,15 +61,15 @@ def quiz_helpers():
     return {"format_timedelta": format_timedelta}
 
 
-def _image_urls(quiz: Quiz, questions) -> dict[str, str]:
-    """URLs of the course images these questions show, with their content hash for caching."""
+def _images(quiz: Quiz, questions) -> dict[str, dict]:
+    """The <img> attributes of the course pictures these questions show, as lessons show them:
+    phone-sized WebP copies in srcset for photos, URLs with their content hash (cached for a year)."""
     paths = {shown.question.image for shown in questions if shown.question.image}
     if not paths:
         return {}
     course = quiz.module.course
-    versions = image_versions(course.id)
-    return {path: url_for("courses.asset", course_slug=course.slug, path=path, v=versions.get(path))
-            for path in paths}
+    pictures = course_pictures(course.id)
+    return {path: picture_attributes(course, pictures[path]) for path in paths if path in pictures}
 
 
 @bp.route(PREFIX)
@@ -131,7 +133,7 @@ def attempt(course_slug: str, module_slug: str, attempt_id: int):
         return redirect(result_url)
     return render_template(
         "quizzes/attempt.html", quiz=quiz, module=quiz.module, course=quiz.module.course, attempt=attempt,
-        questions=questions, form=form, images=_image_urls(quiz, questions), urls=_urls(quiz),
+        questions=questions, form=form, images=_images(quiz, questions), urls=_urls(quiz),
     ), 400 if form.is_submitted() else 200
 
 
@@ -147,6 +149,6 @@ def result(course_slug: str, module_slug: str, attempt_id: int):
     return render_template(
         "quizzes/result.html", quiz=quiz, module=quiz.module, course=quiz.module.course, attempt=attempt,
         questions=questions, reveal=bool(attempt.passed or quiz.show_correct_answers),
-        right_count=sum(1 for shown in questions if shown.item.is_correct), images=_image_urls(quiz, questions),
+        right_count=sum(1 for shown in questions if shown.item.is_correct), images=_images(quiz, questions),
         urls=_urls(quiz),
     )

@@ -140,9 +140,12 @@ def _keys_schema() -> dict:
     }
 
 
-def _error_response(description: str) -> dict:
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+def _error_response(description: str, *, retry_after: bool = False) -> dict:
+    response = {"description": description,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    if retry_after:
+        response["headers"] = {"Retry-After": {"$ref": "#/components/headers/RetryAfter"}}
+    return response
 
 
 def openapi_document(server: str) -> dict:
@@ -170,7 +173,11 @@ def openapi_document(server: str) -> dict:
                                                "(reason typo)."),
                         "404": _error_response("No certificate has this ID (reason not_found)."),
                         "405": _error_response("Only GET is allowed."),
-                        "429": _error_response("Too many requests from this address; wait a minute."),
+                        "429": _error_response("Too many requests from this address; wait a minute.",
+                                               retry_after=True),
+                        "503": _error_response("The service is temporarily unavailable: the database cannot be "
+                                               "reached (try again after Retry-After seconds), or no signing keys "
+                                               "are configured (reason no_keys).", retry_after=True),
                     },
                 },
             },
@@ -186,9 +193,15 @@ def openapi_document(server: str) -> dict:
                 },
             },
         },
-        "components": {"schemas": {
-            "CertificateResult": _certificate_result_schema(),
-            "Error": _error_schema(),
-            "Keys": _keys_schema(),
-        }},
+        "components": {
+            "schemas": {
+                "CertificateResult": _certificate_result_schema(),
+                "Error": _error_schema(),
+                "Keys": _keys_schema(),
+            },
+            "headers": {
+                "RetryAfter": {"description": "seconds to wait before trying again",
+                               "schema": {"type": "integer", "minimum": 0}},
+            },
+        },
     }

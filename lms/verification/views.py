@@ -93,7 +93,9 @@ def keys_missing(_error):
     current_app.logger.exception("verification without signing keys")
     message = _("The service is temporarily unavailable.")
     if request.path.startswith("/api/"):
-        return {"error": {"code": 503, "message": message}}, 503
+        from .api import api_error  # api.py imports this module
+
+        return api_error(503, message, "no_keys")
     return render_template("error.html", code=503, message=message), 503
 
 

@@ -14,7 +14,7 @@ from lms.courses.models import Enrollment, Lesson, LessonCompletion, Module
 from lms.courses.services import mark_lesson_done, record_quiz_pass
 from lms.extensions import db
 from lms.timeutil import utcnow
-from tests.conftest import Browser
+from tests.conftest import Browser, csrf_token_from
 
 
 def lesson(slug):
@@ -88,7 +88,12 @@ def test_trainer_adds_and_removes_by_phone(browser, trainer, group, make_user):
     unknown = browser.post_form(f"/kelompok/{group.id}/anggota", {"phone": "0814-9999-9999"},
                                 form_url=f"/kelompok/{group.id}", follow_redirects=True)
     assert "Tidak ada akun Rawat" in unknown.get_data(as_text=True) or "No Rawat account" in unknown.get_data(as_text=True)
-    browser.post_form(f"/kelompok/{group.id}/anggota/{learner.id}/keluarkan", form_url=f"/kelompok/{group.id}")
+    remove_url = f"/kelompok/{group.id}/anggota/{learner.id}/keluarkan"
+    assert f'href="{remove_url}"' in browser.get(f"/kelompok/{group.id}").get_data(as_text=True)
+    confirm = browser.get(remove_url)  # a mis-tap on the phone only opens a question
+    assert confirm.status_code == 200 and "Ibu Sari" in confirm.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(CohortMember)) == 1
+    browser.post_form(remove_url, form_url=remove_url)
     assert db.session.scalar(select(func.count()).select_from(CohortMember)) == 0
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["cohort.member_added", "cohort.member_removed"]
@@ -143,6 +148,7 @@ def test_report_figures_match_known_data(trainer, make_user, make_course):
     assert sum(report.lessons_per_week) == 4 and sum(report.completions_per_week) == 1
     [rate] = report.module_rates
     assert (rate.attempted, rate.passed, rate.percent) == (1, 1, 100)
+    assert rate.first_try == 0  # a pass recorded without an attempt is not a first-attempt pass
 
 
 def test_csv_export(browser, trainer, group, make_user):
@@ -191,3 +197,79 @@ def test_report_query_count_does_not_grow_with_learners(app, trainer, make_user,
         return len([s for s in statements if not s.startswith(("SAVEPOINT", "RELEASE"))])
 
     assert count_queries(3) == count_queries(30)
+
+
+def test_the_group_table_shows_each_step_as_done_scored_tried_or_not_yet(browser, trainer, make_user, make_course):
+    import re
+
+    from lms.quizzes.models import Quiz
+    from lms.quizzes.services import start_attempt, submit_attempt
+    from tests.certificates.fixtures import QUIZ_MODULES
+
+    course = make_course(modules=QUIZ_MODULES)
+    cohort = create_cohort(trainer, "Kelompok", "", [course.id])
+    siti = make_user(full_name="Siti Aminah")
+    add_member(cohort, siti, actor=trainer)
+    mark_lesson_done(siti.id, lesson("pelajaran-a"))
+    for module_slug, right in (("modul-satu", True), ("modul-dua", False)):
+        quiz = db.session.scalar(select(Quiz).join(Module).where(Module.slug == module_slug))
+        attempt = start_attempt(siti.id, quiz)
+        submit_attempt(attempt, {item.id: [o.id for o in item.question.options if o.is_correct == right][:1]
+                                 for item in attempt.items})
+    db.session.commit()
+    browser.login("081300000001")
+    page = browser.get(f"/kelompok/{cohort.id}").get_data(as_text=True)
+    row = re.search(r"<tr[^>]*>\s*<th scope=\"row\">Siti Aminah.*?</tr>", page, re.DOTALL).group(0)
+    cells = re.findall(r'<td class="cell">(.*?)</td>', row)
+    # Columns: lesson A, quiz 1, lesson B, quiz 2.
+    assert cells == ['<span class="ok">✓</span>', '<span class="ok">100</span>', "–", '<span class="bad">✗</span>']
+    token = csrf_token_from(page)
+    assert row.count(f'name="csrf_token" value="{token}"') == 1  # the row's reset-code form carries the page's token
+
+
+def test_pass_rates_show_who_passed_at_the_first_attempt(browser, trainer, make_user, make_course):
+    """A module families struggle with shows up even when everyone passes in the end."""
+    from lms.quizzes.models import Quiz
+    from lms.quizzes.services import start_attempt, submit_attempt
+    from tests.certificates.fixtures import QUIZ_MODULES
+
+    course = make_course(modules=QUIZ_MODULES)
+    cohort = create_cohort(trainer, "Kelompok", "", [course.id])
+    quiz = db.session.scalar(select(Quiz).join(Module).where(Module.slug == "modul-satu"))
+
+    def attempt(user, right):
+        started = start_attempt(user.id, quiz)
+        submit_attempt(started, {item.id: [o.id for o in item.question.options if o.is_correct == right][:1]
+                                 for item in started.items})
+
+    struggling, quick = make_user(full_name="Budi"), make_user(full_name="Siti")
+    for learner in (struggling, quick):
+        add_member(cohort, learner, actor=trainer)
+    attempt(struggling, False)
+    attempt(struggling, True)
+    attempt(quick, True)
+    db.session.commit()
+    first, second = cohort_report(cohort, utcnow()).module_rates
+    assert (first.attempted, first.passed, first.first_try) == (2, 2, 1)
+    assert (first.percent, first.first_try_percent) == (100, 50)
+    assert second.attempted == 0 and second.first_try_percent is None
+    browser.client.set_cookie("lang", "en")
+    browser.login("081300000001")
+    page = browser.get(f"/kelompok/{cohort.id}").get_data(as_text=True)
+    assert "Quizzes passed at the first attempt, per module" in page
+    chart = page[page.index("Quizzes passed at the first attempt"):]
+    assert ">50%</text>" in chart and "no try yet" in chart
+    assert "<td>Module 1 · Modul Satu</td><td>2</td>\n          <td>1</td><td>2</td>" in chart
+
+
+def test_deleting_a_group_asks_first(browser, group):
+    group_id = group.id
+    browser.login("081300000001")
+    delete_url = f"/kelompok/{group_id}/hapus"
+    page = browser.get(delete_url).get_data(as_text=True)
+    assert "Desa Sukamaju" in page and db.session.get(Cohort, group_id) is not None
+    assert browser.client.post(delete_url, data={}).status_code == 400  # no CSRF token: refused
+    assert db.session.get(Cohort, group_id) is not None
+    assert browser.post_form(delete_url, form_url=delete_url).headers["Location"] == "/kelompok"
+    db.session.expire_all()
+    assert db.session.get(Cohort, group_id) is None

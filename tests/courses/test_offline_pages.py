@@ -1,5 +1,6 @@
-"""Low data and offline reading: gzip, hashed static files, phone-sized pictures, the service worker,
-what "Save for offline reading" stores and what it says it costs."""
+"""Low data and offline reading for courses: gzipped course pages, phone-sized pictures, the service
+worker, what "Save for offline reading" stores and what it says it costs. (Gzip and hashed static
+files for every page are the web layer's: tests/core/test_low_data.py.)"""
 from __future__ import annotations
 
 import gzip
@@ -7,7 +8,6 @@ import io
 import re
 
 import pytest
-from flask import url_for
 from PIL import Image
 from sqlalchemy import func, select
 
@@ -45,10 +45,10 @@ def english(client):
     return client
 
 
-# --- gzip ---------------------------------------------------------------------------------
+# --- gzip (app-wide, see tests/core/test_low_data.py) on course pages ----------------------
 
 
-def test_pages_are_gzipped_for_browsers_that_accept_it(client, make_course):
+def test_lesson_pages_are_gzipped(client, make_course):
     make_course()
     plain = client.get("/kursus/kursus-uji/materi/pelajaran-a")
     packed = client.get("/kursus/kursus-uji/materi/pelajaran-a", headers=GZIP)
@@ -63,52 +63,12 @@ def test_pages_are_gzipped_for_browsers_that_accept_it(client, make_course):
     assert strip.sub("", unpacked) == strip.sub("", plain.get_data(as_text=True))
 
 
-def test_small_and_binary_responses_are_not_gzipped(client, picture_course):
-    small = client.get("/healthz", headers=GZIP)
-    assert "Content-Encoding" not in small.headers
-    photo = client.get("/kursus/kursus-uji/aset/images/foto.png", headers=GZIP)
-    assert photo.status_code == 200 and "Content-Encoding" not in photo.headers
-
-
 def test_json_is_gzipped_too(client):
     import_content(PROJECT_ROOT / "content")
     db.session.commit()
     response = client.get("/kursus/perawatan-dasar-lansia/luring.json", headers=GZIP)
     assert response.headers["Content-Encoding"] == "gzip"
     assert b'"urls"' in gzip.decompress(response.data)
-
-
-# --- static files -------------------------------------------------------------------------
-
-
-def test_static_urls_carry_a_content_hash_and_are_cached_for_a_year(app, client):
-    page = client.get("/").get_data(as_text=True)
-    css = re.search(r'href="(/static/rawat\.css\?v=[0-9a-f]{12})"', page)
-    js = re.search(r'src="(/static/offline\.js\?v=[0-9a-f]{12})"', page)
-    assert css and js
-    response = client.get(css.group(1), headers=GZIP)
-    assert response.status_code == 200 and response.mimetype == "text/css"
-    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
-    assert response.headers["Content-Encoding"] == "gzip"
-    source = (PROJECT_ROOT / "lms" / "static" / "rawat.css").read_bytes()
-    assert gzip.decompress(response.data) == source
-    assert client.get(css.group(1)).data == source
-    again = client.get(css.group(1), headers={**GZIP, "If-None-Match": response.headers["ETag"]})
-    assert again.status_code == 304
-
-
-def test_an_old_or_missing_hash_is_served_but_not_cached_for_long(client):
-    response = client.get("/static/rawat.css?v=000000000000")
-    assert response.status_code == 200
-    assert response.headers["Cache-Control"] == "public, max-age=3600"
-    assert client.get("/static/nothing-here.css").status_code == 404
-    assert client.get("/static/../lms/config.py").status_code == 404
-
-
-def test_url_for_static_adds_the_version(app):
-    with app.test_request_context():
-        assert re.fullmatch(r"/static/favicon\.svg\?v=[0-9a-f]{12}", url_for("static", filename="favicon.svg"))
-        assert url_for("static", filename="nope.css") == "/static/nope.css"
 
 
 # --- pictures -----------------------------------------------------------------------------

@@ -181,3 +181,40 @@ def test_svg_font_shorthand_becomes_longhand_for_svglib():
     assert expand_font_shorthand(svg) == (
         b'<style>.n{font-weight:bold;font-size:14px;font-family:sans-serif;fill:#1d4e6f}.x{font-size:3px}</style>'
         b'<text style="font-style:italic;font-size:10px;font-family:Arial">')
+
+
+def _pages(pdf: bytes, tmp_path) -> list[str]:
+    path = tmp_path / "layout.pdf"
+    path.write_bytes(pdf)
+    result = subprocess.run([tool("pdftotext"), "-layout", str(path), "-"], capture_output=True, timeout=60,
+                            check=True)
+    return [" ".join(page.split()) for page in result.stdout.decode().split("\f") if page.strip()]
+
+
+def _page_of(pages: list[str], text: str) -> int:
+    found = [number for number, page in enumerate(pages) if text in page]
+    assert found, text
+    return found[0]
+
+
+def test_a_heading_or_a_short_callout_never_ends_a_page_without_what_it_introduces(app, tmp_path):
+    """Wherever the page ends, a heading stays with the start of its list, a bold lead-in with its
+    list, and a short callout with its title is not cut in two (or left as an empty sliver)."""
+    from lms.handouts.pdf import HandoutContent, HandoutLesson, render_handout
+
+    tail = ("## Judul sebelum daftar\n\n- Butir pertama daftar.\n- Butir kedua daftar.\n- Butir ketiga daftar.\n\n"
+            "**Cara yang aman:**\n\n1. Langkah pertama aman.\n2. Langkah kedua aman.\n\n"
+            "::: warning Judul kotak peringatan\nBaris pertama isi kotak.\n\nBaris kedua isi kotak.\n\n"
+            "Baris ketiga isi kotak.\n:::\n\nPenutup pelajaran.\n")
+    with app.test_request_context():
+        for filler in range(18, 52, 1):
+            body = "".join(f"Kalimat pengisi nomor {n}.\n\n" for n in range(filler)) + tail
+            content = HandoutContent(course_title="Kursus Uji", course_version=1, module_number=1,
+                                     module_title="Modul Uji", module_summary="",
+                                     lessons=[HandoutLesson("Pelajaran", 5, body, "http://localhost/x")])
+            pages = _pages(render_handout(content), tmp_path)
+            assert _page_of(pages, "Judul sebelum daftar") == _page_of(pages, "Butir pertama daftar."), filler
+            assert _page_of(pages, "Cara yang aman:") == _page_of(pages, "Langkah pertama aman."), filler
+            box = {_page_of(pages, text) for text in ("Judul kotak peringatan", "Baris pertama isi kotak.",
+                                                      "Baris ketiga isi kotak.")}
+            assert len(box) == 1, filler

@@ -1,4 +1,4 @@
-"""Real processes for operations tests: gunicorn workers, redis-server, on loopback only."""
+"""Real processes for operations tests: gunicorn workers, redis-server, a throwaway PostgreSQL, on loopback only."""
 from __future__ import annotations
 
 import http.cookiejar
@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -105,3 +106,70 @@ class HttpClient:
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
+
+
+class ThrowawayPostgres:
+    """A PostgreSQL server of the test's own (initdb in a temporary folder, a free port, loopback only).
+
+    The shared cluster is never touched: this one can be stopped and started at will.
+    As root the server runs as the `postgres` user (PostgreSQL refuses to run as root).
+    """
+
+    def __init__(self):
+        self.bin = postgres_bin_dir()
+        self.port = free_port()
+        self.folder = Path(tempfile.mkdtemp(prefix="rawat-pg-"))
+        self.data = self.folder / "data"
+        self.log = self.folder / "server.log"
+        self.as_root = os.geteuid() == 0
+        if self.as_root:
+            shutil.chown(self.folder, "postgres", "postgres")
+        self.user = "postgres" if self.as_root else os.environ.get("USER", "postgres")
+
+    def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        command = [str(self.bin / args[0]), *args[1:]]
+        if self.as_root:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=self.folder, check=False)
+        if check and result.returncode != 0:
+            raise AssertionError(f"{' '.join(command)} failed: {result.stdout}{result.stderr}{self.server_log()}")
+        return result
+
+    def server_log(self) -> str:
+        try:
+            return self.log.read_text()[-3000:]
+        except OSError:
+            return ""
+
+    def init(self) -> None:
+        self._run("initdb", "-D", str(self.data), "-U", self.user, "--auth=trust", "-E", "UTF8",
+                  "--locale=C", "--no-sync", "--no-instructions")
+
+    def start(self) -> None:
+        # fsync=off survives a killed server (the OS still has the pages), not a killed machine: fine for
+        # a test. synchronous_commit must stay on, or `stop -m immediate` would lose committed transactions.
+        options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+                   "-c full_page_writes=off -c shared_buffers=16MB -c max_connections=20")
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "-t", "30", "start")
+
+    def stop(self, mode: str = "immediate") -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "-t", "30", "stop")
+
+    def create_database(self, name: str) -> str:
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user, name)
+        return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{name}"
+
+    def destroy(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop", check=False)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def postgres_bin_dir() -> Path | None:
+    """The newest installed PostgreSQL's bin folder (Debian layout, or initdb on PATH); None without one."""
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                        key=lambda path: int(path.parent.parent.name) if path.parent.parent.name.isdigit() else 0)
+    if candidates:
+        return candidates[-1].parent
+    on_path = shutil.which("initdb")
+    return Path(on_path).parent if on_path else None

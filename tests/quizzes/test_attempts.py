@@ -218,85 +218,91 @@ def test_simultaneous_starts_create_one_attempt(make_quiz, make_user, monkeypatc
     assert db.session.scalar(select(func.count(AttemptQuestion.id))) == len(first.items)
 
 
+@pytest.mark.own_app  # committed data on separate connections: no test-wide transaction
 def test_truly_concurrent_submissions_grade_once(app, monkeypatch, tmp_path):
     """Two requests submit the same attempt at the same moment, on separate connections.
 
     This needs committed data, so it does not use the rolled-back test transaction; it
     cleans up after itself. The first UPDATE holds its row for a moment, so the other
     submission really waits on it. PostgreSQL: the loser's UPDATE then matches no row.
-    SQLite allows one writer: the loser may instead fail to get the lock; either way
-    only one grade is written.
+    SQLite: each writing transaction takes the write lock when it begins, so the loser waits
+    for the winner's commit and then, too, matches no row.
     """
-    engine = db.engine
-    session = scoped_session(sessionmaker(bind=engine), scopefunc=threading.get_ident)
-    monkeypatch.setattr(db, "session", session)
-    user_id = None
-    try:
-        folder = write_course(tmp_path, "kursus-serentak",
-                              modules=[{"slug": "modul", "title": "Modul", "lessons": LESSONS, "quiz": quiz_yaml()}])
-        import_content(folder)
-        user = register_user("Peserta Serentak", "phone", "+6281299990001", "kata sandi aman 1")
-        session.commit()
-        user_id = user.id
-        quiz = session.scalar(select(Quiz).join(Quiz.module).join(Course).where(Course.slug == "kursus-serentak"))
-        attempt = start_attempt(user_id, quiz)
-        session.commit()
-        attempt_id = attempt.id
-        answers = {
-            "right": {s.item.id: [o.id for o in right_answer(s)] for s in shown_questions(attempt)},
-            "wrong": {s.item.id: [o.id for o in wrong_answer(s)] for s in shown_questions(attempt)},
-        }
-        session.remove()
+    with app.app_context():
+        engine = db.engine
+        session = scoped_session(sessionmaker(bind=engine), scopefunc=threading.get_ident)
+        monkeypatch.setattr(db, "session", session)
+        user_id = None
+        try:
+            folder = write_course(tmp_path, "kursus-serentak",
+                                  modules=[{"slug": "modul", "title": "Modul", "lessons": LESSONS, "quiz": quiz_yaml()}])
+            import_content(folder)
+            user = register_user("Peserta Serentak", "phone", "+6281299990001", "kata sandi aman 1")
+            session.commit()
+            user_id = user.id
+            quiz = session.scalar(select(Quiz).join(Quiz.module).join(Course).where(Course.slug == "kursus-serentak"))
+            attempt = start_attempt(user_id, quiz)
+            session.commit()
+            attempt_id = attempt.id
+            answers = {
+                "right": {s.item.id: [o.id for o in right_answer(s)] for s in shown_questions(attempt)},
+                "wrong": {s.item.id: [o.id for o in wrong_answer(s)] for s in shown_questions(attempt)},
+            }
+            session.remove()
 
-        def hold_the_row(_conn, _cursor, statement, *_args):
-            if statement.lstrip().upper().startswith("UPDATE QUIZ_ATTEMPTS"):
-                time.sleep(0.3)
+            def hold_the_row(_conn, _cursor, statement, *_args):
+                if statement.lstrip().upper().startswith("UPDATE QUIZ_ATTEMPTS"):
+                    time.sleep(0.3)
 
-        event.listen(engine, "after_cursor_execute", hold_the_row)
-        barrier = threading.Barrier(2)
-        outcomes: dict[str, object] = {}
+            event.listen(engine, "after_cursor_execute", hold_the_row)
+            barrier = threading.Barrier(2)
+            outcomes: dict[str, object] = {}
 
-        def submit(name):
-            with app.app_context():
-                try:
-                    mine = db.session.get(Attempt, attempt_id)
-                    _ = [item.question.type for item in mine.items]  # read everything first, as a request does
-                    barrier.wait()
-                    outcomes[name] = submit_attempt(mine, answers[name])
-                    db.session.commit()
-                except OperationalError:
-                    db.session.rollback()
-                    outcomes[name] = "locked"
-                finally:
-                    db.session.remove()
+            # On SQLite a posting request holds the write lock from its first statement, so the
+            # two can only meet before it; on PostgreSQL both read everything before either writes.
+            meet_first = engine.dialect.name == "sqlite"
 
-        threads = [threading.Thread(target=submit, args=(name,)) for name in answers]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
-        event.remove(engine, "after_cursor_execute", hold_the_row)
+            def submit(name):
+                with app.test_request_context(method="POST"):
+                    try:
+                        if meet_first:
+                            barrier.wait()
+                        mine = db.session.get(Attempt, attempt_id)
+                        _ = [item.question.type for item in mine.items]  # read everything first, as a request does
+                        if not meet_first:
+                            barrier.wait()
+                        outcomes[name] = submit_attempt(mine, answers[name])
+                        db.session.commit()
+                    except OperationalError:
+                        db.session.rollback()
+                        outcomes[name] = "locked"
+                    finally:
+                        db.session.remove()
 
-        winners = [name for name, outcome in outcomes.items() if outcome is True]
-        assert len(winners) == 1, outcomes
-        loser = next(name for name in answers if name not in winners)
-        if engine.dialect.name == "postgresql":
+            threads = [threading.Thread(target=submit, args=(name,)) for name in answers]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(30)
+            event.remove(engine, "after_cursor_execute", hold_the_row)
+
+            winners = [name for name, outcome in outcomes.items() if outcome is True]
+            assert len(winners) == 1, outcomes
+            loser = next(name for name in answers if name not in winners)
             assert outcomes[loser] is False
-        else:
-            assert outcomes[loser] in (False, "locked")
-        graded = session.get(Attempt, attempt_id)
-        assert graded.score == (100 if winners == ["right"] else 0)
-        items = session.scalars(select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt_id)).all()
-        expected = answers[winners[0]]
-        assert all(sorted(item.answer) == sorted(expected[item.id]) for item in items)
-        assert session.scalar(select(func.count(QuizPass.id)).where(QuizPass.user_id == user_id)) == (
-            1 if winners == ["right"] else 0)
-    finally:
-        session.rollback()
-        session.execute(delete(Course).where(Course.slug == "kursus-serentak"))
-        if user_id is not None:
-            session.execute(delete(Enrollment).where(Enrollment.user_id == user_id))
-            session.execute(delete(User).where(User.id == user_id))
-        session.commit()
-        session.remove()
+            graded = session.get(Attempt, attempt_id)
+            assert graded.score == (100 if winners == ["right"] else 0)
+            items = session.scalars(select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt_id)).all()
+            expected = answers[winners[0]]
+            assert all(sorted(item.answer) == sorted(expected[item.id]) for item in items)
+            assert session.scalar(select(func.count(QuizPass.id)).where(QuizPass.user_id == user_id)) == (
+                1 if winners == ["right"] else 0)
+        finally:
+            session.rollback()
+            session.execute(delete(Course).where(Course.slug == "kursus-serentak"))
+            if user_id is not None:
+                session.execute(delete(Enrollment).where(Enrollment.user_id == user_id))
+                session.execute(delete(User).where(User.id == user_id))
+            session.commit()
+            session.remove()
 

@@ -2,15 +2,28 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import re
+from html import unescape
 
 import pytest
 from flask import url_for
+from PIL import Image
 
 from lms.quizzes.queries import shown_questions
 from tests.quizzes.conftest import ALL_TYPES, SINGLE, right_answer, sheet, wrong_answer
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle r="4" cx="5" cy="5"/></svg>'
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def photo(width: int, height: int) -> bytes:
+    image = Image.new("RGB", (width, height), (200, 120, 40))
+    for x in range(0, width, 5):  # some detail, so the copies differ in size
+        image.putpixel((x, (x * 7) % height), (10, 10, 10))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
 
 
 def main_of(html: str) -> str:
@@ -78,6 +91,45 @@ def test_question_images_are_served_from_the_course(make_quiz, learner, pages, b
     assert f'<img class="quiz-image" src="{src.replace("&", "&amp;")}" alt="Tangan dengan busa sabun"' in html
     image = browser.get(src)
     assert image.status_code == 200 and image.data == SVG
+
+
+def _quiz_image_tag(html: str) -> str:
+    tags = re.findall(r'<img class="quiz-image"[^>]*>', html)
+    assert len(tags) == 1, tags
+    return tags[0]
+
+
+def test_question_photos_are_sent_as_phone_sized_webp_copies_like_lesson_pictures(make_quiz, learner, pages,
+                                                                                   browser, app):
+    question = dict(SINGLE, image="images/luka.jpg", image_alt="Kulit kemerahan di tumit")
+    quiz = make_quiz([question], images={"luka.jpg": photo(1600, 1200)})
+    quiz_pages = pages(quiz)
+    attempt = quiz_pages.start_attempt()
+    tag = _quiz_image_tag(browser.get(quiz_pages.attempt_url(attempt.id)).get_data(as_text=True))
+    assert 'alt="Kulit kemerahan di tumit"' in tag and 'loading="lazy"' in tag and 'decoding="async"' in tag
+    assert 'width="720"' in tag and 'height="540"' in tag and 'sizes="' in tag
+    srcset = unescape(re.search(r'srcset="([^"]+)"', tag).group(1))
+    candidates = {width: url for url, width in (entry.strip().rsplit(" ", 1) for entry in srcset.split(","))}
+    assert set(candidates) == {"360w", "720w"}
+    assert unescape(re.search(r' src="([^"]+)"', tag).group(1)) == candidates["360w"]  # the smallest by default
+    original = len(photo(1600, 1200))
+    anonymous = app.test_client()  # course pictures are public, like the lessons that show them
+    for descriptor, url in candidates.items():
+        assert re.fullmatch(rf"/kursus/kursus-kuis/aset/images/luka\.jpg\?v=[0-9a-f]{{12}}&w={descriptor[:-1]}", url)
+        response = anonymous.get(url)
+        assert response.status_code == 200 and response.mimetype == "image/webp"
+        assert response.headers["Cache-Control"] == IMMUTABLE
+        assert len(response.data) < original
+        with Image.open(io.BytesIO(response.data)) as copy:
+            assert copy.format == "WEBP" and copy.size == (int(descriptor[:-1]), int(descriptor[:-1]) * 3 // 4)
+    # The full-size original is never linked from the page (it still exists, for handouts).
+    assert all("&w=" in url for url in candidates.values())
+    assert anonymous.get(candidates["720w"].split("&w=")[0]).mimetype == "image/jpeg"
+
+    # The result page shows the same picture the same way.
+    quiz_pages.submit(attempt.id, sheet(attempt))
+    result_tag = _quiz_image_tag(browser.get(quiz_pages.result_url(attempt.id)).get_data(as_text=True))
+    assert unescape(re.search(r'srcset="([^"]+)"', result_tag).group(1)) == srcset
 
 
 def _submit(quiz_pages, choose):

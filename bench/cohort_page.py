@@ -1,0 +1,217 @@
+"""How long a care manager waits for a big group's report: the page and the CSV export.
+
+    .venv/bin/python bench/cohort_page.py [--learners 500] [--requests 20] [--postgres URL]
+
+Builds, in a temporary SQLite file (or, with --postgres, in a scratch database created
+through URL and dropped afterwards), a course of 8 modules of 4 lessons with a quiz each
+(40 steps) and a group of LEARNERS learners with varied progress: lessons done, quizzes
+passed, failed attempts, some courses completed, some learners idle for weeks. Then a
+signed-in care manager opens the group page and downloads the CSV through the app's own
+WSGI stack (test client), REQUESTS times each after a warm-up; prints the median and p95.
+Target: under 1 s for each.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import random
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+TARGET_SECONDS = 1.0
+MODULES, LESSONS_PER_MODULE = 8, 4
+PASSWORD = "bench rawat sandi 1"
+TRAINER_PHONE = "+6281300009999"
+CSRF_RE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+QUESTION = {"id": "soal", "type": "single", "text": "Apa yang benar?",
+            "options": [{"text": "Jawaban benar", "correct": True}, {"text": "Jawaban salah"}],
+            "explanation": "Karena benar."}
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
+
+
+def write_course(root: Path) -> Path:
+    """A course folder in the content/ format: MODULES modules of LESSONS_PER_MODULE lessons and a quiz."""
+    import yaml
+
+    folder = root / "kursus-besar"
+    folder.mkdir(parents=True)
+    (folder / "course.yaml").write_text(yaml.safe_dump({
+        "title": "Perawatan Lansia di Rumah (uji kinerja)", "summary": "Kursus untuk uji kinerja.",
+        "audience": "Keluarga pendamping.", "language": "id", "hours": 16, "version": 1, "pass_mark": 70,
+        "certificate_validity_months": 24, "authors": ["Tim Uji"],
+        "sources": [{"title": "Panduan", "publisher": "WHO", "year": 2019}]}, allow_unicode=True))
+    for m in range(1, MODULES + 1):
+        module = folder / f"{m:02d}-modul-{m}"
+        module.mkdir()
+        (module / "module.yaml").write_text(yaml.safe_dump({"title": f"Modul {m}: merawat dengan aman",
+                                                            "summary": "Ringkasan modul."}))
+        for n in range(1, LESSONS_PER_MODULE + 1):
+            (module / f"{n:02d}-pelajaran-{m}-{n}.md").write_text(
+                f"---\ntitle: Pelajaran {m}.{n}\nminutes: 5\n---\n\nIsi pelajaran {m}.{n}.\n", encoding="utf-8")
+        (module / "quiz.yaml").write_text(yaml.safe_dump({"title": f"Kuis Modul {m}", "questions": [QUESTION]},
+                                                         allow_unicode=True, sort_keys=False))
+    return folder
+
+
+def populate(learners: int, content: Path, rng: random.Random) -> int:
+    """The course, a care manager, a group of `learners` with varied progress; returns the group id."""
+    from sqlalchemy import insert, select
+
+    from lms.accounts.models import Role, User
+    from lms.accounts.services import register_user
+    from lms.cohorts.models import CohortMember
+    from lms.cohorts.services import create_cohort
+    from lms.courses.importer import import_content
+    from lms.courses.models import Course, Enrollment, Lesson, LessonCompletion, Module, QuizPass
+    from lms.extensions import db
+    from lms.quizzes.models import Attempt, Quiz
+    from lms.timeutil import utcnow
+
+    import_content(write_course(content))
+    course = db.session.scalar(select(Course).where(Course.slug == "kursus-besar"))
+    trainer = register_user("Bu Pendamping", "phone", TRAINER_PHONE, PASSWORD, role=Role.TRAINER)
+    cohort = create_cohort(trainer, "Kelompok Besar", "Uji kinerja", [course.id])
+    db.session.flush()
+    modules = db.session.scalars(select(Module).where(Module.course_id == course.id).order_by(Module.position)).all()
+    lessons = {m.id: db.session.scalars(select(Lesson).where(Lesson.module_id == m.id).order_by(Lesson.position)).all()
+               for m in modules}
+    quizzes = {q.module_id: q.id for q in db.session.scalars(select(Quiz))}
+    now = utcnow()
+    password_hash = trainer.password_hash  # the same hash for everyone: no hashing per learner
+    db.session.execute(insert(User), [
+        {"full_name": f"Peserta {n:04d} {rng.choice(['Siti', 'Budi', 'Wayan', 'Rina', 'Yohana'])}",
+         "phone": f"+62815{n:08d}", "password_hash": password_hash, "role": Role.LEARNER, "created_at": now,
+         "is_active_account": True} for n in range(learners)])
+    user_ids = db.session.scalars(select(User.id).where(User.phone.like("+62815%")).order_by(User.id)).all()
+    members, enrollments, completions, passes, attempts = [], [], [], [], []
+    for index, user_id in enumerate(user_ids):
+        joined = now - timedelta(days=rng.randint(10, 90))
+        idle = rng.choice([0, 1, 3, 7, 20, 45])
+        last = max(joined, now - timedelta(days=idle))
+        members.append({"cohort_id": cohort.id, "user_id": user_id, "joined_at": joined})
+        reached = rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 8, 8]) if index else MODULES  # modules fully done
+        done_all = reached == MODULES
+        for position, module in enumerate(modules):
+            if position < reached:
+                done = lessons[module.id]
+            elif position == reached:
+                done = lessons[module.id][:rng.randint(0, LESSONS_PER_MODULE)]
+            else:
+                done = []
+            completions += [{"user_id": user_id, "lesson_id": lesson.id, "completed_at": last} for lesson in done]
+            if position < reached:
+                passes.append({"user_id": user_id, "module_id": module.id, "best_score": rng.choice([70, 80, 100]),
+                               "passed_at": last})
+                attempts.append({"user_id": user_id, "quiz_id": quizzes[module.id], "number": 1, "started_at": last,
+                                 "submitted_at": last, "score": 100, "passed": True, "pass_mark": 70})
+            elif position == reached and len(done) == LESSONS_PER_MODULE and rng.random() < 0.5:
+                attempts.append({"user_id": user_id, "quiz_id": quizzes[module.id], "number": 1, "started_at": last,
+                                 "submitted_at": last, "score": 0, "passed": False, "pass_mark": 70})
+        enrollments.append({"user_id": user_id, "course_id": course.id, "enrolled_at": joined,
+                            "last_activity_at": last, "completed_at": last if done_all else None})
+    db.session.execute(insert(CohortMember), members)
+    db.session.execute(insert(Enrollment), enrollments)
+    db.session.execute(insert(LessonCompletion), completions)
+    if passes:
+        db.session.execute(insert(QuizPass), passes)
+    if attempts:
+        db.session.execute(insert(Attempt), attempts)
+    db.session.commit()
+    return cohort.id
+
+
+def timed(client, url: str, requests: int, warmup: int = 2) -> tuple[list[float], int]:
+    for _ in range(warmup):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    times = []
+    size = 0
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200
+        size = len(response.get_data())
+    return times, size
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=500)
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--postgres", metavar="URL",
+                        help="a PostgreSQL role that may create databases, e.g. postgresql://u:p@127.0.0.1/postgres")
+    args = parser.parse_args()
+    logging.disable(logging.WARNING)
+    from flask_migrate import upgrade
+    from sqlalchemy import create_engine, text
+
+    from lms import create_app
+    from lms.config import Config, database_url
+    from lms.extensions import db
+
+    folder = Path(tempfile.mkdtemp(prefix="rawat-cohort-bench-"))
+    admin_engine, scratch = None, None
+    if args.postgres:
+        admin_uri = database_url(args.postgres, folder)
+        scratch = f"rawat_cohort_{uuid.uuid4().hex[:8]}"
+        admin_engine = create_engine(admin_uri, isolation_level="AUTOCOMMIT")
+        with admin_engine.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{scratch}"'))
+        uri = admin_uri.rsplit("/", 1)[0] + "/" + scratch
+    else:
+        uri = f"sqlite:///{folder / 'bench.db'}"
+    try:
+        app = create_app(Config, instance_path=str(folder / "instance"), SQLALCHEMY_DATABASE_URI=uri,
+                         RATELIMIT_ENABLED=False, REQUEST_LOG=False, SECRET_KEY="bench")
+        started = time.perf_counter()
+        with app.app_context():
+            upgrade()
+            cohort_id = populate(args.learners, folder / "content", random.Random(2026))
+        built = time.perf_counter() - started
+        client = app.test_client()
+        client.set_cookie("lang", "id")
+        page = client.get("/masuk").get_data(as_text=True)
+        response = client.post("/masuk", data={"csrf_token": CSRF_RE.search(page).group(1),
+                                               "identifier": TRAINER_PHONE, "password": PASSWORD})
+        assert response.status_code == 302, "the care manager could not sign in"
+        page_times, page_size = timed(client, f"/kelompok/{cohort_id}", args.requests)
+        csv_times, csv_size = timed(client, f"/kelompok/{cohort_id}/laporan.csv", args.requests)
+        with app.app_context():
+            db.engine.dispose()
+    finally:
+        if admin_engine is not None:
+            with admin_engine.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
+            admin_engine.dispose()
+        shutil.rmtree(folder, ignore_errors=True)
+
+    steps = MODULES * (LESSONS_PER_MODULE + 1)
+    print(f"group of {args.learners} learners, course of {steps} steps, "
+          f"{'PostgreSQL' if args.postgres else 'temporary SQLite'} (built in {built:.1f} s); "
+          f"{args.requests} requests each after a warm-up")
+    worst = 0.0
+    for label, times, size in (("group page (HTML)", page_times, page_size), ("CSV export", csv_times, csv_size)):
+        median, p95 = statistics.median(times), percentile(times, 0.95)
+        worst = max(worst, p95)
+        print(f"{label:<20} median {median * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms   {size / 1024:7.1f} KB")
+    verdict = "within" if worst < TARGET_SECONDS else "ABOVE"
+    print(f"slowest p95 {worst:.2f} s — {verdict} the target of {TARGET_SECONDS:.0f} s")
+    return 0 if worst < TARGET_SECONDS else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
