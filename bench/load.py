@@ -122,14 +122,19 @@ def take_quiz(client: Client, module: str) -> int:
     return status
 
 
+#: which part of the workload's dice each mix rolls: everything, only lesson views, only verifications
+MIXES = {"mixed": (0.0, 1.0), "lessons": (0.0, 0.40), "verify": (0.60, 1.0)}
+
+
 def worker(port: int, phone: str, data: dict, deadline: float, results: dict, lock: threading.Lock,
-           rng: random.Random) -> None:
+           rng: random.Random, mix: str = "mixed") -> None:
     client = Client(port)
     client.post_form("/masuk", {"identifier": phone, "password": PASSWORD})
     local: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
+    low, high = MIXES[mix]
     while time.monotonic() < deadline:
-        roll = rng.random()
+        roll = low + rng.random() * (high - low)
         started = time.perf_counter()
         try:
             if roll < 0.40:
@@ -172,7 +177,10 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gunicorn gthread when > 1)")
     parser.add_argument("--sqlite", action="store_true", help="use a temporary SQLite file instead of PostgreSQL")
+    parser.add_argument("--mix", choices=sorted(MIXES), default="mixed",
+                        help="mixed workload (default), or only lesson views, or only verifications")
     args = parser.parse_args()
     from sqlalchemy import create_engine, text
 
@@ -198,7 +206,7 @@ def main() -> int:
                                             "print(s.getsockname()[1])"]).decode())
         env = {**os.environ, "DATABASE_URL": uri, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": "0",
                "LMS_REQUEST_LOG": "0", "LMS_CERTIFICATE_KEY_DIR": str(tmp / "instance" / "keys")}
-        server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--workers", str(args.workers),
+        server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--workers", str(args.workers), "--threads", str(args.threads),
                                    "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
                                   cwd=ROOT, env=env)
         deadline = time.monotonic() + 30
@@ -213,14 +221,14 @@ def main() -> int:
         start = time.monotonic()
         end = start + args.seconds
         threads = [threading.Thread(target=worker, args=(port, data["phones"][i], data, end, results, lock,
-                                                         random.Random(i))) for i in range(args.clients)]
+                                                         random.Random(i), args.mix)) for i in range(args.clients)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - start
-        print(f"\n{args.clients} clients, {args.workers} gunicorn workers, {elapsed:.1f} s, "
-              f"{'SQLite' if args.sqlite else 'PostgreSQL'}")
+        print(f"\n{args.clients} clients, {args.workers} gunicorn workers × {args.threads} thread(s), {elapsed:.1f} s, "
+              f"{'SQLite' if args.sqlite else 'PostgreSQL'}, {args.mix} workload")
         print(f"{'kind':<16}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
         total = 0
         for kind in sorted(results["latency"]):

@@ -50,6 +50,10 @@ def latest_certificates_of(user_id: int) -> dict[int, Certificate]:
 
 
 def renewed_by(certificate: Certificate) -> Certificate | None:
+    """The certificate that renewed this one. Renewal needs an expiry first, so a certificate
+    still within its validity needs no query (most verifications)."""
+    if certificate.valid_until is None or certificate.valid_until >= local_today():
+        return None
     return db.session.scalar(select(Certificate).where(Certificate.renews_id == certificate.id))
 
 

@@ -118,7 +118,7 @@ def picture_attributes(course, picture: Picture) -> dict[str, str | int]:
 
 def picture_resolver(course):
     """For render_markdown: a path becomes the <img> attributes of the picture (srcset for photos)."""
-    pictures = course_pictures(course.id)
+    pictures = course_pictures(course)
 
     def resolve(path: str):
         picture = pictures.get(path)

@@ -27,6 +27,7 @@ from .content_files import (
     split_front_matter,
 )
 from .images import refresh_variants
+from .queries import forget_pictures
 from .models import Course, CourseAsset, Lesson, Module
 
 ASSET_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp",
@@ -326,7 +327,10 @@ def apply_course(spec: CourseSpec) -> CourseReport:
         if slug not in seen_lessons and lesson.retired_at is None:
             lesson.retired_at = now
             changes += 1
-    changes += _apply_assets(course, spec.assets)
+    asset_changes = _apply_assets(course, spec.assets)
+    if asset_changes:
+        forget_pictures(course.id)
+    changes += asset_changes
     if changes and not created:
         course.updated_at = now
     db.session.flush()

@@ -24,7 +24,7 @@ from ..compression import COMPRESSIBLE_TYPES, MIN_COMPRESS_BYTES, gzip_bytes
 from ..extensions import db
 from .images import picture_resolver, picture_url
 from .models import Course, CourseAsset
-from .progress import CourseProgress
+from .progress import CourseProgress, load_bodies
 from .queries import course_pictures
 
 #: files every saved course needs, from lms/static
@@ -82,7 +82,7 @@ def build_bundle(progress: CourseProgress, *, with_size: bool = True) -> Bundle:
     if current_user.is_authenticated:
         bundle.pages.append(url_for("courses.dashboard"))
     bundle.pages += offline_page_urls()
-    pictures = course_pictures(course.id)
+    pictures = course_pictures(course)
     for picture in pictures.values():
         variant = picture.variants[0] if picture.variants else None
         bundle.files.append(picture_url(course, picture, variant))
@@ -103,6 +103,7 @@ def _transfer_size(progress: CourseProgress, lessons, pictures, page_count: int)
             _SIZE_CACHE.move_to_end(key)
             return _SIZE_CACHE[key]
     resolve = picture_resolver(course)
+    load_bodies(lessons)
     lesson_bytes = sum(compressed_size(render_lesson_page(course, lesson, progress, resolve)) for lesson in lessons)
     course_bytes = compressed_size(render_course_page(course, progress, bundle=None))
     # The dashboard and the two small offline pages: counted as one lesson page each.

@@ -10,7 +10,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import defer, undefer
 
 from ..extensions import db
 from .models import Course, Enrollment, Lesson, LessonCompletion, Module, QuizPass
@@ -118,6 +119,7 @@ def load_outline(course_ids: Iterable[int]) -> dict[int, list[tuple[Module, list
         select(Lesson)
         .where(Lesson.course_id.in_(course_ids), Lesson.retired_at.is_(None))
         .order_by(Lesson.position, Lesson.id)
+        .options(defer(Lesson.body))  # outlines never show the text; a course's bodies weigh ~100 KB
     ).all()
     by_module: dict[int, list[Lesson]] = defaultdict(list)
     for lesson in lessons:
@@ -126,6 +128,13 @@ def load_outline(course_ids: Iterable[int]) -> dict[int, list[tuple[Module, list
     for module in modules:
         outline[module.course_id].append((module, by_module.get(module.id, [])))
     return outline
+
+
+def load_bodies(lessons: list[Lesson]) -> None:
+    """Load the texts an outline left out (load_outline defers them), in one query."""
+    ids = [lesson.id for lesson in lessons if "body" in inspect(lesson).unloaded]
+    if ids:
+        db.session.scalars(select(Lesson).where(Lesson.id.in_(ids)).options(undefer(Lesson.body))).all()
 
 
 def progress_for(user_id: int | None, courses: list[Course]) -> dict[int, CourseProgress]:

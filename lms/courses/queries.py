@@ -1,7 +1,8 @@
 """Read helpers for course pages."""
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
 from flask import abort
@@ -81,8 +82,40 @@ class Picture:
     variants: list[tuple[int, int, str, int]] = field(default_factory=list)
 
 
-def course_pictures(course_id: int) -> dict[str, Picture]:
-    """path -> Picture for every image of the course, without loading any image bytes (2 queries)."""
+#: course pictures by (course id, created, last changed): every change to a course's images goes
+#: through the importer, which moves updated_at, so an entry is never stale (processes stay stateless)
+_PICTURES: OrderedDict[tuple, dict[str, Picture]] = OrderedDict()
+_PICTURES_LOCK = threading.Lock()
+_PICTURES_KEPT = 64
+
+
+def course_pictures(course: Course) -> dict[str, Picture]:
+    """path -> Picture for every image of the course, without loading any image bytes.
+
+    Two queries the first time a process meets this version of the course, none afterwards:
+    every lesson and quiz page needs the mapping.
+    """
+    key = (course.id, course.created_at, course.updated_at)
+    with _PICTURES_LOCK:
+        if key in _PICTURES:
+            _PICTURES.move_to_end(key)
+            return _PICTURES[key]
+    pictures = _load_pictures(course.id)
+    with _PICTURES_LOCK:
+        _PICTURES[key] = pictures
+        while len(_PICTURES) > _PICTURES_KEPT:
+            _PICTURES.popitem(last=False)
+    return pictures
+
+
+def forget_pictures(course_id: int) -> None:
+    """Drop this process's copies at once (the importer, after changing a course's images)."""
+    with _PICTURES_LOCK:
+        for key in [key for key in _PICTURES if key[0] == course_id]:
+            del _PICTURES[key]
+
+
+def _load_pictures(course_id: int) -> dict[str, Picture]:
     rows = db.session.execute(
         select(CourseAsset.id, CourseAsset.path, CourseAsset.content_type, CourseAsset.sha256,
                func.length(CourseAsset.data))

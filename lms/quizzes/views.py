@@ -68,7 +68,7 @@ def _images(quiz: Quiz, questions) -> dict[str, dict]:
     if not paths:
         return {}
     course = quiz.module.course
-    pictures = course_pictures(course.id)
+    pictures = course_pictures(course)
     return {path: picture_attributes(course, pictures[path]) for path in paths if path in pictures}
 
 
