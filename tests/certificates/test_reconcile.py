@@ -5,7 +5,6 @@ The crash is simulated by completing a course while nothing listens to course_co
 """
 from __future__ import annotations
 
-import threading
 from contextlib import contextmanager
 
 from sqlalchemy import func, select
@@ -77,15 +76,21 @@ def test_reconcile_issues_each_owed_certificate_once(runner, make_user, make_cou
     assert old_name.exit_code == 0 and "0 certificate(s) issued." in old_name.output
 
 
-def test_reconcile_completes_a_course_whose_missing_lesson_was_retired(runner, make_user, make_course):
-    """Every current step done, but the course changed under the learner: owed as well."""
+def all_done_but_a_retired_lesson(make_user, make_course):
+    """A learner who read every lesson but the last, which a new course version then retired."""
     user = make_user()
     course = make_course()
     lessons = db.session.scalars(select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.id)).all()
     for lesson in lessons[:-1]:
         mark_lesson_done(user.id, lesson)
-    lessons[-1].retired_at = utcnow()  # a new course version without the lesson they had not read
+    lessons[-1].retired_at = utcnow()
     db.session.commit()
+    return user, course
+
+
+def test_reconcile_completes_a_course_whose_missing_lesson_was_retired(runner, make_user, make_course):
+    """Every current step done, but the course changed under the learner: owed as well."""
+    user, course = all_done_but_a_retired_lesson(make_user, make_course)
     assert enrollment_of(user, course).completed_at is None
 
     result = runner.invoke(args=["lms", "certificates", "reconcile"])
@@ -148,13 +153,7 @@ def test_the_dashboard_without_keys_says_pending_then_issues_when_keys_are_back(
 
 
 def test_the_dashboard_completes_a_course_whose_missing_lesson_was_retired(client, make_user, make_course):
-    user = make_user()
-    course = make_course()
-    lessons = db.session.scalars(select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.id)).all()
-    for lesson in lessons[:-1]:
-        mark_lesson_done(user.id, lesson)
-    lessons[-1].retired_at = utcnow()
-    db.session.commit()
+    user, course = all_done_but_a_retired_lesson(make_user, make_course)
     browser = Browser(client)
     browser.login(user.phone)
     page = browser.get("/dasbor").get_data(as_text=True)
@@ -174,7 +173,7 @@ def test_dashboards_opened_at_the_same_moment_issue_one_certificate(app, tmp_pat
     from lms.accounts.services import register_user
     from lms.courses.importer import import_content
     from lms.courses.models import Course
-    from tests.certificates.test_concurrency import THREADS, _cleanup, committed_session
+    from tests.certificates.test_concurrency import THREADS, _cleanup, _in_threads, committed_session
     from tests.factories import DEFAULT_PASSWORD, write_course
 
     with committed_session(app):
@@ -193,22 +192,7 @@ def test_dashboards_opened_at_the_same_moment_issue_one_certificate(app, tmp_pat
             browsers = [Browser(app.test_client()) for _ in range(THREADS)]
             for browser in browsers:
                 browser.login("+6281277700001")
-            barrier = threading.Barrier(THREADS)
-            statuses, errors = [None] * THREADS, []
-
-            def open_dashboard(index):
-                try:
-                    with app.app_context():  # a thread's own, as a worker has
-                        barrier.wait(timeout=30)
-                        statuses[index] = browsers[index].get("/dasbor").status_code
-                except Exception as exc:  # noqa: BLE001 - reported below
-                    errors.append(exc)
-
-            threads = [threading.Thread(target=open_dashboard, args=(i,)) for i in range(THREADS)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=120)
+            statuses, errors = _in_threads(app, lambda index: browsers[index].get("/dasbor").status_code)
             assert not errors and statuses == [200] * THREADS, (statuses, errors)
             db.session.expire_all()
             assert db.session.scalar(select(func.count()).select_from(Certificate)
