@@ -25,7 +25,7 @@ from .certificates.services import issue_certificate, revoke
 from .cohorts.models import Cohort
 from .cohorts.services import add_member, create_cohort
 from .courses.importer import import_content
-from .courses.models import Course, Enrollment
+from .courses.models import Course, Enrollment, Lesson
 from .courses.progress import course_progress
 from .courses.services import enroll, mark_lesson_done
 from .courses.signals import course_completed
@@ -112,7 +112,7 @@ def _study(user: User, course: Course, share: float, profile: Profile, start: da
             if step is None:
                 return
             if step.kind == "lesson":
-                mark_lesson_done(user.id, step.lesson)
+                mark_lesson_done(user.id, db.session.get(Lesson, step.lesson.id))  # outlines are plain data
                 continue
             quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == step.module.id))
             for failure in range(profile.stumbles if rng.random() < 0.6 else 0):

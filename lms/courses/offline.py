@@ -24,7 +24,7 @@ from ..compression import COMPRESSIBLE_TYPES, MIN_COMPRESS_BYTES, gzip_bytes
 from ..extensions import db
 from .images import picture_resolver, picture_url
 from .models import Course, CourseAsset
-from .progress import CourseProgress, load_bodies
+from .progress import CourseProgress, lessons_with_bodies
 from .queries import course_pictures
 
 #: files every saved course needs, from lms/static
@@ -103,8 +103,8 @@ def _transfer_size(progress: CourseProgress, lessons, pictures, page_count: int)
             _SIZE_CACHE.move_to_end(key)
             return _SIZE_CACHE[key]
     resolve = picture_resolver(course)
-    load_bodies(lessons)
-    lesson_bytes = sum(compressed_size(render_lesson_page(course, lesson, progress, resolve)) for lesson in lessons)
+    lesson_bytes = sum(compressed_size(render_lesson_page(course, lesson, progress, resolve))
+                       for lesson in lessons_with_bodies(lessons))
     course_bytes = compressed_size(render_course_page(course, progress, bundle=None))
     # The dashboard and the two small offline pages: counted as one lesson page each.
     other_pages = page_count - 1 - len(lessons)

@@ -6,21 +6,59 @@ when all its current modules are done. Percentages count lessons and quizzes as 
 """
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import inspect, select
-from sqlalchemy.orm import defer, undefer
+from sqlalchemy import event, literal_column, null, select, union_all
+from sqlalchemy.orm import Session, defer
 
 from ..extensions import db
 from .models import Course, Enrollment, Lesson, LessonCompletion, Module, QuizPass
 
 
+@dataclass(frozen=True, slots=True)
+class OutlineModule:
+    """A current module as outlines show it: plain data, shared by every request of this process."""
+
+    id: int
+    course_id: int
+    slug: str
+    position: int
+    title: str
+    summary: str
+    has_quiz: bool
+    retired_at: datetime | None = None
+
+    @property
+    def is_current(self) -> bool:
+        return self.retired_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class OutlineLesson:
+    """A current lesson as outlines show it (no text): plain data, like OutlineModule."""
+
+    id: int
+    course_id: int
+    module_id: int
+    slug: str
+    position: int
+    title: str
+    minutes: int
+    retired_at: datetime | None = None
+
+    @property
+    def is_current(self) -> bool:
+        return self.retired_at is None
+
+
 @dataclass
 class ModuleProgress:
-    module: Module
-    lessons: list[Lesson]
+    module: OutlineModule | Module
+    lessons: list[OutlineLesson] | list[Lesson]
     done_lesson_ids: set[int]
     quiz_score: int | None  # best passing score, None when not passed
 
@@ -52,15 +90,36 @@ class ModuleProgress:
 @dataclass
 class NextStep:
     kind: str  # "lesson" or "quiz"
-    module: Module
-    lesson: Lesson | None = None
+    module: OutlineModule | Module
+    lesson: OutlineLesson | Lesson | None = None
 
 
-@dataclass
+_NOT_LOADED = object()
+
+
 class CourseProgress:
-    course: Course
-    modules: list[ModuleProgress] = field(default_factory=list)
-    enrollment: Enrollment | None = None
+    """A learner's progress in a course; `enrollment` is looked up on first use when `learner_id` is given."""
+
+    def __init__(self, course: Course, modules: list[ModuleProgress] | None = None,
+                 enrollment: Enrollment | None = None, *, learner_id: int | None = None):
+        self.course = course
+        self.modules = modules if modules is not None else []
+        self._learner_id = learner_id
+        self._enrollment = _NOT_LOADED if learner_id is not None else enrollment
+
+    @property
+    def enrollment(self) -> Enrollment | None:
+        if self._enrollment is _NOT_LOADED:
+            self._enrollment = db.session.scalar(select(Enrollment).where(
+                Enrollment.user_id == self._learner_id, Enrollment.course_id == self.course.id))
+        return self._enrollment
+
+    @enrollment.setter
+    def enrollment(self, value: Enrollment | None) -> None:
+        self._enrollment = value
+
+    def __repr__(self) -> str:
+        return f"<CourseProgress {self.course.slug} {self.done_steps}/{self.total_steps}>"
 
     @property
     def total_steps(self) -> int:
@@ -130,37 +189,122 @@ def load_outline(course_ids: Iterable[int]) -> dict[int, list[tuple[Module, list
     return outline
 
 
-def load_bodies(lessons: list[Lesson]) -> None:
-    """Load the texts an outline left out (load_outline defers them), in one query."""
-    ids = [lesson.id for lesson in lessons if "body" in inspect(lesson).unloaded]
-    if ids:
-        db.session.scalars(select(Lesson).where(Lesson.id.in_(ids)).options(undefer(Lesson.body))).all()
+#: plain outlines by (course id, created, last changed), like queries.course_pictures: the importer moves
+#: updated_at whenever modules or lessons change, and every ORM write to them in this process drops the
+#: entry at once (see _forget_written_outlines), so an entry is never stale
+_OUTLINES: OrderedDict[tuple, list[tuple[OutlineModule, list[OutlineLesson]]]] = OrderedDict()
+_OUTLINES_LOCK = threading.Lock()
+_OUTLINES_KEPT = 64
 
 
-def progress_for(user_id: int | None, courses: list[Course]) -> dict[int, CourseProgress]:
-    """Progress of one learner in several courses, in a fixed number of queries."""
+def course_outline(course: Course) -> list[tuple[OutlineModule, list[OutlineLesson]]]:
+    """Current modules with their current lessons, in order, as plain data; no query once cached."""
+    return cached_outlines([course])[course.id]
+
+
+def cached_outlines(courses: list[Course]) -> dict[int, list[tuple[OutlineModule, list[OutlineLesson]]]]:
+    """course id -> plain outline for several courses; the missing ones in 2 queries."""
+    result, missing = {}, {}
+    with _OUTLINES_LOCK:
+        for course in courses:
+            key = (course.id, course.created_at, course.updated_at)
+            if key in _OUTLINES:
+                _OUTLINES.move_to_end(key)
+                result[course.id] = _OUTLINES[key]
+            else:
+                missing[course.id] = key
+    if missing:
+        loaded = load_outline(missing)
+        fresh = {
+            course_id: [
+                (OutlineModule(m.id, m.course_id, m.slug, m.position, m.title, m.summary, bool(m.has_quiz)),
+                 [OutlineLesson(ls.id, ls.course_id, ls.module_id, ls.slug, ls.position, ls.title, ls.minutes)
+                  for ls in lessons])
+                for m, lessons in loaded.get(course_id, [])
+            ]
+            for course_id in missing
+        }
+        result.update(fresh)
+        with _OUTLINES_LOCK:
+            for course_id, key in missing.items():
+                _OUTLINES[key] = fresh[course_id]
+            while len(_OUTLINES) > _OUTLINES_KEPT:
+                _OUTLINES.popitem(last=False)
+    return result
+
+
+def forget_outline(course_id: int) -> None:
+    """Drop this process's outlines of a course at once (its modules or lessons were written)."""
+    with _OUTLINES_LOCK:
+        for key in [key for key in _OUTLINES if key[0] == course_id]:
+            del _OUTLINES[key]
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_written_outlines(session, _flush_context) -> None:
+    # Any module or lesson written through the ORM (importer, quiz loader, a test) drops its course's outline.
+    written = {obj.course_id for obj in (*session.new, *session.dirty, *session.deleted)
+               if isinstance(obj, Module | Lesson) and obj.course_id is not None}
+    for course_id in written:
+        forget_outline(course_id)
+    if written:
+        session.info.setdefault("outline_courses", set()).update(written)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_outlines_at_end(session) -> None:
+    # Again once the transaction ends: another thread may have cached the old rows in between.
+    for course_id in session.info.pop("outline_courses", ()):
+        forget_outline(course_id)
+
+
+def lessons_with_bodies(lessons: list) -> list[Lesson]:
+    """The full lessons (with their texts) of outline lessons, in the same order, in one query."""
+    by_id = {lesson.id: lesson for lesson in db.session.scalars(
+        select(Lesson).where(Lesson.id.in_([lesson.id for lesson in lessons])))} if lessons else {}
+    return [by_id[lesson.id] for lesson in lessons]
+
+
+def _done_steps(user_id: int, course_ids: list[int]) -> tuple[set[int], dict[int, int]]:
+    """The learner's completed lessons and best quiz scores in these courses, in one query."""
+    rows = db.session.execute(union_all(
+        select(literal_column("0").label("kind"), LessonCompletion.lesson_id.label("step_id"),
+               null().label("score"))
+        .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
+        .where(LessonCompletion.user_id == user_id, Lesson.course_id.in_(course_ids)),
+        select(literal_column("1"), QuizPass.module_id, QuizPass.best_score)
+        .join(Module, Module.id == QuizPass.module_id)
+        .where(QuizPass.user_id == user_id, Module.course_id.in_(course_ids)),
+    )).all()
+    done_lessons = {step_id for kind, step_id, _score in rows if kind == 0}
+    quiz_scores = {step_id: score for kind, step_id, score in rows if kind == 1}
+    return done_lessons, quiz_scores
+
+
+def progress_for(user_id: int | None, courses: list[Course], *,
+                 with_enrollments: bool = True) -> dict[int, CourseProgress]:
+    """Progress of one learner in several courses, in a fixed number of queries.
+
+    Outlines are plain data (OutlineModule, OutlineLesson). Without `with_enrollments`, each
+    progress looks its enrolment up only if asked for it (a lesson page never does).
+    """
     course_ids = [c.id for c in courses]
-    outline = load_outline(course_ids)
+    outline = cached_outlines(courses)
     done_lessons: set[int] = set()
     quiz_scores: dict[int, int] = {}
     enrollments: dict[int, Enrollment] = {}
     if user_id is not None and course_ids:
-        done_lessons = set(db.session.scalars(
-            select(LessonCompletion.lesson_id)
-            .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
-            .where(LessonCompletion.user_id == user_id, Lesson.course_id.in_(course_ids))
-        ))
-        quiz_scores = dict(db.session.execute(
-            select(QuizPass.module_id, QuizPass.best_score)
-            .join(Module, Module.id == QuizPass.module_id)
-            .where(QuizPass.user_id == user_id, Module.course_id.in_(course_ids))
-        ).all())
-        enrollments = {e.course_id: e for e in db.session.scalars(
-            select(Enrollment).where(Enrollment.user_id == user_id, Enrollment.course_id.in_(course_ids))
-        )}
+        done_lessons, quiz_scores = _done_steps(user_id, course_ids)
+        if with_enrollments:
+            enrollments = {e.course_id: e for e in db.session.scalars(
+                select(Enrollment).where(Enrollment.user_id == user_id, Enrollment.course_id.in_(course_ids))
+            )}
+    lazy = user_id is not None and not with_enrollments
     result = {}
     for course in courses:
-        progress = CourseProgress(course=course, enrollment=enrollments.get(course.id))
+        progress = CourseProgress(course, enrollment=enrollments.get(course.id),
+                                  learner_id=user_id if lazy else None)
         for module, lessons in outline.get(course.id, []):
             progress.modules.append(ModuleProgress(
                 module=module, lessons=lessons,
@@ -171,5 +315,5 @@ def progress_for(user_id: int | None, courses: list[Course]) -> dict[int, Course
     return result
 
 
-def course_progress(user_id: int | None, course: Course) -> CourseProgress:
-    return progress_for(user_id, [course])[course.id]
+def course_progress(user_id: int | None, course: Course, *, with_enrollment: bool = True) -> CourseProgress:
+    return progress_for(user_id, [course], with_enrollments=with_enrollment)[course.id]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from ..extensions import db
 from .models import Course, CourseAsset, CourseAssetVariant, Enrollment, Lesson, Module
@@ -30,6 +30,20 @@ def get_lesson_or_404(course: Course, lesson_slug: str) -> Lesson:
     if lesson is None:
         abort(404)
     return lesson
+
+
+def get_course_and_lesson_or_404(slug: str, lesson_slug: str) -> tuple[Course, Lesson]:
+    """get_course_or_404 then get_lesson_or_404, in one query (the lesson page)."""
+    row = db.session.execute(
+        select(Course, Lesson)
+        .outerjoin(Lesson, and_(Lesson.course_id == Course.id, Lesson.slug == lesson_slug))
+        .where(Course.slug == slug)
+    ).first()
+    if row is None or (not row[0].is_published and not can_see_unpublished()):
+        abort(404)
+    if row[1] is None:
+        abort(404)
+    return row[0], row[1]
 
 
 def catalog_courses(search: str | None = None) -> list[Course]:

@@ -17,6 +17,7 @@ from .queries import (
     catalog_courses,
     enrolled_courses,
     get_asset_or_404,
+    get_course_and_lesson_or_404,
     get_course_or_404,
     get_lesson_or_404,
     get_variant_or_404,
@@ -157,9 +158,9 @@ def render_lesson_page(course, lesson, progress, resolve=None) -> str:
 @bp.route("/kursus/<slug>/materi/<lesson_slug>")
 def lesson(slug: str, lesson_slug: str):
     """A lesson, readable without an account; progress needs one."""
-    course = get_course_or_404(slug)
-    lesson = get_lesson_or_404(course, lesson_slug)
-    return render_lesson_page(course, lesson, course_progress(_user_id(), course))
+    course, lesson = get_course_and_lesson_or_404(slug, lesson_slug)
+    # The page never shows the enrolment: looked up only if asked for.
+    return render_lesson_page(course, lesson, course_progress(_user_id(), course, with_enrollment=False))
 
 
 @bp.route("/kursus/<slug>/materi/<lesson_slug>/selesai", methods=["POST"])

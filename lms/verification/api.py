@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, g, jsonify
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..certificates.keys import KeysMissing, load_keyring
 from ..certificates.queries import payload_of, renewed_by
@@ -20,13 +21,16 @@ def _iso_utc(moment) -> str | None:
     return None if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+STATUS_MESSAGES = {
+    "valid": _l("This certificate is valid."),
+    "revoked": _l("This certificate was revoked."),
+    "expired": _l("This certificate has expired."),
+    "invalid": _l("This certificate's record does not match its signature. Do not accept it."),
+}
+
+
 def status_message(status: str) -> str:
-    return {
-        "valid": _("This certificate is valid."),
-        "revoked": _("This certificate was revoked."),
-        "expired": _("This certificate has expired."),
-        "invalid": _("This certificate's record does not match its signature. Do not accept it."),
-    }[status]
+    return str(STATUS_MESSAGES[status])  # only the one needed is translated
 
 
 def api_error(code: int, message: str, reason: str):

@@ -93,3 +93,20 @@ def test_a_tampered_payload_fails_the_signature(certify):
     broken = certificate.signature[:-2] + ("A" if certificate.signature[-2] != "A" else "B") + certificate.signature[-1]
     assert not verify_payload(keyring, fields, broken)
     assert not verify_payload(keyring, {**fields, "kid": "rk-unknown"}, certificate.signature)
+
+
+def test_a_remembered_signature_check_still_checks_the_key_and_the_payload(certify):
+    import datetime as dt
+
+    from lms.certificates import signing
+
+    certificate = certify()
+    keyring = load_keyring()
+    fields = payload_of(certificate)
+    signing._VERIFIED.clear()
+    assert verify_payload(keyring, fields, certificate.signature, issued_at=certificate.issued_at)
+    assert len(signing._VERIFIED) == 1
+    assert verify_payload(keyring, fields, certificate.signature, issued_at=certificate.issued_at)  # remembered
+    assert not verify_payload(keyring, {**fields, "holder": "Orang Lain"}, certificate.signature)
+    assert not verify_payload(keyring, fields, certificate.signature, issued_at=dt.datetime(2000, 1, 1))
+    assert len(signing._VERIFIED) == 1

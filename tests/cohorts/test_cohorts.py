@@ -10,7 +10,7 @@ from lms.audit.models import AuditEntry
 from lms.cohorts.models import Cohort, CohortMember
 from lms.cohorts.queries import cohort_report
 from lms.cohorts.services import add_member, create_cohort
-from lms.courses.models import Enrollment, Lesson, LessonCompletion, Module
+from lms.courses.models import Enrollment, Lesson, Module
 from lms.courses.services import mark_lesson_done, record_quiz_pass
 from lms.extensions import db
 from lms.timeutil import utcnow

@@ -117,7 +117,7 @@ def test_course_completed_signal_is_sent_once(make_user, make_course):
     from lms.courses.signals import course_completed
 
     user = make_user()
-    course = make_course()
+    make_course()
     received = []
 
     def listener(sender, **kwargs):

@@ -173,3 +173,20 @@ def postgres_bin_dir() -> Path | None:
         return candidates[-1].parent
     on_path = shutil.which("initdb")
     return Path(on_path).parent if on_path else None
+
+
+def drop_database(admin_engine, name: str, attempts: int = 20) -> None:
+    """DROP DATABASE … WITH (FORCE), retried: FORCE may not end a session this role cannot signal
+    (an autovacuum worker that just started on the database), which goes away by itself."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    for attempt in range(attempts):
+        try:
+            with admin_engine.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except DBAPIError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.5)

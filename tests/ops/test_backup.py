@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, select, text
 from lms import create_app
 from lms.config import TestConfig, database_url
 from lms.extensions import db
+from tests.ops.helpers import drop_database
 
 pytestmark = pytest.mark.own_app
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -32,9 +33,8 @@ def database_pair(tmp_path):
     try:
         yield f"{base_url}/{names[0]}", f"{base_url}/{names[1]}"
     finally:
-        with admin.connect() as connection:
-            for name in names:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        for name in names:
+            drop_database(admin, name)
         admin.dispose()
 
 

@@ -10,7 +10,6 @@ from lms.cohorts.services import create_cohort
 from lms.courses.models import Enrollment, Lesson, LessonCompletion, Module, QuizPass
 from lms.extensions import db
 from lms.timeutil import utcnow
-from tests.factories import DEFAULT_PASSWORD
 
 
 @contextlib.contextmanager
