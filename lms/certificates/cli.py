@@ -118,13 +118,7 @@ def certificates_pdf(certificate_id: str, path: Path) -> None:
 @click.option("--reason", required=True, help="Why; verifiers see it.")
 def certificates_revoke(certificate_id: str, reason: str) -> None:
     """Revoke CERTIFICATE_ID; logged like a revocation from the admin page."""
-    certificate = _certificate(certificate_id)
-    try:
-        revoke(certificate, reason, actor_label=_operator_label())
-    except CertificateError as exc:
-        raise click.ClickException(f"{certificate.public_id}: {exc}") from None
-    db.session.commit()
-    click.echo(f"{certificate.public_id} revoked.")
+    _change_revocation(certificate_id, reason, revoke, "revoked")
 
 
 @certificates_cli.command("reinstate")
@@ -132,13 +126,17 @@ def certificates_revoke(certificate_id: str, reason: str) -> None:
 @click.option("--reason", required=True, help="Why the revocation is lifted.")
 def certificates_reinstate(certificate_id: str, reason: str) -> None:
     """Lift the revocation of CERTIFICATE_ID; logged."""
+    _change_revocation(certificate_id, reason, reinstate, "reinstated")
+
+
+def _change_revocation(certificate_id: str, reason: str, change, done: str) -> None:
     certificate = _certificate(certificate_id)
     try:
-        reinstate(certificate, reason, actor_label=_operator_label())
+        change(certificate, reason, actor_label=_operator_label())
     except CertificateError as exc:
         raise click.ClickException(f"{certificate.public_id}: {exc}") from None
     db.session.commit()
-    click.echo(f"{certificate.public_id} reinstated.")
+    click.echo(f"{certificate.public_id} {done}.")
 
 
 @certificates_cli.command("reconcile")

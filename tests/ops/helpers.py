@@ -117,6 +117,7 @@ class ThrowawayPostgres:
 
     def __init__(self):
         self.bin = postgres_bin_dir()
+        assert self.bin is not None, "PostgreSQL server binaries (initdb, pg_ctl) are missing: run make test"
         self.port = free_port()
         self.folder = Path(tempfile.mkdtemp(prefix="rawat-pg-"))
         self.data = self.folder / "data"

@@ -26,12 +26,11 @@ from lms.extensions import db
 from lms.verification.openapi import openapi_document
 from tests.conftest import csrf_token_from
 from tests.factories import DEFAULT_PASSWORD, write_course
-from tests.ops.helpers import ThrowawayPostgres, postgres_bin_dir
+from tests.ops.helpers import ThrowawayPostgres
 
-pytestmark = [
-    pytest.mark.own_app,
-    pytest.mark.skipif(postgres_bin_dir() is None, reason="PostgreSQL binaries (initdb, pg_ctl) not installed"),
-]
+# Needs PostgreSQL's server binaries (initdb, pg_ctl): `make test` installs them where missing
+# (tools/ensure-system-packages), like the browser the journeys drive.
+pytestmark = pytest.mark.own_app
 
 LEARNER_PHONE = "+6281234500001"
 MID_WRITE_PHONE = "+6281234500002"
