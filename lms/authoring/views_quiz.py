@@ -26,6 +26,14 @@ def _module(draft, module_slug: str) -> df.ModuleFile:
     return df.find_module(draft.files, module_slug) or abort(404)
 
 
+def _module_with_quiz(draft, module_slug: str) -> df.ModuleFile:
+    """The module, 404 unless it exists and has a quiz file in the draft."""
+    module = _module(draft, module_slug)
+    if qf.quiz_data(draft.files, module) is None:
+        abort(404)
+    return module
+
+
 def _quiz_url(draft, module_slug: str, anchor: str = "") -> str:
     return url_for("authoring.quiz", draft_id=draft.id, module_slug=module_slug) + anchor
 
@@ -135,9 +143,7 @@ def _save_question(draft, module, form, kind, key, *, new: bool):
 def new_question(draft_id: int, module_slug: str):
     """Write a new question of the type chosen (?jenis=single|multiple|true_false|ordering)."""
     draft = editable(draft_id)
-    module = _module(draft, module_slug)
-    if qf.quiz_data(draft.files, module) is None:
-        abort(404)
+    module = _module_with_quiz(draft, module_slug)
     kind = request.args.get("jenis", "")
     if kind not in QUESTION_TYPES:
         abort(404)
@@ -208,9 +214,7 @@ def remove_question(draft_id: int, module_slug: str, key: str):
 def gift(draft_id: int, module_slug: str):
     """Import questions written in Moodle's GIFT format: check first, then import."""
     draft = editable(draft_id)
-    module = _module(draft, module_slug)
-    if qf.quiz_data(draft.files, module) is None:
-        abort(404)
+    module = _module_with_quiz(draft, module_slug)
     form = GiftForm()
     report = added = None
     imported = False

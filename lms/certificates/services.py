@@ -223,6 +223,17 @@ def _actor_label(actor: User | None, label: str | None) -> str:
     return actor.full_name[:160] if actor is not None else "system"
 
 
+def _log_change(certificate: Certificate, kind: str, reason: str, actor: User | None, actor_label: str | None,
+                moment) -> CertificateEvent:
+    """The certificate's own history entry and the audit entry of a revocation or reinstatement."""
+    event = CertificateEvent(certificate_id=certificate.id, kind=kind, actor_id=actor.id if actor else None,
+                             actor_label=_actor_label(actor, actor_label), reason=reason, created_at=moment)
+    db.session.add(event)
+    _audit(f"certificate.{kind}", certificate, actor, reason=reason, by=event.actor_label)
+    db.session.flush()
+    return event
+
+
 def revoke(certificate: Certificate, reason: str, *, actor: User | None = None,
            actor_label: str | None = None) -> CertificateEvent:
     """Revoke now with a reason; logged. Raises CertificateError when already revoked."""
@@ -235,12 +246,7 @@ def revoke(certificate: Certificate, reason: str, *, actor: User | None = None,
     db.session.refresh(certificate)
     if changed != 1:
         raise CertificateError("already revoked")
-    event = CertificateEvent(certificate_id=certificate.id, kind="revoked", actor_id=actor.id if actor else None,
-                             actor_label=_actor_label(actor, actor_label), reason=reason, created_at=now)
-    db.session.add(event)
-    _audit("certificate.revoked", certificate, actor, reason=reason, by=event.actor_label)
-    db.session.flush()
-    return event
+    return _log_change(certificate, "revoked", reason, actor, actor_label, now)
 
 
 def reinstate(certificate: Certificate, reason: str, *, actor: User | None = None,
@@ -254,13 +260,7 @@ def reinstate(certificate: Certificate, reason: str, *, actor: User | None = Non
     db.session.refresh(certificate)
     if changed != 1:
         raise CertificateError("not revoked")
-    event = CertificateEvent(certificate_id=certificate.id, kind="reinstated",
-                             actor_id=actor.id if actor else None, actor_label=_actor_label(actor, actor_label),
-                             reason=reason)
-    db.session.add(event)
-    _audit("certificate.reinstated", certificate, actor, reason=reason, by=event.actor_label)
-    db.session.flush()
-    return event
+    return _log_change(certificate, "reinstated", reason, actor, actor_label, utcnow())
 
 
 # --- renewal ---------------------------------------------------------------------------------
