@@ -6,8 +6,7 @@ when all its current modules are done. Percentages count lessons and quizzes as 
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session, defer
 
 from ..extensions import db
 from .models import Course, Enrollment, Lesson, LessonCompletion, Module, QuizPass
+from .version_cache import CourseVersionCache, version_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,12 +189,10 @@ def load_outline(course_ids: Iterable[int]) -> dict[int, list[tuple[Module, list
     return outline
 
 
-#: plain outlines by (course id, created, last changed), like queries.course_pictures: the importer moves
-#: updated_at whenever modules or lessons change, and every ORM write to them in this process drops the
-#: entry at once (see _forget_written_outlines), so an entry is never stale
-_OUTLINES: OrderedDict[tuple, list[tuple[OutlineModule, list[OutlineLesson]]]] = OrderedDict()
-_OUTLINES_LOCK = threading.Lock()
-_OUTLINES_KEPT = 64
+#: plain outlines per course version (see version_cache): the importer moves updated_at whenever modules
+#: or lessons change, and every ORM write to them in this process drops the entry at once
+#: (see _forget_written_outlines), so an entry is never stale
+_OUTLINES: CourseVersionCache[list[tuple[OutlineModule, list[OutlineLesson]]]] = CourseVersionCache()
 
 
 def course_outline(course: Course) -> list[tuple[OutlineModule, list[OutlineLesson]]]:
@@ -205,14 +203,13 @@ def course_outline(course: Course) -> list[tuple[OutlineModule, list[OutlineLess
 def cached_outlines(courses: list[Course]) -> dict[int, list[tuple[OutlineModule, list[OutlineLesson]]]]:
     """course id -> plain outline for several courses; the missing ones in 2 queries."""
     result, missing = {}, {}
-    with _OUTLINES_LOCK:
-        for course in courses:
-            key = (course.id, course.created_at, course.updated_at)
-            if key in _OUTLINES:
-                _OUTLINES.move_to_end(key)
-                result[course.id] = _OUTLINES[key]
-            else:
-                missing[course.id] = key
+    for course in courses:
+        key = version_key(course)
+        outline = _OUTLINES.get(key)
+        if outline is None:
+            missing[course.id] = key
+        else:
+            result[course.id] = outline
     if missing:
         loaded = load_outline(missing)
         fresh = {
@@ -225,19 +222,14 @@ def cached_outlines(courses: list[Course]) -> dict[int, list[tuple[OutlineModule
             for course_id in missing
         }
         result.update(fresh)
-        with _OUTLINES_LOCK:
-            for course_id, key in missing.items():
-                _OUTLINES[key] = fresh[course_id]
-            while len(_OUTLINES) > _OUTLINES_KEPT:
-                _OUTLINES.popitem(last=False)
+        for course_id, key in missing.items():
+            _OUTLINES.put(key, fresh[course_id])
     return result
 
 
 def forget_outline(course_id: int) -> None:
     """Drop this process's outlines of a course at once (its modules or lessons were written)."""
-    with _OUTLINES_LOCK:
-        for key in [key for key in _OUTLINES if key[0] == course_id]:
-            del _OUTLINES[key]
+    _OUTLINES.forget(course_id)
 
 
 @event.listens_for(Session, "after_flush")

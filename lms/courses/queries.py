@@ -1,8 +1,7 @@
 """Read helpers for course pages."""
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask import abort
@@ -11,6 +10,7 @@ from sqlalchemy import and_, func, or_, select
 
 from ..extensions import db
 from .models import Course, CourseAsset, CourseAssetVariant, Enrollment, Lesson, Module
+from .version_cache import CourseVersionCache, version_key
 
 
 def can_see_unpublished() -> bool:
@@ -96,11 +96,9 @@ class Picture:
     variants: list[tuple[int, int, str, int]] = field(default_factory=list)
 
 
-#: course pictures by (course id, created, last changed): every change to a course's images goes
-#: through the importer, which moves updated_at, so an entry is never stale (processes stay stateless)
-_PICTURES: OrderedDict[tuple, dict[str, Picture]] = OrderedDict()
-_PICTURES_LOCK = threading.Lock()
-_PICTURES_KEPT = 64
+#: course pictures per course version (see version_cache): every change to a course's images goes
+#: through the importer, which moves updated_at and forgets this process's entry
+_PICTURES: CourseVersionCache[dict[str, Picture]] = CourseVersionCache()
 
 
 def course_pictures(course: Course) -> dict[str, Picture]:
@@ -109,24 +107,17 @@ def course_pictures(course: Course) -> dict[str, Picture]:
     Two queries the first time a process meets this version of the course, none afterwards:
     every lesson and quiz page needs the mapping.
     """
-    key = (course.id, course.created_at, course.updated_at)
-    with _PICTURES_LOCK:
-        if key in _PICTURES:
-            _PICTURES.move_to_end(key)
-            return _PICTURES[key]
-    pictures = _load_pictures(course.id)
-    with _PICTURES_LOCK:
-        _PICTURES[key] = pictures
-        while len(_PICTURES) > _PICTURES_KEPT:
-            _PICTURES.popitem(last=False)
+    key = version_key(course)
+    pictures = _PICTURES.get(key)
+    if pictures is None:
+        pictures = _load_pictures(course.id)
+        _PICTURES.put(key, pictures)
     return pictures
 
 
 def forget_pictures(course_id: int) -> None:
     """Drop this process's copies at once (the importer, after changing a course's images)."""
-    with _PICTURES_LOCK:
-        for key in [key for key in _PICTURES if key[0] == course_id]:
-            del _PICTURES[key]
+    _PICTURES.forget(course_id)
 
 
 def _load_pictures(course_id: int) -> dict[str, Picture]:
