@@ -1,7 +1,8 @@
 """Load test: gunicorn (2 workers) on PostgreSQL, 20 concurrent clients on loopback.
 
 A mixed workload for a fixed time — lesson views, marking lessons done, quiz
-submissions, certificate verifications (API and page) — then requests per second,
+submissions by signed-in learners; certificate verifications (API and page) by verifiers
+without an account, as employers and village offices check them — then requests per second,
 p50/p95/p99 latency per kind and the error count. Targets on a 2-core machine:
 >= 300 verifications/s and >= 150 lesson views/s with p95 < 100 ms, zero errors.
 
@@ -69,6 +70,18 @@ class Client:
         return self.request("POST", path, {"csrf_token": token, **data})
 
 
+def worker_cpu_seconds(master_pid: int) -> float:
+    """CPU time used so far by the gunicorn workers (children of the master), from /proc."""
+    total = 0
+    for child in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split():
+        try:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def prepare(database_uri: str, instance: Path, learners: int) -> dict:
     os.environ["DATABASE_URL"] = database_uri
     from flask_migrate import upgrade
@@ -130,6 +143,8 @@ def worker(port: int, phone: str, data: dict, deadline: float, results: dict, lo
            rng: random.Random, mix: str = "mixed") -> None:
     client = Client(port)
     client.post_form("/masuk", {"identifier": phone, "password": PASSWORD})
+    # Verifications come from employers and village offices: people without an account.
+    verifier = Client(port)
     local: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     low, high = MIXES[mix]
@@ -153,14 +168,15 @@ def worker(port: int, phone: str, data: dict, deadline: float, results: dict, lo
                 ok = status == 302
             elif roll < 0.85:
                 kind = "verify (API)"
-                status, _b, _h = client.request("GET", f"/api/v1/certificates/{rng.choice(data['certificates'])}")
+                status, _b, _h = verifier.request("GET", f"/api/v1/certificates/{rng.choice(data['certificates'])}")
                 ok = status == 200
             else:
                 kind = "verify (page)"
-                status, _b, _h = client.request("GET", f"/verifikasi/{rng.choice(data['certificates'])}")
+                status, _b, _h = verifier.request("GET", f"/verifikasi/{rng.choice(data['certificates'])}")
                 ok = status == 200
         except (OSError, http.client.HTTPException):
-            client = Client(port)
+            client.conn.close()  # reconnects on the next request, keeping the cookies
+            verifier.conn.close()
             kind, ok = "connection", False
         local[kind].append((time.perf_counter() - started) * 1000)
         if not ok:
@@ -219,6 +235,8 @@ def main() -> int:
         results = {"latency": defaultdict(list), "errors": defaultdict(int)}
         lock = threading.Lock()
         start = time.monotonic()
+        client_cpu = time.process_time()
+        app_cpu = worker_cpu_seconds(server.pid)
         end = start + args.seconds
         threads = [threading.Thread(target=worker, args=(port, data["phones"][i], data, end, results, lock,
                                                          random.Random(i), args.mix)) for i in range(args.clients)]
@@ -227,6 +245,8 @@ def main() -> int:
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - start
+        client_cpu = time.process_time() - client_cpu
+        app_cpu = worker_cpu_seconds(server.pid) - app_cpu
         print(f"\n{args.clients} clients, {args.workers} gunicorn workers × {args.threads} thread(s), {elapsed:.1f} s, "
               f"{'SQLite' if args.sqlite else 'PostgreSQL'}, {args.mix} workload")
         print(f"{'kind':<16}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
@@ -237,6 +257,8 @@ def main() -> int:
             print(f"{kind:<16}{len(values):>9}{len(values) / elapsed:>9.1f}{statistics.median(values):>9.1f}"
                   f"{percentile(values, 95):>9.1f}{percentile(values, 99):>9.1f}{results['errors'][kind]:>8}")
         print(f"{'all':<16}{total:>9}{total / elapsed:>9.1f}{'':>27}{sum(results['errors'].values()):>8}")
+        print(f"app workers CPU: {app_cpu / elapsed:.2f} cores, {1000 * app_cpu / max(total, 1):.2f} ms per request")
+        print(f"load generator CPU: {client_cpu / elapsed:.2f} cores (it shares the machine with the server)")
     finally:
         if server is not None:
             server.terminate()

@@ -53,7 +53,10 @@ class Config:
 
     TESTING = False
     ENV_NAME = os.environ.get("LMS_ENV", "development")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # PostgreSQL: a pooled connection unused for longer than this is pinged before use, so a
+    # restarted server is noticed without a round trip on every request (lms/database.py).
+    DATABASE_PING_AFTER_IDLE = float(os.environ.get("LMS_DATABASE_PING_AFTER_IDLE", "1.0"))
     SQLALCHEMY_TRACK_MODIFICATIONS = False
 
     LANGUAGES = ("id", "en")

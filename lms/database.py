@@ -1,13 +1,14 @@
 """Engine tuning that must apply to every connection."""
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 
 from .extensions import db
 
@@ -33,6 +34,45 @@ def _configure_sqlite(engine: Engine) -> None:
         # the write lock first, so simultaneous writers queue (busy_timeout) as they do on
         # PostgreSQL. Page views and commands keep a deferred BEGIN: a read never holds the lock.
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing_request() else "BEGIN")
+
+
+def _configure_postgresql(engine: Engine, ping_after_idle: float) -> None:
+    # Most requests only read. psycopg would send BEGIN before the first SELECT and the pool a
+    # ROLLBACK at the end: two round trips to the server for nothing. So a connection leaves the
+    # pool in autocommit and turns it off just before the first statement that is not a plain
+    # SELECT; psycopg then sends BEGIN and everything from that statement on is one transaction,
+    # committed or rolled back with the session. Under READ COMMITTED each statement reads its
+    # own snapshot inside a transaction too, so the reads before it see exactly what they would
+    # have seen. Locking reads (FOR UPDATE/SHARE) and SAVEPOINTs count as writes.
+    @event.listens_for(engine, "checkout")
+    def on_checkout(dbapi_connection, record, _proxy):
+        try:
+            dbapi_connection.autocommit = True
+            returned_at = record.info.get("returned_at")
+            # A connection used a moment ago is alive; one that sat idle may have lost its
+            # server (restart, network). Ping only those, not every request (pool_pre_ping).
+            if returned_at is not None and time.monotonic() - returned_at > ping_after_idle:
+                dbapi_connection.execute("SELECT 1").close()
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError(str(error)) from error  # the pool replaces the connection
+        record.info["reads_outside_transaction"] = True
+
+    @event.listens_for(engine, "checkin")
+    def on_checkin(_dbapi_connection, record):
+        if record is not None:
+            record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def before_cursor_execute(connection, _cursor, statement, _parameters, _context, _executemany):
+        info = connection.info
+        if info.get("reads_outside_transaction") and not _plain_read(statement):
+            info["reads_outside_transaction"] = False
+            connection.connection.dbapi_connection.autocommit = False
+
+
+def _plain_read(statement: str) -> bool:
+    # SQLAlchemy writes keywords in capitals; values travel as parameters, never in the text.
+    return statement.lstrip().startswith("SELECT") and " FOR " not in statement
 
 
 def _writing_request() -> bool:
@@ -64,6 +104,8 @@ def init_app(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             _configure_sqlite(engine)
+        elif engine.dialect.name == "postgresql":
+            _configure_postgresql(engine, app.config["DATABASE_PING_AFTER_IDLE"])
 
 
 def insert_ignoring_conflict(model, values: dict, conflict_columns: list[str]) -> bool:

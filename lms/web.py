@@ -8,8 +8,8 @@ from __future__ import annotations
 from contextlib import nullcontext
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, jsonify, render_template, request
-from flask_babel import force_locale, format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask import Flask, current_app, g, jsonify, render_template, request, url_for
+from flask_babel import Domain, force_locale, format_date, format_datetime, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -38,6 +38,49 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+class RequestCatalogDomain(Domain):
+    """Flask-Babel's message domain, finding the catalog once per request instead of per string.
+
+    A page calls gettext some forty times; each call looked up the locale and formatted its
+    name to find the cached catalog. Keyed on the locale object, so `force_locale` (a
+    certificate in its holder's language) and a language switch still take effect at once.
+    """
+
+    def get_translations(self):
+        return request_catalog() or super().get_translations()
+
+
+def request_catalog():
+    """The catalog this request already found for its current locale, else None (then found and kept)."""
+    try:
+        state = g.get("_flask_babel")
+    except RuntimeError:  # no application context
+        return None
+    if state is None:
+        return None
+    remembered = getattr(state, "rawat_catalog", None)
+    locale = getattr(state, "babel_locale", None)
+    if remembered is not None and remembered[0] is locale:
+        return remembered[1]
+    translations = Domain.get_translations(babel.domain_instance)
+    state.rawat_catalog = (getattr(state, "babel_locale", None), translations)
+    return translations
+
+
+def _install_template_gettext(app: Flask) -> None:
+    # The same callables Flask-Babel installs, minus its per-string look-ups of domain and locale.
+    def catalog():
+        return request_catalog() or babel.domain_instance.get_translations()
+
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda message: catalog().ugettext(message),
+        ngettext=lambda singular, plural, number: catalog().ungettext(singular, plural, number),
+        pgettext=lambda context, message: catalog().upgettext(context, message),
+        npgettext=lambda context, singular, plural, number: catalog().unpgettext(context, singular, plural, number),
+        newstyle=True,
+    )
 
 
 def select_locale() -> str:
@@ -106,6 +149,8 @@ def _loaded_user_locale(app: Flask) -> str | None:
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    babel.domain_instance = RequestCatalogDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
+    _install_template_gettext(app)
     compression.init_app(app)
     static_assets.init_app(app)
 
@@ -194,16 +239,20 @@ NAV_ENTRIES = (
 )
 
 
-def nav_items() -> list[tuple[str, str]]:
-    items = []
-    for endpoint, label, audience in NAV_ENTRIES:
-        if endpoint not in current_app.view_functions:
-            continue
-        if audience == "signed_in" and not current_user.is_authenticated:
-            continue
-        if audience == "trainer" and not (current_user.is_authenticated and current_user.is_trainer):
-            continue
-        if audience == "admin" and not (current_user.is_authenticated and current_user.is_admin):
-            continue
-        items.append((endpoint, str(label)))
+def nav_items() -> list[tuple[str, str, str]]:
+    """(endpoint, href, label) of the main menu for this user and language.
+
+    Every page draws the menu; the links for one audience, language and mount point are built
+    once per process, not with eight url_for and gettext calls per page.
+    """
+    signed_in = bool(current_user.is_authenticated)
+    key = (signed_in, signed_in and current_user.is_trainer, signed_in and current_user.is_admin,
+           str(get_locale()), request.script_root)
+    cache = current_app.extensions.setdefault("rawat_nav_items", {})
+    items = cache.get(key)
+    if items is None:
+        _signed_in, trainer, admin, _locale, _root = key
+        shown = {"everyone": True, "signed_in": signed_in, "trainer": trainer, "admin": admin}
+        items = cache[key] = [(endpoint, url_for(endpoint), str(label)) for endpoint, label, audience in NAV_ENTRIES
+                              if endpoint in current_app.view_functions and shown[audience]]
     return items

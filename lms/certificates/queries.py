@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from ..extensions import db
 from .dates import today as local_today
@@ -31,8 +31,12 @@ def payload_of(certificate: Certificate) -> dict:
     )
 
 
+# Built once: every verification runs it, and a reused statement skips SQLAlchemy's construction.
+_BY_PUBLIC_ID = select(Certificate).where(Certificate.public_id == bindparam("public_id"))
+
+
 def get_by_public_id(public_id: str) -> Certificate | None:
-    return db.session.scalar(select(Certificate).where(Certificate.public_id == public_id))
+    return db.session.scalar(_BY_PUBLIC_ID, {"public_id": public_id})
 
 
 def latest_certificate(user_id: int, course_id: int) -> Certificate | None:

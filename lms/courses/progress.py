@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import event, literal_column, null, select, union_all
+from sqlalchemy import bindparam, event, literal_column, null, select, union_all
 from sqlalchemy.orm import Session, defer
 
 from ..extensions import db
@@ -258,9 +258,9 @@ def lessons_with_bodies(lessons: list) -> list[Lesson]:
     return [by_id[lesson.id] for lesson in lessons]
 
 
-def _done_steps(user_id: int, course_ids: list[int]) -> tuple[set[int], dict[int, int]]:
-    """The learner's completed lessons and best quiz scores in these courses, in one query."""
-    rows = db.session.execute(union_all(
+def _done_steps_statement():
+    user_id, course_ids = bindparam("user_id"), bindparam("course_ids", expanding=True)
+    return union_all(
         select(literal_column("0").label("kind"), LessonCompletion.lesson_id.label("step_id"),
                null().label("score"))
         .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
@@ -268,7 +268,16 @@ def _done_steps(user_id: int, course_ids: list[int]) -> tuple[set[int], dict[int
         select(literal_column("1"), QuizPass.module_id, QuizPass.best_score)
         .join(Module, Module.id == QuizPass.module_id)
         .where(QuizPass.user_id == user_id, Module.course_id.in_(course_ids)),
-    )).all()
+    )
+
+
+# Built once (every lesson page runs it): the statement keeps its cache key and compiled form.
+_DONE_STEPS = _done_steps_statement()
+
+
+def _done_steps(user_id: int, course_ids: list[int]) -> tuple[set[int], dict[int, int]]:
+    """The learner's completed lessons and best quiz scores in these courses, in one query."""
+    rows = db.session.execute(_DONE_STEPS, {"user_id": user_id, "course_ids": course_ids}).all()
     done_lessons = {step_id for kind, step_id, _score in rows if kind == 0}
     quiz_scores = {step_id: score for kind, step_id, score in rows if kind == 1}
     return done_lessons, quiz_scores

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from ..extensions import db
 from .models import Course, CourseAsset, CourseAssetVariant, Enrollment, Lesson, Module
@@ -32,13 +32,18 @@ def get_lesson_or_404(course: Course, lesson_slug: str) -> Lesson:
     return lesson
 
 
+# The lesson page's statement, built once: SQLAlchemy then reuses its cache key and compiled
+# form instead of constructing both on every view (the most frequent request).
+_COURSE_AND_LESSON = (
+    select(Course, Lesson)
+    .outerjoin(Lesson, and_(Lesson.course_id == Course.id, Lesson.slug == bindparam("lesson_slug")))
+    .where(Course.slug == bindparam("course_slug"))
+)
+
+
 def get_course_and_lesson_or_404(slug: str, lesson_slug: str) -> tuple[Course, Lesson]:
     """get_course_or_404 then get_lesson_or_404, in one query (the lesson page)."""
-    row = db.session.execute(
-        select(Course, Lesson)
-        .outerjoin(Lesson, and_(Lesson.course_id == Course.id, Lesson.slug == lesson_slug))
-        .where(Course.slug == slug)
-    ).first()
+    row = db.session.execute(_COURSE_AND_LESSON, {"course_slug": slug, "lesson_slug": lesson_slug}).first()
     if row is None or (not row[0].is_published and not can_see_unpublished()):
         abort(404)
     if row[1] is None:

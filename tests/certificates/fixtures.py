@@ -84,6 +84,11 @@ def flip_byte_in_signed_range(pdf: bytes, marker: bytes = b"stream\n") -> bytes:
     return bytes(data)
 
 
+# zbarimg also tries linear barcodes and now and then "finds" one in the printed text (B:-A):
+# read QR codes only.
+ZBARIMG_QR_ONLY = ("-Sdisable", "-Sqrcode.enable")
+
+
 def tool(name: str) -> str:
     """The path of a system tool the suite drives for real (installed by tools/ensure-system-packages)."""
     path = shutil.which(name)

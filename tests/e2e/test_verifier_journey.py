@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.certificates.fixtures import tool
+from tests.certificates.fixtures import ZBARIMG_QR_ONLY, tool
 from tests.e2e.conftest import check_accessibility
 from tests.factories import DEFAULT_PASSWORD, write_course
 
@@ -90,7 +90,7 @@ def qr_address_of(pdf: Path, folder: Path) -> str:
     rendered = subprocess.run([tool("pdftoppm"), "-png", "-r", "100", "-singlefile", str(pdf), str(folder / "page")],
                               capture_output=True, timeout=60, check=False)
     assert rendered.returncode == 0, rendered.stderr
-    decoded = subprocess.run([tool("zbarimg"), "--quiet", "--raw", str(folder / "page.png")],
+    decoded = subprocess.run([tool("zbarimg"), "--quiet", "--raw", *ZBARIMG_QR_ONLY, str(folder / "page.png")],
                              capture_output=True, timeout=60, check=False)
     assert decoded.returncode == 0, decoded.stderr
     return decoded.stdout.decode().strip()

@@ -4,7 +4,7 @@ A PostgreSQL server of the test's own is started in a temporary folder (the shar
 cluster is never stopped), the app is migrated onto it, then the server is killed
 (`pg_ctl stop -m immediate`: the nearest thing to a crash or a cut network) between
 requests and in the middle of a write, and started again. The same app object keeps
-serving throughout: its pool notices the dead connections (pool_pre_ping) and reconnects.
+serving throughout: its pool pings connections that sat idle, notices the dead ones and reconnects.
 Runs whatever LMS_TEST_DATABASE_URL says; needs the PostgreSQL binaries (.ci/run installs them).
 """
 from __future__ import annotations
@@ -48,7 +48,7 @@ def outage(tmp_path_factory):
         # Rate limits stay on: the limiter is shared by every app in the process (a few sign-ins here).
         app = create_app(TestConfig, instance_path=str(folder / "instance"), SQLALCHEMY_DATABASE_URI=uri)
         with app.app_context():
-            assert app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("pool_pre_ping") is True
+            assert app.config["DATABASE_PING_AFTER_IDLE"] > 0
             upgrade()
             import_content(write_course(folder / "content", "kursus-uji"))
             register_user("Peserta Uji", "phone", LEARNER_PHONE, DEFAULT_PASSWORD)
@@ -209,3 +209,79 @@ def test_database_lost_in_the_middle_of_a_write_leaves_no_partial_rows(outage, c
     assert marked.status_code == 302
     assert count(app, select(func.count()).select_from(LessonCompletion)
                  .where(LessonCompletion.user_id == user_id, LessonCompletion.lesson_id == lesson_id)) == 1
+
+
+class StatementLog:
+    """Each statement the engine runs, with whether it ran outside a transaction (driver autocommit),
+    and each COMMIT."""
+
+    def __init__(self, engine):
+        self.engine, self.entries = engine, []
+
+    def __enter__(self):
+        # Registered after the app's own listener, so it sees the mode the statement really runs in.
+        event.listen(self.engine, "before_cursor_execute", self.record)
+        event.listen(self.engine, "commit", self.record_commit)
+        return self
+
+    def __exit__(self, *_exc):
+        event.remove(self.engine, "before_cursor_execute", self.record)
+        event.remove(self.engine, "commit", self.record_commit)
+
+    def record(self, connection, _cursor, statement, *_args):
+        self.entries.append((statement.lstrip().split(None, 1)[0].upper(),
+                             connection.connection.dbapi_connection.autocommit))
+
+    def record_commit(self, _connection):
+        self.entries.append(("COMMIT", None))
+
+
+def test_page_views_read_outside_a_transaction_and_a_write_opens_one_for_the_rest(outage):
+    """No BEGIN/ROLLBACK round trips for reads; from the first write on, one transaction to the commit."""
+    _server, app, slug = outage
+    learner = signed_in(app, LEARNER_PHONE)
+    with app.app_context():
+        engine = db.engine
+    with StatementLog(engine) as page_view:
+        assert learner.get(f"/kursus/{slug}/materi/pelajaran-b").status_code == 200
+    assert page_view.entries and all(kind == "SELECT" and outside for kind, outside in page_view.entries)
+
+    token = form_token(learner, f"/kursus/{slug}/materi/pelajaran-b")
+    with StatementLog(engine) as marking:
+        assert learner.post(f"/kursus/{slug}/materi/pelajaran-b/selesai",
+                            data={"csrf_token": token}).status_code == 302
+    kinds = [kind for kind, _outside in marking.entries]
+    first_write = next(index for index, kind in enumerate(kinds) if kind != "SELECT")
+    commit = kinds.index("COMMIT")
+    assert kinds[first_write:commit].count("INSERT") == 2 and "UPDATE" in kinds[first_write:commit]
+    assert all(outside for _kind, outside in marking.entries[:first_write])
+    assert not any(outside for _kind, outside in marking.entries[first_write:commit])
+    # After the commit (the next step is looked up) and in the next request: reads outside again.
+    assert marking.entries[commit + 1:] and all(outside for _kind, outside in marking.entries[commit + 1:])
+    with StatementLog(engine) as again:
+        assert learner.get(f"/kursus/{slug}").status_code == 200
+    assert again.entries and all(outside for _kind, outside in again.entries)
+
+
+@pytest.mark.parametrize("ping_after_idle, first_answer", [(0.0, 200), (3600.0, 503)])
+def test_connections_idle_longer_than_the_setting_are_pinged_before_use(outage, tmp_path, ping_after_idle,
+                                                                           first_answer):
+    """After a restart an idle pooled connection is dead: pinged, it is replaced before the request uses it.
+
+    With a threshold the pool never reaches, the request meets the dead connection and gets the
+    friendly 503, the pool drops its connections, and the next request is served.
+    """
+    server, outage_app, _slug = outage
+    app = create_app(TestConfig, instance_path=str(tmp_path / "instance"),
+                     SQLALCHEMY_DATABASE_URI=outage_app.config["SQLALCHEMY_DATABASE_URI"],
+                     DATABASE_PING_AFTER_IDLE=ping_after_idle)
+    visitor = app.test_client()
+    try:
+        assert visitor.get("/kursus").status_code == 200  # the pool now holds a connection
+        server.stop("immediate")
+        server.start()
+        assert visitor.get("/kursus").status_code == first_answer
+        assert visitor.get("/kursus").status_code == 200
+    finally:
+        with app.app_context():
+            db.engine.dispose()
