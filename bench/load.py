@@ -19,6 +19,7 @@ import http.client
 import os
 import random
 import re
+import socket
 import statistics
 import subprocess
 import sys
@@ -44,25 +45,47 @@ def percentile(values: list[float], q: float) -> float:
 
 
 class Client:
-    """One keep-alive HTTP connection with cookies, like one phone."""
+    """One phone: its cookies, and a raw HTTP/1.1 exchange per request.
+
+    Gunicorn's sync workers close the connection after each response, so each request opens
+    one. The exchange is written by hand rather than with http.client (whose header parsing
+    costs more CPU than the small pages themselves): the load generator shares the two cores
+    with the server, and every millisecond it spends is one the server does not get.
+    """
 
     def __init__(self, port: int):
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.port = port
         self.cookies: dict[str, str] = {}
 
     def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str, dict]:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        body = None
+        lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{self.port}", "Connection: close"]
+        if self.cookies:
+            lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        body = b""
         if form is not None:
-            body = urllib.parse.urlencode(form, doseq=True)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        self.conn.request(method, path, body=body, headers=headers)
-        response = self.conn.getresponse()
-        text = response.read().decode("utf-8", "replace")
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            self.cookies[name] = rest.split(";", 1)[0]
-        return response.status, text, dict(response.headers)
+            body = urllib.parse.urlencode(form, doseq=True).encode()
+            lines += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
+        with socket.create_connection(("127.0.0.1", self.port), timeout=30) as connection:
+            connection.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+            chunks = []
+            while chunk := connection.recv(65536):
+                chunks.append(chunk)
+        raw = b"".join(chunks)
+        head, _, content = raw.partition(b"\r\n\r\n")
+        if not head:
+            raise http.client.BadStatusLine("empty response")
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        headers: dict[str, str] = {}
+        for line in header_lines:
+            name, _, value = line.partition(":")
+            value = value.strip()
+            if name.lower() == "set-cookie":
+                cookie, _, rest = value.partition("=")
+                self.cookies[cookie] = rest.split(";", 1)[0]
+            headers[name.title()] = value
+        if headers.get("Transfer-Encoding", "").lower() == "chunked":
+            content = _unchunk(content)
+        return int(status_line.split(" ", 2)[1]), content.decode("utf-8", "replace"), headers
 
     def post_form(self, path: str, data: dict, form_path: str | None = None) -> tuple[int, str, dict]:
         _status, page, _headers = self.request("GET", form_path or path)
@@ -70,16 +93,39 @@ class Client:
         return self.request("POST", path, {"csrf_token": token, **data})
 
 
-def worker_cpu_seconds(master_pid: int) -> float:
-    """CPU time used so far by the gunicorn workers (children of the master), from /proc."""
+def _unchunk(data: bytes) -> bytes:
+    out, rest = [], data
+    while rest:
+        size_line, _, rest = rest.partition(b"\r\n")
+        size = int(size_line.split(b";")[0], 16)
+        if size == 0:
+            break
+        out.append(rest[:size])
+        rest = rest[size + 2:]
+    return b"".join(out)
+
+
+def _cpu_seconds(pids) -> float:
     total = 0
-    for child in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split():
+    for pid in pids:
         try:
-            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def worker_cpu_seconds(master_pid: int) -> float:
+    """CPU time used so far by the gunicorn workers (children of the master), from /proc."""
+    return _cpu_seconds(Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split())
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU time used so far by this machine's PostgreSQL processes (0 when it runs elsewhere)."""
+    pids = [entry.name for entry in Path("/proc").iterdir() if entry.name.isdigit()
+            and (entry / "comm").exists() and (entry / "comm").read_text().strip() == "postgres"]
+    return _cpu_seconds(pids)
 
 
 def prepare(database_uri: str, instance: Path, learners: int) -> dict:
@@ -175,8 +221,7 @@ def worker(port: int, phone: str, data: dict, deadline: float, results: dict, lo
                 status, _b, _h = verifier.request("GET", f"/verifikasi/{rng.choice(data['certificates'])}")
                 ok = status == 200
         except (OSError, http.client.HTTPException):
-            client.conn.close()  # reconnects on the next request, keeping the cookies
-            verifier.conn.close()
+            pass  # the next request opens a new connection with the same cookies
             kind, ok = "connection", False
         local[kind].append((time.perf_counter() - started) * 1000)
         if not ok:
@@ -237,6 +282,7 @@ def main() -> int:
         start = time.monotonic()
         client_cpu = time.process_time()
         app_cpu = worker_cpu_seconds(server.pid)
+        database_cpu = postgres_cpu_seconds()
         end = start + args.seconds
         threads = [threading.Thread(target=worker, args=(port, data["phones"][i], data, end, results, lock,
                                                          random.Random(i), args.mix)) for i in range(args.clients)]
@@ -247,6 +293,7 @@ def main() -> int:
         elapsed = time.monotonic() - start
         client_cpu = time.process_time() - client_cpu
         app_cpu = worker_cpu_seconds(server.pid) - app_cpu
+        database_cpu = postgres_cpu_seconds() - database_cpu
         print(f"\n{args.clients} clients, {args.workers} gunicorn workers × {args.threads} thread(s), {elapsed:.1f} s, "
               f"{'SQLite' if args.sqlite else 'PostgreSQL'}, {args.mix} workload")
         print(f"{'kind':<16}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
@@ -258,6 +305,8 @@ def main() -> int:
                   f"{percentile(values, 95):>9.1f}{percentile(values, 99):>9.1f}{results['errors'][kind]:>8}")
         print(f"{'all':<16}{total:>9}{total / elapsed:>9.1f}{'':>27}{sum(results['errors'].values()):>8}")
         print(f"app workers CPU: {app_cpu / elapsed:.2f} cores, {1000 * app_cpu / max(total, 1):.2f} ms per request")
+        if database_cpu:
+            print(f"PostgreSQL CPU: {database_cpu / elapsed:.2f} cores, {1000 * database_cpu / max(total, 1):.2f} ms per request")
         print(f"load generator CPU: {client_cpu / elapsed:.2f} cores (it shares the machine with the server)")
     finally:
         if server is not None:
