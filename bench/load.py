@@ -15,6 +15,7 @@ limits are switched off for the run: every client comes from 127.0.0.1.
 from __future__ import annotations
 
 import argparse
+import gzip
 import http.client
 import os
 import random
@@ -58,7 +59,9 @@ class Client:
         self.cookies: dict[str, str] = {}
 
     def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str, dict]:
-        lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{self.port}", "Connection: close"]
+        # Phones ask for gzip, so the server compresses as it does for them.
+        lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{self.port}", "Connection: close",
+                 "Accept-Encoding: gzip"]
         if self.cookies:
             lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
         body = b""
@@ -85,6 +88,8 @@ class Client:
             headers[name.title()] = value
         if headers.get("Transfer-Encoding", "").lower() == "chunked":
             content = _unchunk(content)
+        if headers.get("Content-Encoding") == "gzip":
+            content = gzip.decompress(content)
         return int(status_line.split(" ", 2)[1]), content.decode("utf-8", "replace"), headers
 
     def post_form(self, path: str, data: dict, form_path: str | None = None) -> tuple[int, str, dict]:
