@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from ..courses.models import Course, Module
 from ..extensions import db
@@ -19,7 +19,17 @@ def get_quiz(course_slug: str, module_slug: str) -> Quiz | None:
         .join(Course, Course.id == Module.course_id)
         .where(Course.slug == course_slug, Module.slug == module_slug, Course.is_published.is_(True),
                Module.retired_at.is_(None), Quiz.retired_at.is_(None))
+        # Every quiz page shows its module and course: take them from the rows already joined.
+        .options(contains_eager(Quiz.module).contains_eager(Module.course))
     )
+
+
+def questions_with_options(quiz: Quiz) -> list[Question]:
+    """The quiz's questions in order, each with its options, in two queries (not one per question)."""
+    return list(db.session.scalars(
+        select(Question).where(Question.quiz_id == quiz.id).order_by(Question.position)
+        .options(selectinload(Question.options))
+    ))
 
 
 def get_attempt(quiz: Quiz, attempt_id: int, user_id: int) -> Attempt | None:

@@ -20,6 +20,7 @@ from ..courses.services import enroll, record_quiz_pass, touch_activity
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import Attempt, AttemptQuestion, Option, Question, Quiz
+from .queries import questions_with_options
 
 
 class AttemptRefused(Exception):
@@ -134,7 +135,7 @@ def _tokens(count: int) -> list[str]:
 
 def draw_questions(quiz: Quiz, rng: random.Random) -> list[AttemptQuestion]:
     """Draw N of the current questions and fix their order and their options' order."""
-    pool = [q for q in quiz.questions if q.is_current]
+    pool = [q for q in questions_with_options(quiz) if q.is_current]
     count = min(quiz.questions_per_attempt or len(pool), len(pool))
     drawn = rng.sample(pool, count)
     if not quiz.shuffle_questions:

@@ -103,8 +103,9 @@ def start(course_slug: str, module_slug: str):
         db.session.rollback()
         flash(refusal_message(quiz, refused.reason, refused.next_at, now), "error")
         return redirect(url_for("quizzes.quiz_home", **_urls(quiz)))
+    target = url_for("quizzes.attempt", attempt_id=attempt.id, **_urls(quiz))  # before the commit expires them
     db.session.commit()
-    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id, **_urls(quiz)))
+    return redirect(target)
 
 
 @bp.route(f"{PREFIX}/percobaan/<int:attempt_id>", methods=["GET", "POST"])

@@ -22,7 +22,9 @@ from lms.quizzes import services
 from lms.quizzes.models import Attempt, AttemptQuestion, Quiz
 from lms.quizzes.queries import shown_questions
 from lms.quizzes.services import AttemptRefused, draw_questions, start_attempt, submit_attempt
+from tests.conftest import csrf_token_from
 from tests.factories import write_course
+from tests.ops.test_query_counts import counted_statements
 from tests.quizzes.conftest import LESSONS, pool, quiz_yaml, right_answer, sheet, wrong_answer
 
 CSRF_RE = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')  # the signed token carries a timestamp
@@ -306,3 +308,25 @@ def test_truly_concurrent_submissions_grade_once(app, monkeypatch, tmp_path):
             session.commit()
             session.remove()
 
+
+
+def test_starting_and_taking_an_attempt_reads_as_many_statements_for_3_or_15_questions(make_quiz, learner, pages,
+                                                                                       browser):
+    """No query per question: the questions' options come in one query however many are drawn."""
+    def reads(quiz) -> list[int]:
+        quiz_pages = pages(quiz)
+        token = csrf_token_from(browser.get(quiz_pages.home).get_data(as_text=True))
+        db.session.remove()
+        counts = []
+        with counted_statements() as started:
+            response = browser.client.post(f"{quiz_pages.home}/mulai", data={"csrf_token": token})
+        assert response.status_code == 302
+        counts.append(sum(s.lstrip().upper().startswith("SELECT") for s in started))
+        with counted_statements() as shown:
+            assert browser.get(response.headers["Location"]).status_code == 200
+        counts.append(sum(s.lstrip().upper().startswith("SELECT") for s in shown))
+        return counts
+
+    small = reads(make_quiz(pool(3), slug="kuis-kecil"))
+    large = reads(make_quiz(pool(15), slug="kuis-besar"))
+    assert small == large, (small, large)
