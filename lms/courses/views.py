@@ -176,12 +176,15 @@ def complete_lesson(slug: str, lesson_slug: str):
         mark_lesson_done(current_user.id, lesson)
     except NotEnrollable:
         abort(404)
+    # The next step, read in the same transaction (it counts this lesson) before the commit
+    # expires the loaded user and course: nothing is loaded twice.
+    progress = course_progress(current_user.id, course, with_enrollment=False)
+    finished = progress.is_complete
+    target = url_for("courses.course", slug=course.slug) if finished else step_url(course, progress.next_step)
     db.session.commit()
-    progress = course_progress(current_user.id, course)
-    if progress.is_complete:
+    if finished:
         flash(_("Congratulations! You have finished every step of this course."), "success")
-        return redirect(url_for("courses.course", slug=course.slug))
-    return redirect(step_url(course, progress.next_step))
+    return redirect(target)
 
 
 @bp.route("/kursus/<course_slug>/aset/<path:path>")
