@@ -56,7 +56,8 @@ def plan(quick: bool, postgres: str | None) -> list[tuple[str, list[str]]]:
     if postgres:
         runs.append(("cohort page (PostgreSQL)",
                      ["cohort_page.py", "--postgres", postgres, *(["--requests", "5"] if quick else [])]))
-        runs.append(("load (PostgreSQL)", ["load.py", *(["--seconds", "5"] if quick else [])]))
+        for mix in ("lessons", "verify", "mixed"):
+            runs.append((f"load, {mix} (PostgreSQL)", ["load.py", "--mix", mix, *(["--seconds", "5"] if quick else [])]))
     return runs
 
 

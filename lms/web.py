@@ -18,7 +18,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from . import compression, static_assets
+from . import compression, form_rendering, static_assets
 from .extensions import babel
 
 LANGUAGE_COOKIE = "lang"
@@ -151,6 +151,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     babel.domain_instance = RequestCatalogDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
     _install_template_gettext(app)
+    form_rendering.install()
     compression.init_app(app)
     static_assets.init_app(app)
 
