@@ -129,6 +129,12 @@ def worker_cpu_seconds(master_pid: int) -> float:
     return _cpu_seconds(Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split())
 
 
+def machine_cpu_ticks() -> tuple[int, int]:
+    """(all ticks, ticks stolen by the hypervisor) of the whole machine so far, from /proc/stat."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return sum(fields[:8]), fields[7]
+
+
 def postgres_cpu_seconds() -> float:
     """CPU time used so far by this machine's PostgreSQL processes (0 when it runs elsewhere)."""
     pids = [entry.name for entry in Path("/proc").iterdir() if entry.name.isdigit()
@@ -312,6 +318,7 @@ def main() -> int:
         client_cpu = time.process_time()
         app_cpu = worker_cpu_seconds(server.pid)
         database_cpu = postgres_cpu_seconds()
+        machine_ticks = machine_cpu_ticks()
         end = start + args.seconds
         threads = [threading.Thread(target=worker, args=(port, data["phones"][i], data, end, results, lock,
                                                          random.Random(i), args.mix)) for i in range(args.clients)]
@@ -323,6 +330,7 @@ def main() -> int:
         client_cpu = time.process_time() - client_cpu
         app_cpu = worker_cpu_seconds(server.pid) - app_cpu
         database_cpu = postgres_cpu_seconds() - database_cpu
+        all_ticks, stolen_ticks = (now - before for now, before in zip(machine_cpu_ticks(), machine_ticks, strict=True))
         print(f"\n{args.clients} clients, {args.workers} gunicorn workers × {args.threads} thread(s), {elapsed:.1f} s, "
               f"{'SQLite' if args.sqlite else 'PostgreSQL'}, {args.mix} workload")
         print(f"{'kind':<16}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
@@ -339,6 +347,8 @@ def main() -> int:
         if database_cpu:
             print(f"PostgreSQL CPU: {database_cpu / elapsed:.2f} cores, {1000 * database_cpu / max(total, 1):.2f} ms per request")
         print(f"load generator CPU: {client_cpu / elapsed:.2f} cores (it shares the machine with the server)")
+        # On a virtual machine the host may take CPU time away; runs with much of it read slower.
+        print(f"CPU time stolen by the hypervisor: {100 * stolen_ticks / max(all_ticks, 1):.1f} %")
     finally:
         if server is not None:
             server.terminate()
