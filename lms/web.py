@@ -49,7 +49,8 @@ class RequestCatalogDomain(Domain):
     """
 
     def get_translations(self):
-        return request_catalog() or super().get_translations()
+        catalog = request_catalog()
+        return catalog if catalog is not None else super().get_translations()
 
 
 def request_catalog():
@@ -72,7 +73,8 @@ def request_catalog():
 def _install_template_gettext(app: Flask) -> None:
     # The same callables Flask-Babel installs, minus its per-string look-ups of domain and locale.
     def catalog():
-        return request_catalog() or babel.domain_instance.get_translations()
+        found = request_catalog()
+        return found if found is not None else babel.domain_instance.get_translations()
 
     app.jinja_env.install_gettext_callables(
         gettext=lambda message: catalog().ugettext(message),

@@ -74,3 +74,17 @@ def test_dates_are_formatted_for_the_locale(browser, make_user):
     assert "22 November 2026" in browser.get("/profil").get_data(as_text=True)
     browser.post_form("/bahasa", {"lang": "en", "next": "/profil"})
     assert "November 22, 2026" in browser.get("/profil").get_data(as_text=True)
+
+
+def test_a_request_finds_its_catalog_once_and_force_locale_still_switches_it(app):
+    """The per-request catalog follows the locale: forced for a certificate in its holder's
+    language, back afterwards, in Python code and in templates alike."""
+    from flask import render_template_string
+    from flask_babel import force_locale, gettext
+
+    template = "{{ _('Sign in') }}"
+    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
+        assert gettext("Sign in") == "Sign in" and render_template_string(template) == "Sign in"
+        with force_locale("id"):
+            assert gettext("Sign in") == "Masuk" and render_template_string(template) == "Masuk"
+        assert gettext("Sign in") == "Sign in" and render_template_string(template) == "Sign in"

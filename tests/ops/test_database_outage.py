@@ -256,8 +256,7 @@ def test_page_views_read_outside_a_transaction_and_a_write_opens_one_for_the_res
     assert kinds[first_write:commit].count("INSERT") == 2 and "UPDATE" in kinds[first_write:commit]
     assert all(outside for _kind, outside in marking.entries[:first_write])
     assert not any(outside for _kind, outside in marking.entries[first_write:commit])
-    # After the commit (the next step is looked up) and in the next request: reads outside again.
-    assert marking.entries[commit + 1:] and all(outside for _kind, outside in marking.entries[commit + 1:])
+    # The next request starts outside a transaction again, whichever pooled connection it gets.
     with StatementLog(engine) as again:
         assert learner.get(f"/kursus/{slug}").status_code == 200
     assert again.entries and all(outside for _kind, outside in again.entries)
