@@ -11,6 +11,12 @@ the same pyHanko signer. It prints the median and p95 of both; the goal is a rat
 at most 1.5. Then it verifies uploaded PDFs as a verifier does: every issued PDF posted to
 /verifikasi/pdf through the app (upload, signature and revocation checks, result page), and
 the check alone (lms.verification.services.check_pdf).
+
+Last, what junk costs (issue #15): 5 MB uploads a stranger can post without an account
+(zeros after a PDF header, random bytes, ASCII zeros with a forged ``startxref``, a real
+certificate with junk appended, a truncated one, our real signature moved into 5 MB of junk
+with a byte range made to fit), each checked a few times, in CPU time (time.process_time):
+the check alone and the whole POST. It prints the median and p95 of each and the worst case.
 """
 from __future__ import annotations
 
@@ -166,6 +172,8 @@ def main(count: int) -> float:
                 check_times.append(checked)
                 upload_times.append(uploaded)
 
+        junk_times = time_junk(app, client, token, documents[0], repeats=max(3, count // 20))
+
     def show(label, values):
         print(f"{label:<44} median {statistics.median(values) * 1000:7.1f} ms   "
               f"p95 {percentile(values, 0.95) * 1000:7.1f} ms")
@@ -180,7 +188,77 @@ def main(count: int) -> float:
     print(f"ratio (medians) {ratio:.2f}x, (p95) {p95_ratio:.2f}x — {verdict} the goal of {GOAL}x")
     show("verify an uploaded PDF (POST /verifikasi/pdf)", upload_times)
     show("  of which the check (signature, record)", check_times)
+    print(f"\nuploads that cannot be ours, CPU time (time.process_time), {len(junk_times[0][1])} runs each")
+    for label, checks, posts in junk_times:
+        show(f"check: {label}", checks)
+        show("  POST /verifikasi/pdf", posts)
+    worst_label, worst_checks, worst_posts = max(junk_times, key=lambda case: percentile(case[2], 0.95))
+    print(f"worst case: {worst_label}: check p95 {percentile(worst_checks, 0.95) * 1000:.1f} ms, "
+          f"POST p95 {percentile(worst_posts, 0.95) * 1000:.1f} ms of CPU")
     return ratio
+
+
+FIVE_MB = 5 * 1024 * 1024
+
+
+def _filled(pattern: bytes, size: int) -> bytes:
+    return (pattern * (size // len(pattern) + 1))[:size]
+
+
+def junk_uploads(pdf: bytes) -> list[tuple[str, bytes, str]]:
+    """(label, bytes, expected outcome): what a stranger can post, 5 MB each, and two real files."""
+    import os
+
+    header = b"%PDF-1.4\n"
+    forged_tail = b"\nstartxref\n9\n%%EOF\n"
+    return [
+        ("5 MB of zero bytes after a header", header + _filled(b"\0", FIVE_MB - len(header)), "not_ours"),
+        ("5 MB of random bytes", os.urandom(FIVE_MB), "not_pdf"),
+        ("5 MB of random bytes after a header", header + os.urandom(FIVE_MB - len(header)), "not_ours"),
+        ("5 MB of ASCII zeros, forged startxref",
+         header + _filled(b"0", FIVE_MB - len(header) - len(forged_tail)) + forged_tail, "not_ours"),
+        ("a real certificate", pdf, "genuine"),
+        ("a real certificate + junk to 5 MB", pdf + _filled(b"\0", FIVE_MB - len(pdf)), "altered"),
+        ("real certificate, 10 bytes cut off", pdf[:-10], "altered"),
+        ("a real certificate cut in half", pdf[:len(pdf) // 2], "not_ours"),
+        ("our signature moved into 5 MB of junk", _signature_in_junk(pdf, FIVE_MB), "altered"),
+    ]
+
+
+def _signature_in_junk(pdf: bytes, size: int) -> bytes:
+    """A real certificate's signature in a file of junk, with its byte range and trailer made to fit."""
+    pattern = re.compile(rb"/ByteRange\s*\[\s*0\s+(\d+)\s+(\d+)\s+(\d+)\s*\]")
+    byte_range = pattern.search(pdf, pdf.rindex(b"/ByteRange"))
+    start, end, _length = (int(value) for value in byte_range.groups())
+    junk = b"%" + _filled(b"0", size - len(pdf) - 16) + b"\n"
+    shift = len(junk)
+    startxref = int(re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", pdf).group(1))
+    tail = pdf[end:].replace(f"startxref\n{startxref}\n".encode(), f"startxref\n{startxref + shift}\n".encode())
+    fitted = f"/ByteRange [0 {start + shift} {end + shift} {len(tail)}]".encode().ljust(len(byte_range.group(0)))
+    return pdf[:9] + junk + pdf[9:end] + tail.replace(byte_range.group(0), fitted)
+
+
+def time_junk(app, client, token: str, pdf: bytes, *, repeats: int):
+    """[(label, check CPU seconds, POST CPU seconds)] for each of junk_uploads()."""
+    from lms.verification.services import check_pdf
+
+    results = []
+    for label, data, expected in junk_uploads(pdf):
+        checks, posts = [], []
+        for _ in range(repeats):
+            with app.test_request_context():
+                started = time.process_time()
+                verdict = check_pdf(data)
+                checks.append(time.process_time() - started)
+            assert verdict.outcome == expected, (label, verdict.outcome)
+            started = time.process_time()
+            response = client.post("/verifikasi/pdf", data={"document": (io.BytesIO(data), "sertifikat.pdf"),
+                                                            "csrf_token": token},
+                                   content_type="multipart/form-data")
+            posts.append(time.process_time() - started)
+            assert response.status_code in (200, 400), (label, response.status_code)
+        results.append((label, checks, posts))
+    return results
 
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/run_all.py [--quick]
 
-certificates.py (issuing time against a bare reportlab + pyHanko baseline), page_weight.py
-(bytes a phone downloads), cohort_page.py (a 500-learner group page and its CSV) run on
+certificates.py (issuing time against a bare reportlab + pyHanko baseline, and the cost of
+junk uploads to the PDF check), page_weight.py (bytes a phone downloads), handouts.py (a module
+handout drawn, then served stored), cohort_page.py (a 500-learner group page and its CSV) run on
 temporary SQLite databases. When LMS_BENCH_DATABASE_URL names a PostgreSQL role that can
 create databases and the server answers, cohort_page.py runs there too, and so does
 load.py (gunicorn under 20 concurrent clients; a scratch database, dropped afterwards);
@@ -51,6 +52,7 @@ def plan(quick: bool, postgres: str | None) -> list[tuple[str, list[str]]]:
     runs = [
         ("certificates", ["certificates.py", "30" if quick else "200"]),
         ("page weight", ["page_weight.py"]),
+        ("handouts", ["handouts.py"]),
         ("cohort page (SQLite)", ["cohort_page.py", *(["--requests", "5"] if quick else [])]),
     ]
     if postgres:

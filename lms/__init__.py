@@ -5,16 +5,21 @@ from pathlib import Path
 
 from flask import Flask
 
-from .config import Config, bundled_folder
+from .config import Config, bundled_folder, instance_folder
 
 
 def create_app(config_class: type[Config] = Config, instance_path: str | None = None, **overrides) -> Flask:
-    """Build the application: configuration, extensions, blueprints, commands."""
-    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    """Build the application: configuration, extensions, blueprints, commands.
+
+    The instance folder (secret key, SQLite database, signing keys) is `instance_path`, else
+    LMS_INSTANCE_PATH, else the repository's instance/.
+    """
+    folder = instance_folder(instance_path)
+    app = Flask(__name__, instance_relative_config=True, instance_path=str(folder) if folder else None)
     app.config.from_object(config_class)
     app.config.update(overrides)
     instance_path = Path(app.instance_path)
-    instance_path.mkdir(parents=True, exist_ok=True)
+    instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
     config_class.finalize(app.config, instance_path)
 
     from . import observability, web

@@ -3,9 +3,9 @@
 SQLite is copied online with the sqlite3 backup API (a consistent snapshot while the
 app keeps serving). PostgreSQL is dumped with `pg_dump --format=custom` and restored
 with `pg_restore` (the PostgreSQL client tools must be installed). The signing keys
-(instance/keys) travel with the data, so certificates issued before the backup keep
-verifying after a restore. A manifest records row counts and checksums; restore checks
-them before touching anything.
+(keys/ of the instance folder, LMS_INSTANCE_PATH) travel with the data, so certificates
+issued before the backup keep verifying after a restore. A manifest records row counts
+and checksums; restore checks them before touching anything.
 """
 from __future__ import annotations
 

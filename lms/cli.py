@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask.cli import AppGroup
 
-from .accounts.cli import create_admin
+from .accounts.cli import create_admin, rescue_code
 from .certificates.cli import register_commands as register_certificate_commands
 from .courses.cli import import_content_command
 from .backup import backup_command, restore_command
@@ -11,6 +11,7 @@ from .demo import demo_command
 
 lms_cli = AppGroup("lms", help="Rawat administration commands.")
 lms_cli.add_command(create_admin)
+lms_cli.add_command(rescue_code)
 lms_cli.add_command(import_content_command)
 lms_cli.add_command(demo_command)
 lms_cli.add_command(backup_command)

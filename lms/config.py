@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +33,19 @@ def database_url(raw: str | None, instance_path: Path) -> str:
     return raw
 
 
+def instance_folder(explicit: str | None = None) -> Path | None:
+    """The instance folder: `explicit` (create_app's argument), else LMS_INSTANCE_PATH, else None (Flask's).
+
+    A missing folder is created readable by its owner only: it holds the secret key and the signing keys.
+    """
+    raw = explicit or os.environ.get("LMS_INSTANCE_PATH")
+    if not raw:
+        return None
+    folder = Path(raw).expanduser().resolve()  # Flask wants an absolute path; a relative one is the working folder's
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
 def load_secret_key(instance_path: Path) -> str:
     """Use SECRET_KEY from the environment, else one kept (0600) in instance/."""
     from_env = os.environ.get("SECRET_KEY")
@@ -40,7 +54,7 @@ def load_secret_key(instance_path: Path) -> str:
     key_file = instance_path / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
+    instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_hex(32)
     fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
@@ -70,13 +84,23 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = _env_flag("LMS_HTTPS")
+    #: "keep me signed in" lasts this long; a plain sign-in ends after SESSION_LIFETIME at the latest
+    #: (sessions are kept on the server: lms/accounts/sessions.py)
+    REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("LMS_REMEMBER_DAYS", "90")))
+    SESSION_LIFETIME = timedelta(hours=int(os.environ.get("LMS_SESSION_HOURS", "24")))
     PREFERRED_URL_SCHEME = "https" if _env_flag("LMS_HTTPS") else "http"
     WTF_CSRF_TIME_LIMIT = None  # tie the token to the session, not the clock: learners read slowly
 
     RATELIMIT_ENABLED = _env_flag("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = os.environ.get("LMS_LOGIN_RATE_LIMIT", "10 per minute")
+    #: failed sign-ins per account, whatever the address (guessing one person's password)
+    LOGIN_RATE_LIMIT = os.environ.get("LMS_LOGIN_RATE_LIMIT", "5 per minute; 20 per hour")
+    #: failed sign-ins per address: generous, because a mobile carrier's NAT or a Posyandu's Wi-Fi puts a
+    #: whole village behind one address
+    LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LMS_LOGIN_ADDRESS_RATE_LIMIT", "60 per minute; 600 per hour")
+    #: new accounts per address (a taken number says so: this also slows looking up who has an account)
+    REGISTER_RATE_LIMIT = os.environ.get("LMS_REGISTER_RATE_LIMIT", "60 per hour")
 
     CONTENT_DIR = os.environ.get("LMS_CONTENT_DIR", str(PROJECT_ROOT / "content"))
     #: number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted
@@ -88,7 +112,13 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_FROM = os.environ.get("MAIL_FROM", "Rawat <no-reply@rawat.local>")
+    #: module handouts drawn (not served from the stored copy) per address
+    HANDOUT_RENDER_RATE_LIMIT = os.environ.get("LMS_HANDOUT_RENDER_RATE_LIMIT", "10 per minute")
     PASSWORD_RESET_RATE_LIMIT = os.environ.get("LMS_PASSWORD_RESET_RATE_LIMIT", "5 per hour")
+    #: the largest request body of all, in bytes: a course zip (authoring, 20 MB) and its form
+    MAX_CONTENT_LENGTH = int(os.environ.get("LMS_MAX_CONTENT_LENGTH", 21 * 1024 * 1024))
+    #: the largest body of a route that declares nothing larger (forms; see lms/request_body.py)
+    FORM_MAX_CONTENT_LENGTH = int(os.environ.get("LMS_FORM_MAX_CONTENT_LENGTH", 1024 * 1024))
     #: one JSON line per request on the "lms.requests" logger
     REQUEST_LOG = _env_flag("LMS_REQUEST_LOG", True)
     USERS_PER_PAGE = 25

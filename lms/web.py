@@ -18,7 +18,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from . import compression, form_rendering, static_assets
+from . import compression, form_rendering, routing, static_assets
 from .extensions import babel
 
 LANGUAGE_COOKIE = "lang"
@@ -117,7 +117,7 @@ ERROR_MESSAGES = {
     403: _l("You do not have permission to open this page."),
     404: _l("The page you are looking for does not exist."),
     405: _l("This action is not allowed here."),
-    413: _l("The file is too large."),
+    413: _l("What you sent is too large. Send a smaller file or a shorter text."),
     429: _l("Too many attempts. Please wait a moment and try again."),
     500: _l("Something went wrong on our side."),
     503: _l("The service is temporarily unavailable."),
@@ -150,6 +150,11 @@ def _loaded_user_locale(app: Flask) -> str | None:
 
 
 def init_app(app: Flask) -> None:
+    from .request_body import AppRequest
+
+    # Before any rule is added: the bounded converters and the request's size and JSON rules.
+    routing.install(app)
+    app.request_class = AppRequest
     babel.init_app(app, locale_selector=select_locale)
     babel.domain_instance = RequestCatalogDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
     _install_template_gettext(app)
@@ -187,7 +192,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
-        message = ERROR_MESSAGES.get(code)
+        # An error that says what was wrong (e.g. JSONRefused) shows that instead of the general message.
+        message = getattr(error, "user_message", None) or ERROR_MESSAGES.get(code)
         return _error_response(code, str(message) if message else (error.description or ""))
 
     @app.errorhandler(OperationalError)
@@ -219,6 +225,10 @@ def init_app(app: Flask) -> None:
         from .extensions import db
 
         _rollback_quietly(db)
+        if "_login_user" not in g:
+            # The error may have come from loading the user: drawing the page must not try again, or
+            # every current_user in the template would raise the same error inside this handler.
+            g._login_user = app.login_manager.anonymous_user()
         return _error_response(500, _("Something went wrong on our side."))
 
     @app.context_processor

@@ -5,6 +5,7 @@ import click
 
 from ..audit import services as audit
 from ..extensions import db
+from . import rescue, sessions
 from .identifiers import InvalidIdentifier, normalize_identifier
 from .models import Role
 from .passwords import password_problem
@@ -40,3 +41,31 @@ def create_admin(name: str, contact: str, password: str) -> None:
         raise click.ClickException("an account with this contact already exists")
     db.session.commit()
     click.echo(f"Administrator {value} created.")
+
+
+@click.command("rescue-code")
+@click.argument("contact")
+@click.option("--reason", required=True, help="Why the code is needed (kept in the audit log).")
+def rescue_code(contact: str, reason: str) -> None:
+    """Print a one-time code to set a new password for any account, an administrator's included.
+
+    The only way to rescue an administrator: nobody can do it from the web.
+    """
+    try:
+        kind, value = normalize_identifier(contact)
+    except InvalidIdentifier:
+        raise click.BadParameter("not a mobile number, e-mail or sign-in ID", param_hint="CONTACT")
+    user = find_by_identifier(kind, value)
+    if user is None:
+        raise click.ClickException("no account uses this contact")
+    if len(reason.strip()) < 3:
+        raise click.BadParameter("say briefly why", param_hint="--reason")
+    try:
+        code = rescue.issue_code(user, channel="helper", issued_by=None, reason=reason.strip(), via="command line")
+    except rescue.TooManyCodes:
+        raise click.ClickException(f"{rescue.MAX_CODES_PER_HOUR} codes were made for this account in the last hour")
+    sessions.end_all_sessions(user)  # whoever holds the account now is signed out before the owner takes it back
+    db.session.commit()
+    hours = int(rescue.CODE_LIFETIMES["helper"].total_seconds() // 3600)
+    click.echo(f"Code for {user.full_name} ({user.role}): {rescue.format_code(code)} "
+               f"(works once, for {hours} hours, at /atur-ulang-sandi)")

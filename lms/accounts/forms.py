@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
+from ..forms import AppForm
 from .identifiers import InvalidIdentifier, normalize_email, normalize_identifier, normalize_phone
+from .names import name_problem
 from .passwords import MAX_LENGTH, password_problem
 
 PHONE_ERROR = _l(
@@ -20,6 +21,17 @@ ROLE_LABELS = {
 }
 
 EMAIL_ERROR = _l("Enter a valid e-mail address, for example nama@contoh.id.")
+
+
+def check_full_name(field, missing) -> None:
+    """The one rule for a person's name wherever it is typed (it is printed on certificates): spaces
+    folded, at least two characters, no control characters."""
+    field.data = " ".join((field.data or "").split())
+    if len(field.data) < 2 or any(ord(ch) < 32 for ch in field.data):
+        raise ValidationError(missing)
+    problem = name_problem(field.data)  # emoji, Chinese characters…: the certificate cannot print them
+    if problem:
+        raise ValidationError(problem)
 
 
 def identifier_error(kind: str):
@@ -37,7 +49,7 @@ def _repeat_password(label, missing, of: str) -> PasswordField:
                                             EqualTo(of, _l("The two passwords are not the same."))])
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(AppForm):
     full_name = StringField(
         _l("Full name"),
         validators=[DataRequired(_l("Enter your full name.")), Length(max=120)],
@@ -56,15 +68,15 @@ class RegisterForm(FlaskForm):
     contact_value: str = ""
 
     def validate_full_name(self, field):
-        field.data = " ".join((field.data or "").split())
-        if len(field.data) < 2 or any(ord(ch) < 32 for ch in field.data):
-            raise ValidationError(_l("Enter your full name."))
+        check_full_name(field, _l("Enter your full name."))
 
     def validate_contact(self, field):
         try:
             self.contact_kind, self.contact_value = normalize_identifier(field.data)
         except InvalidIdentifier as exc:
             raise ValidationError(identifier_error(str(exc))) from exc
+        if self.contact_kind == "login_id":  # IDs are made by care managers, never chosen
+            raise ValidationError(PHONE_ERROR)
 
     def validate_password(self, field):
         problem = password_problem(field.data or "", identifiers=(self.contact.data or "", self.full_name.data or ""))
@@ -72,10 +84,11 @@ class RegisterForm(FlaskForm):
             raise ValidationError(problem)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     identifier = StringField(
         _l("Mobile number or e-mail"),
         validators=[DataRequired(_l("Enter your mobile number or e-mail.")), Length(max=254)],
+        description=_l("Account made by your care manager? Type the sign-in ID you were given."),
     )
     password = PasswordField(
         _l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=MAX_LENGTH)]
@@ -85,7 +98,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(AppForm):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
     )
@@ -103,7 +116,7 @@ class ChangePasswordForm(FlaskForm):
             raise ValidationError(problem)
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(AppForm):
     full_name = StringField(
         _l("Full name"),
         validators=[DataRequired(_l("Enter your full name.")), Length(max=120)],
@@ -114,10 +127,13 @@ class ProfileForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=[SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")])
     submit = SubmitField(_l("Save profile"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An account made by a care manager signs in with its ID: a phone or e-mail is optional there.
+        self._obj_login_id = getattr(kwargs.get("obj"), "login_id", None)
+
     def validate_full_name(self, field):
-        field.data = " ".join((field.data or "").split())
-        if len(field.data) < 2 or any(ord(ch) < 32 for ch in field.data):
-            raise ValidationError(_l("Enter your full name."))
+        check_full_name(field, _l("Enter your full name."))
 
     def validate_phone(self, field):
         if field.data:
@@ -135,13 +151,14 @@ class ProfileForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
-        if ok and not (self.phone.data or self.email.data):
+        has_login_id = bool(getattr(self, "_obj_login_id", None))
+        if ok and not (self.phone.data or self.email.data or has_login_id):
             self.phone.errors.append(_l("Keep at least a mobile number or an e-mail."))
             return False
         return ok
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(AppForm):
     email = StringField(_l("E-mail"), validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=254)],
                         description=_l("Only for accounts that have an e-mail address."))
     submit = SubmitField(_l("Send me a code"))
@@ -153,7 +170,7 @@ class ForgotPasswordForm(FlaskForm):
             raise ValidationError(EMAIL_ERROR) from exc
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(AppForm):
     code = StringField(_l("Reset code"), validators=[DataRequired(_l("Enter the code you received.")),
                                                      Length(max=40)],
                        description=_l("From your care manager, an administrator or the e-mail we sent."))
@@ -165,3 +182,17 @@ class ResetPasswordForm(FlaskForm):
         problem = password_problem(field.data or "")
         if problem:
             raise ValidationError(problem)
+
+
+class RescueCodeForm(AppForm):
+    """Why a care manager or an admin makes a reset code: kept in the audit log."""
+
+    reason = StringField(_l("Why is a code needed?"),
+                         validators=[DataRequired(_l("Say briefly why, for the audit log.")), Length(max=200)],
+                         description=_l("For example: forgot the password, new phone, account made at a home visit."))
+    submit = SubmitField(_l("Make the code"))
+
+    def validate_reason(self, field):
+        field.data = " ".join((field.data or "").split())
+        if len(field.data) < 3:
+            raise ValidationError(_l("Say briefly why, for the audit log."))

@@ -1,7 +1,8 @@
-"""Normalising what people type to sign in: Indonesian mobile numbers and e-mail."""
+"""Normalising what people type to sign in: Indonesian mobile numbers, e-mail, and sign-in IDs."""
 from __future__ import annotations
 
 import re
+import secrets
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -49,10 +50,37 @@ def normalize_email(raw: str) -> str:
     return result.normalized.lower()
 
 
+# Sign-in IDs for families without a phone: no look-alikes (0/O, 1/I/L), first a letter so an ID can
+# never be read as a phone number.
+LOGIN_ID_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+LOGIN_ID_LETTERS = "ABCDEFGHJKMNPQRSTVWXYZ"
+LOGIN_ID_LENGTH = 8
+
+
+def new_login_id() -> str:
+    return secrets.choice(LOGIN_ID_LETTERS) + "".join(
+        secrets.choice(LOGIN_ID_ALPHABET) for _ in range(LOGIN_ID_LENGTH - 1))
+
+
+def normalize_login_id(raw: str) -> str:
+    value = _SEPARATORS.sub("", raw.strip()).upper()
+    if (len(value) != LOGIN_ID_LENGTH or value[0] not in LOGIN_ID_LETTERS
+            or any(ch not in LOGIN_ID_ALPHABET for ch in value)):
+        raise InvalidIdentifier("phone")
+    return value
+
+
+def format_login_id(value: str) -> str:
+    """K7M3QX92 -> K7M3-QX92, easier to copy from paper."""
+    return f"{value[:4]}-{value[4:]}"
+
+
 def normalize_identifier(raw: str) -> tuple[str, str]:
-    """Return ('phone'|'email', normalised value) for a sign-in identifier."""
+    """Return ('phone'|'email'|'login_id', normalised value) for a sign-in identifier."""
     if looks_like_email(raw):
         return "email", normalize_email(raw)
+    if raw.strip()[:1].isalpha():
+        return "login_id", normalize_login_id(raw)
     return "phone", normalize_phone(raw)
 
 

@@ -22,7 +22,7 @@ class Role(enum.StrEnum):
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name="has_contact"),
+        CheckConstraint("phone IS NOT NULL OR email IS NOT NULL OR login_id IS NOT NULL", name="has_contact"),
         CheckConstraint("role IN ('learner', 'trainer', 'admin')", name="known_role"),
     )
 
@@ -33,6 +33,8 @@ class User(UserMixin, db.Model):
     phone: Mapped[str | None] = mapped_column(String(16), unique=True)
     #: lower-cased e-mail address, unique when present
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    #: sign-in ID made for a family without a phone (e.g. "K7M3QX92"), by the care manager who created the account
+    login_id: Mapped[str | None] = mapped_column(String(16), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default=Role.LEARNER, server_default=Role.LEARNER.value)
     #: preferred interface language; None follows the site default
@@ -41,9 +43,22 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
+    #: the raw token of the signed-in session this object was loaded for (lms/accounts/sessions.py);
+    #: never stored, only its hash is
+    session_token = None
+    #: the UserSession row of that session
+    session_id = None
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.is_active_account
+
+    def get_id(self) -> str:
+        # What Flask-Login keeps in the session and the remember cookie: the account and the session, so a
+        # session ended on the server can never be brought back by replaying a cookie.
+        if not self.session_token:
+            raise RuntimeError("sign in through lms.accounts.sessions.sign_in")
+        return f"{self.id}:{self.session_token}"
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
@@ -59,7 +74,7 @@ class User(UserMixin, db.Model):
     @property
     def contact(self) -> str:
         """What the person signs in with, for their own eyes only."""
-        return self.phone or self.email or ""
+        return self.phone or self.email or self.login_id or ""
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
@@ -82,3 +97,19 @@ class PasswordResetCode(db.Model):
     expires_at: Mapped[datetime]
     #: set once, when the code is used; a used code never works again
     used_at: Mapped[datetime | None]
+
+
+class UserSession(db.Model):
+    """One signed-in browser or phone. Deleting the row ends that session, remember cookie included."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: sha256 of the random token kept in the signed session and remember cookies
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: "keep me signed in": the session also lives in a remember cookie
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: the session ends then at the latest, whatever the cookies say
+    expires_at: Mapped[datetime]

@@ -23,9 +23,11 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)
 
 
+IDENTIFIER_COLUMNS = {"email": User.email, "phone": User.phone, "login_id": User.login_id}
+
+
 def find_by_identifier(kind: str, value: str) -> User | None:
-    column = User.email if kind == "email" else User.phone
-    return db.session.scalar(select(User).where(column == value))
+    return db.session.scalar(select(User).where(IDENTIFIER_COLUMNS[kind] == value))
 
 
 def register_user(full_name: str, kind: str, value: str, password: str, *, role: str = Role.LEARNER,
@@ -34,7 +36,7 @@ def register_user(full_name: str, kind: str, value: str, password: str, *, role:
     if find_by_identifier(kind, value) is not None:
         raise DuplicateAccount
     user = User(full_name=full_name, password_hash=hash_password(password), role=role, locale=locale)
-    setattr(user, "email" if kind == "email" else "phone", value)
+    setattr(user, kind, value)
     db.session.add(user)
     try:
         # A savepoint, so a concurrent duplicate is reported instead of failing the request.

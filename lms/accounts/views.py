@@ -1,22 +1,22 @@
 """Register, sign in and out, profile and password."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import bindparam, select
+from flask_login import current_user, login_required, logout_user
 
 from ..extensions import db, limiter, login_manager
 from ..web import LANGUAGE_COOKIE, safe_next_url
 from . import bp
-from ..mail import send_mail
-from . import rescue
+from ..mail import send_mail_later
+from . import rescue, sessions
 from .forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
     LoginForm,
     ProfileForm,
     RegisterForm,
+    RescueCodeForm,
     ResetPasswordForm,
 )
 from .identifiers import InvalidIdentifier, format_phone, normalize_identifier
@@ -35,18 +35,27 @@ login_manager.login_message = None  # the sign-in page explains itself
 login_manager.session_protection = "strong"
 
 
-# Every signed-in request runs it: a statement built once costs less than session.get's own
-# per-call query building (the user is never in the identity map yet at this point).
-_USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
-
-
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.scalar(_USER_BY_ID, {"user_id": int(user_id)}) if user_id.isdigit() else None
+def load_user(session_key: str) -> User | None:
+    # The cookie names a session, not just an account: a session ended on the server stays ended.
+    return sessions.load_session_user(session_key)
 
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _login_address_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]
+
+
+def _register_limit() -> str:
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
+def _failed(response) -> bool:
+    """Only refused sign-ins count: a village signing in together on one address is not an attack."""
+    return response.status_code != 302
 
 
 def _login_account_key() -> str:
@@ -64,11 +73,17 @@ def _visitor_locale() -> str | None:
     return value if value in current_app.config["LANGUAGES"] else None
 
 
+def _landing() -> str:
+    """Where a signed-in learner goes by default: their own learning, not the public home page."""
+    return url_for("courses.dashboard")
+
+
 @bp.route("/daftar", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
 def register():
     """Create a learner account with a mobile number or an e-mail."""
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(safe_next_url(request.args.get("next"), _landing()))
     form = RegisterForm()
     if form.validate_on_submit():
         try:
@@ -81,20 +96,20 @@ def register():
                 _("An account with this mobile number or e-mail already exists. Sign in instead.")
             )
         else:
+            sessions.sign_in(user)
             db.session.commit()
-            login_user(user)
             flash(_("Welcome to Rawat, %(name)s! Your account is ready.", name=user.full_name), "success")
-            return redirect(safe_next_url(request.args.get("next"), url_for("core.home")))
+            return redirect(safe_next_url(request.args.get("next"), _landing()))
     return render_template("accounts/register.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_login_account_key)
+@limiter.limit(_login_address_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_account_key, deduct_when=_failed)
 def login():
-    """Sign in with a mobile number or e-mail and a password."""
+    """Sign in with a mobile number or e-mail and a password; then the page that sent here, or My learning."""
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(safe_next_url(request.args.get("next"), _landing()))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         user = authenticate(form.identifier.data, form.password.data)
@@ -104,16 +119,27 @@ def login():
         else:
             if user.locale is None:
                 user.locale = _visitor_locale()
+            sessions.sign_in(user, remember=form.remember.data)
             db.session.commit()
-            login_user(user, remember=form.remember.data)
-            return redirect(safe_next_url(form.next.data, url_for("core.home")))
+            return redirect(safe_next_url(form.next.data, _landing()))
     return render_template("accounts/login.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/keluar", methods=["POST"])
 def logout():
-    """Sign out (POST only, so a link in a message cannot sign someone out)."""
-    logout_user()
+    """Sign out (POST only, so a link in a message cannot sign someone out); `everywhere` ends every
+    session of the account, for a phone that was lost, sold or shared."""
+    if current_user.is_authenticated and request.form.get("everywhere"):
+        ended = sessions.end_all_sessions(current_user)
+        logout_user()
+        db.session.commit()
+        flash(_("You have signed out on every device (%(num)d).", num=ended), "info")
+        return redirect(url_for("accounts.login"))
+    if current_user.is_authenticated:
+        sessions.sign_out(current_user)
+        db.session.commit()
+    else:
+        logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("core.home"))
 
@@ -141,7 +167,8 @@ def profile():
             response.set_cookie(LANGUAGE_COOKIE, form.locale.data, max_age=365 * 24 * 3600, samesite="Lax",
                                 httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
             return response
-    return render_template("accounts/profile.html", form=form), 400 if form.errors else 200
+    return render_template("accounts/profile.html", form=form,
+                           session_count=sessions.active_session_count(current_user.id)), 400 if form.errors else 200
 
 
 @bp.route("/profil/kata-sandi", methods=["GET", "POST"])
@@ -151,6 +178,8 @@ def change_password_view():
     form = ChangePasswordForm(user_identifiers=(current_user.contact, current_user.full_name))
     if form.validate_on_submit():
         if change_password(current_user, form.current_password.data, form.new_password.data):
+            # Every other device is signed out; this one gets a new session.
+            sessions.renew_session(current_user)
             db.session.commit()
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.profile"))
@@ -169,24 +198,32 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         user = find_by_identifier("email", form.email.data)
+        mail = None
         if user is not None and user.is_active:
-            code = rescue.issue_code(user, channel="email", issued_by=None)
-            link = url_for("accounts.reset_password", kode=rescue.format_code(code), _external=True)
-            send_mail(user.email, _("Your Rawat password reset code"),
-                      _("Hello %(name)s,\n\nYour code to set a new Rawat password is %(code)s. It works once, "
-                        "for 24 hours. Open %(link)s to use it.\n\nIf you did not ask for it, ignore this message.",
-                        name=user.full_name, code=rescue.format_code(code), link=link))
-            db.session.commit()
+            try:
+                code = rescue.issue_code(user, channel="email", issued_by=None, reason="forgot password (e-mail)")
+            except rescue.TooManyCodes:
+                code = None  # said nowhere: the answer below must not tell the account apart
+            if code is not None:
+                link = url_for("accounts.reset_password", kode=rescue.format_code(code), _external=True)
+                mail = (user.email, _("Your Rawat password reset code"),
+                        _("Hello %(name)s,\n\nYour code to set a new Rawat password is %(code)s. It works once, "
+                          "for one hour. Open %(link)s to use it.\n\nIf you did not ask for it, ignore this "
+                          "message.", name=user.full_name, code=rescue.format_code(code), link=link))
+        db.session.commit()
+        if mail is not None:
+            # In the background, after the commit: a known address must not answer slower than an unknown one.
+            send_mail_later(*mail)
         # The same answer whether or not the address is known (no account enumeration).
-        flash(_("If an account uses this e-mail, a code is on its way. It works once, for 24 hours."), "info")
+        flash(_("If an account uses this e-mail, a code is on its way. It works once, for one hour."), "info")
         return redirect(url_for("accounts.reset_password"))
     return render_template("accounts/forgot_password.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/atur-ulang-sandi", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_address_limit, methods=["POST"], deduct_when=_failed)
 def reset_password():
-    """Set a new password with a one-time code."""
+    """Set a new password with a one-time code; every session of the account ends."""
     form = ResetPasswordForm()
     if request.method == "GET" and request.args.get("kode"):
         form.code.data = request.args["kode"][:40]
@@ -194,20 +231,48 @@ def reset_password():
         try:
             user = rescue.reset_password(form.code.data, form.new_password.data)
         except rescue.InvalidResetCode:
-            form.code.errors.append(_("This code does not work: it is wrong, already used or older than 24 hours. "
+            form.code.errors.append(_("This code does not work: it is wrong, already used or too old. "
                                       "Ask for a new one."))
         else:
             db.session.commit()
+            if current_user.is_authenticated and current_user.id != user.id:
+                # A care manager setting up a family's account on their own phone stays signed in.
+                flash(_("The new password of %(name)s is set. They sign in with it now.", name=user.full_name),
+                      "success")
+                return redirect(url_for("core.home"))
             logout_user()
             flash(_("Your new password is set, %(name)s. Sign in with it now.", name=user.full_name), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form), 400 if form.errors else 200
 
 
-def render_issued_code(user: User, code: str, back_url: str):
+def render_issued_code(user: User, code: str, back_url: str, *, hours: int | None = None):
     """The page that shows a freshly issued code once (never put in a cookie or a flash)."""
     response = current_app.make_response(render_template(
         "accounts/reset_code_issued.html", learner=user, code=rescue.format_code(code), back_url=back_url,
+        hours=hours or int(rescue.CODE_LIFETIMES["helper"].total_seconds() // 3600),
         link=url_for("accounts.reset_password", kode=rescue.format_code(code), _external=True)))
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def rescue_code_page(target: User, *, back_url: str, accompanies: bool, **details):
+    """Shared by the group page and the admin list. GET asks why a code is needed; POST issues it and
+    shows it once. 403 for an account the signed-in person may not rescue (see rescue.check_may_issue)."""
+    try:
+        rescue.check_may_issue(current_user, target, accompanies=accompanies)
+    except rescue.NotAllowed:
+        abort(403)
+    form = RescueCodeForm()
+    if form.validate_on_submit():
+        try:
+            code = rescue.issue_code(target, channel="helper", issued_by=current_user, reason=form.reason.data,
+                                     **details)
+        except rescue.TooManyCodes:
+            form.reason.errors.append(_("Several codes were made for this account in the last hour. "
+                                        "Wait an hour before making another."))
+        else:
+            db.session.commit()
+            return render_issued_code(target, code, back_url)
+    return render_template("accounts/issue_code.html", form=form, learner=target, back_url=back_url), \
+        400 if form.errors else 200

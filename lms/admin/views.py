@@ -7,13 +7,14 @@ from flask_login import current_user
 
 from ..accounts.models import Role, User
 from ..accounts.permissions import role_required
-from ..accounts import rescue
+from ..accounts import sessions
 from ..accounts.services import search_users, set_role
-from ..accounts.views import render_issued_code
+from ..accounts.views import rescue_code_page
 from ..audit import services as audit
 from ..extensions import db
+from ..pagination import paginate
 from . import bp
-from .forms import ROLE_LABELS, RoleForm
+from .forms import ROLE_LABELS, ConfirmForm, RoleForm
 
 
 @bp.route("/")
@@ -28,9 +29,7 @@ def index():
 def users():
     """Searchable, paginated list of every account."""
     query = request.args.get("q", "").strip()[:100]
-    page = db.paginate(
-        search_users(query), per_page=current_app.config["USERS_PER_PAGE"], error_out=False, max_per_page=100
-    )
+    page = paginate(search_users(query), per_page=current_app.config["USERS_PER_PAGE"])
     return render_template("admin/users.html", page=page, query=query, role_labels=ROLE_LABELS,
                            role_form=RoleForm())
 
@@ -51,18 +50,34 @@ def change_role(user_id: int):
         if previous != user.role:
             audit.record("user.role_changed", actor_id=current_user.id, target_type="user", target_id=user.id,
                          target_label=user.full_name, old=previous, new=user.role)
+            # New powers (or fewer) start with a fresh sign-in on every device.
+            sessions.end_all_sessions(user)
         db.session.commit()
         flash(_("%(name)s is now: %(role)s.", name=user.full_name, role=ROLE_LABELS[form.role.data]), "success")
     return redirect(url_for("admin.users", q=request.args.get("q") or None, page=request.args.get("page") or None))
 
 
-@bp.route("/pengguna/<int:user_id>/kode-reset", methods=["POST"])
+@bp.route("/pengguna/<int:user_id>/kode-reset", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def issue_reset_code(user_id: int):
-    """Give a learner a one-time code to set a new password."""
+    """Give a learner or a care manager a one-time code to set a new password (never an admin)."""
     user = db.session.get(User, user_id) or abort(404)
-    code = rescue.issue_code(user, channel="helper", issued_by=current_user)
-    audit.record("user.password_reset_issued", actor_id=current_user.id, target_type="user", target_id=user.id,
-                 target_label=user.full_name)
-    db.session.commit()
-    return render_issued_code(user, code, url_for("admin.users"))
+    return rescue_code_page(user, back_url=url_for("admin.users"), accompanies=False)
+
+
+@bp.route("/pengguna/<int:user_id>/keluar-semua", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def sign_out_everywhere(user_id: int):
+    """End every session of an account (a stolen phone, a staff member leaving), after confirmation."""
+    user = db.session.get(User, user_id) or abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        ended = sessions.end_all_sessions(user)
+        audit.record("user.signed_out_everywhere", actor_id=current_user.id, target_type="user", target_id=user.id,
+                     target_label=user.full_name, sessions=ended)
+        db.session.commit()
+        flash(_("%(name)s is signed out on every device.", name=user.full_name), "success")
+        return redirect(url_for("admin.users"))
+    return render_template("confirm.html", form=form, button=_("Sign out everywhere"), back=url_for("admin.users"),
+                           message=_("Sign %(name)s out on every device? They can sign in again with their "
+                                     "password.", name=user.full_name))

@@ -7,9 +7,11 @@ bp = Blueprint("audit", __name__, template_folder="templates")
 
 @bp.app_context_processor
 def audit_helpers():
+    from .describe import actor_name, describe
     from .services import ACTION_LABELS
 
-    return {"action_label": lambda name: str(ACTION_LABELS.get(name, name))}
+    return {"action_label": lambda name: str(ACTION_LABELS.get(name, name)), "describe_entry": describe,
+            "audit_actor": actor_name}
 
 
 from . import views  # noqa: E402,F401

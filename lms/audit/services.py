@@ -9,12 +9,16 @@ from flask_babel import lazy_gettext as _l
 ACTION_LABELS = {
     "user.role_changed": _l("Role changed"),
     "user.password_reset_issued": _l("Password reset code issued"),
+    "user.signed_out_everywhere": _l("Signed out on every device"),
+    "user.created_for_family": _l("Account made for a family"),
     "certificate.issued": _l("Certificate issued"),
     "certificate.revoked": _l("Certificate revoked"),
     "certificate.reinstated": _l("Certificate reinstated"),
     "course.published": _l("Course published"),
     "cohort.member_added": _l("Learner added to a group"),
     "cohort.member_removed": _l("Learner removed from a group"),
+    "cohort.invitation_sent": _l("Invitation to a group sent"),
+    "cohort.invitation_answered": _l("Invitation to a group answered"),
     "keys.rotated": _l("Signing key rotated"),
 }
 ACTIONS = tuple(ACTION_LABELS)

@@ -3,7 +3,8 @@
 Writing is deterministic (sorted names, fixed dates and permissions), so the same
 files always give the same zip. Reading trusts nothing in the archive: sizes are
 checked while decompressing, paths must stay inside the course folder, and text
-must be UTF-8; the caller then runs the importer's checks on what was read.
+must be UTF-8, SVG drawings are cleaned (or refused when they do not parse safely);
+the caller then runs the importer's checks on what was read.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..courses.content_files import SLUG_RE
 from ..courses.importer import MAX_ASSET_BYTES
+from ..courses.svg_sanitizer import SvgRefused, clean_svg
 from .draft_files import IMAGES_DIR
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -159,6 +161,12 @@ def read_zip(data: bytes) -> CourseArchive:
                                           mb=MAX_TOTAL_BYTES // 1024 // 1024)))
             break
         if is_image:
+            if relative.lower().endswith(".svg"):
+                try:
+                    content = clean_svg(content)
+                except SvgRefused as refused:
+                    problems.append(ZipProblem(refused.message, info.filename))
+                    continue
             course.images[relative] = content
             continue
         try:

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -29,6 +27,7 @@ from wtforms.validators import (
 )
 
 from ..courses.content_files import SLUG_RE
+from ..forms import AppForm, AppSubform
 from .draft_files import clean_text, strip_controls
 from .gift import MAX_CHOICES
 
@@ -116,12 +115,12 @@ class CourseFields:
                              validators=[_required_number(_l("Enter the hours of study.")), _range(1, 1000)])
 
 
-class NewCourseForm(CleanInput, FlaskForm, CourseFields):
+class NewCourseForm(CleanInput, AppForm, CourseFields):
     slug = SlugField(_l("Short name (optional)"), description=SLUG_HINT)
     submit = SubmitField(_l("Create the course"))
 
 
-class SourceRow(CleanInput, Form):
+class SourceRow(CleanInput, AppSubform):
     title = StringField(_l("Title"), validators=[_length(300)])
     publisher = StringField(_l("Publisher"), validators=[_length(200)])
     url = StringField(_l("Web address"), validators=[_length(500)])
@@ -133,7 +132,7 @@ class SourceRow(CleanInput, Form):
             raise ValidationError(_l("A web address starts with https://"))
 
 
-class CourseSettingsForm(CleanInput, FlaskForm, CourseFields):
+class CourseSettingsForm(CleanInput, AppForm, CourseFields):
     pass_mark = WholeNumberField(_l("Pass mark for quizzes (percent)"), default=70,
                                  validators=[_required_number(_l("Enter the pass mark.")), _range(1, 100)],
                                  description=_l("Used by every quiz that does not set its own."))
@@ -165,14 +164,14 @@ class CourseSettingsForm(CleanInput, FlaskForm, CourseFields):
                 raise ValidationError(_l("Every source needs a title."))
 
 
-class ModuleForm(CleanInput, FlaskForm):
+class ModuleForm(CleanInput, AppForm):
     title = StringField(_l("Module title"), validators=[_required(_l("Give the module a title.")), _length(200)])
     slug = SlugField(_l("Short name (optional)"), description=SLUG_HINT)
     summary = TextAreaField(_l("Summary (optional)"), validators=[_length(2000)])
     submit = SubmitField(_l("Save module"))
 
 
-class LessonForm(CleanInput, FlaskForm):
+class LessonForm(CleanInput, AppForm):
     title = StringField(_l("Lesson title"), validators=[_required(_l("Give the lesson a title.")), _length(200)])
     slug = SlugField(_l("Short name (optional)"), description=SLUG_HINT)
     minutes = WholeNumberField(_l("Reading time (minutes)"), default=5,
@@ -187,7 +186,7 @@ class LessonForm(CleanInput, FlaskForm):
     submit = SubmitField(_l("Save lesson"))
 
 
-class QuizSettingsForm(CleanInput, FlaskForm):
+class QuizSettingsForm(CleanInput, AppForm):
     title = StringField(_l("Quiz title"), validators=[_required(_l("Give the quiz a title.")), _length(200)])
     pass_mark = WholeNumberField(_l("Pass mark (percent, optional)"), validators=[Optional(), _range(1, 100)],
                                  description=_l("Leave empty to use the course's pass mark."))
@@ -214,14 +213,14 @@ class QuizSettingsForm(CleanInput, FlaskForm):
                 "show_correct_answers": bool(self.show_correct_answers.data)}
 
 
-class OptionRow(CleanInput, Form):
+class OptionRow(CleanInput, AppSubform):
     key = HiddenField()
     text = StringField(_l("Answer"), validators=[_length(1000)])
     correct = BooleanField(_l("Right answer"))
     feedback = StringField(_l("Feedback when chosen (optional)"), validators=[_length(2000)])
 
 
-class QuestionForm(CleanInput, FlaskForm):
+class QuestionForm(CleanInput, AppForm):
     key = SlugField(_l("Question id (optional)"),
                     description=_l("Stable name of the question; leave empty to make it from the text."))
     scenario = TextAreaField(_l("Situation (optional)"), validators=[_length(2000)],
@@ -259,12 +258,18 @@ class QuestionForm(CleanInput, FlaskForm):
         return [line.strip() for line in clean_text(self.steps.data).split("\n") if line.strip()]
 
     def check_type(self, kind: str) -> bool:
-        """The rules of content/README.md for this question type, as errors beside the fields."""
-        ok = True
+        """The importer's rules for this question type, as errors on the inputs that are wrong.
 
-        def fail(field, message):
+        Errors about the answers' texts go on `options` and mark only the rows in `marked_rows`;
+        errors about which answer is right go on `correct` and mark only the right-answer choices.
+        """
+        ok = True
+        self.marked_rows: set[int] = set()
+
+        def fail(field, message, rows=()):
             nonlocal ok
             field.errors = [*field.errors, str(message)]
+            self.marked_rows.update(rows)
             ok = False
 
         if kind in ("single", "multiple"):
@@ -272,13 +277,23 @@ class QuestionForm(CleanInput, FlaskForm):
             texts = [entry["text"] for _i, entry in rows]
             right = sum(1 for _i, entry in rows if entry["correct"])
             if len(rows) < 2:
-                fail(self.options, _l("Write at least two answers."))
+                filled = {index for index, _entry in rows}
+                empty = [index for index in range(len(self.options)) if index not in filled]
+                fail(self.options, _l("Write at least two answers."), empty[:2 - len(rows)])
             elif len(set(texts)) != len(texts):
-                fail(self.options, _l("Two answers have the same text."))
+                fail(self.options, _l("Two answers have the same text."),
+                     [index for index, entry in rows if texts.count(entry["text"]) > 1])
             if kind == "single" and rows and right != 1:
-                fail(self.correct, _l("Choose the one right answer."))
+                chosen = self.correct.data
+                if chosen and chosen.isdigit() and int(chosen) < len(self.options):
+                    fail(self.options, _l("The answer chosen as right is empty. Write it, or choose another one."),
+                         [int(chosen)])
+                else:
+                    fail(self.correct, _l("No answer is chosen as right. Under the right answer, choose "
+                                          "“This is the right answer”."))
             if kind == "multiple" and rows and right < 1:
-                fail(self.options, _l("Tick at least one right answer."))
+                fail(self.correct, _l("No answer is ticked as right. Tick “Right answer” under each answer that "
+                                      "is right."))
         elif kind == "true_false":
             if self.answer.data not in ("true", "false"):
                 fail(self.answer, _l("Choose whether the statement is true or false."))
@@ -294,8 +309,31 @@ class QuestionForm(CleanInput, FlaskForm):
                 fail(self.steps, _l("A step is longer than 1000 characters."))
         return ok
 
+    #: the fields in the order the question page shows them
+    PAGE_ORDER = ("key", "scenario", "text", "options", "correct", "answer", "steps", "image", "image_alt",
+                  "explanation")
 
-class GiftForm(CleanInput, FlaskForm):
+    def error_list(self) -> list[tuple[str, str]]:
+        """(message, id of the input to go to) for every error, in the order of the page."""
+        found = []
+        names = [*self.PAGE_ORDER, *(f.name for f in self if f.name not in self.PAGE_ORDER)]
+        for name in names:
+            field = self[name]
+            if name == "options":
+                marked = sorted(getattr(self, "marked_rows", ())) or [0]
+                found.extend((message, self.options[marked[0]]["text"].id)
+                             for message in field.errors if isinstance(message, str))
+                for row in field:
+                    for sub in row:
+                        found.extend((message, sub.id) for message in sub.errors)
+            elif name == "correct":
+                found.extend((message, "right-answer") for message in field.errors)
+            else:
+                found.extend((message, field.id) for message in field.errors if isinstance(message, str))
+        return found
+
+
+class GiftForm(CleanInput, AppForm):
     text = TextAreaField(_l("GIFT text"), validators=[_length(MAX_GIFT_CHARS)],
                          render_kw={"rows": 14, "class": "markdown"},
                          description=_l("Paste the questions, or choose a .txt file below."))
@@ -304,26 +342,29 @@ class GiftForm(CleanInput, FlaskForm):
     submit = SubmitField(_l("Import the questions"))
 
 
-class ImageForm(CleanInput, FlaskForm):
+class ImageForm(CleanInput, AppForm):
     file = FileField(_l("Picture"), description=_l("PNG, JPEG, WebP or SVG, at most 2 MB. "
                                                    "A picture with the same name replaces the old one."))
     submit = SubmitField(_l("Upload"))
 
 
-class ZipForm(CleanInput, FlaskForm):
+class ZipForm(CleanInput, AppForm):
     file = FileField(_l("Zip file of a course"),
-                     description=_l("One folder named like the course, in the format of content/README.md."))
+                     description=_l("A zip as Rawat makes it with “Download the draft (zip)”, changed or not: "
+                                    "one folder named with the course's short name, holding the course settings, "
+                                    "a folder for each module with its lessons and quiz, and a folder of "
+                                    "pictures."))
     submit = SubmitField(_l("Import"))
 
 
-class CoauthorForm(CleanInput, FlaskForm):
+class CoauthorForm(CleanInput, AppForm):
     phone = StringField(_l("Trainer's mobile number"), validators=[
         _required(_l("Enter a mobile number.")), _length(32)],
         description=_l("The trainer must already have a Rawat trainer account with this number."))
     submit = SubmitField(_l("Add co-author"))
 
 
-class ActionForm(CleanInput, FlaskForm):
+class ActionForm(CleanInput, AppForm):
     """A button that changes something: only the CSRF token is checked."""
 
     submit = SubmitField(_l("Confirm"))

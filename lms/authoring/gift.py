@@ -9,7 +9,9 @@ comment lines ``//`` and the escapes ``\\~ \\= \\# \\{ \\} \\: \\n``.
 Everything else is skipped with a reason and the line where the question starts:
 essay ``{}``, short answer (only ``=`` answers), numerical ``{#…}``, matching ``->``,
 missing-word questions (text after the answers) and malformed questions. As in
-Moodle, questions are separated by blank lines.
+Moodle, questions are separated by blank lines. A ``$CATEGORY:`` line and comment
+lines are not questions: they are neither imported nor counted as skipped (the
+category is listed apart, as the questions go into this quiz whatever it says).
 """
 from __future__ import annotations
 
@@ -34,7 +36,6 @@ TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 
 #: why a question was not imported (codes used by the parser and its tests)
 SKIP_REASONS = {
-    "category": _l("$CATEGORY lines are ignored: the questions go into this quiz."),
     "description": _l("No answers in braces: this is a description, not a question."),
     "essay": _l("Essay question ({}): not supported."),
     "numeric": _l("Numerical question ({#…}): not supported."),
@@ -44,6 +45,8 @@ SKIP_REASONS = {
     "partial_credit": _l("A wrong answer (~) has a positive weight: partial credit is not supported."),
     "several_right": _l("More than one right answer (=): for a 'choose all that apply' question, mark the right "
                         "answers with ~ and a positive weight instead."),
+    "blank_line_in_answers": _l("There is a blank line inside the answers: in GIFT a blank line ends the question. "
+                                "Remove it (write \\n for a new line in a text)."),
     "unclosed_brace": _l("The '{' of the answers is never closed with '}' (answers may not contain blank lines)."),
     "unopened_brace": _l("There is a '}' without a '{' before it."),
     "nested_brace": _l("There is a '{' inside the answers; write \\{ for a brace in a text."),
@@ -57,6 +60,9 @@ SKIP_REASONS = {
     "text_before_answers": _l("There is text before the first answer: every answer starts with = or ~."),
     "too_long": _l("A text is longer than a quiz allows."),
 }
+#: said of each $CATEGORY line, which is not a question
+CATEGORY_NOTE = _l("$CATEGORY lines are ignored: the questions go into this quiz.")
+_CATEGORY_RE = re.compile(r"^\s*\$CATEGORY:", re.I)
 #: remarks on an imported question
 NOTES = {
     "no_explanation": _l("No general feedback (####): write an explanation before publishing."),
@@ -97,7 +103,10 @@ class GiftSkip:
 @dataclass
 class GiftResult:
     questions: list[GiftQuestion] = field(default_factory=list)
+    #: questions only: what is not a question (categories, comments) is never counted here
     skipped: list[GiftSkip] = field(default_factory=list)
+    #: (line, category name) of each $CATEGORY line
+    categories: list[tuple[int, str]] = field(default_factory=list)
 
 
 class _Skip(Exception):
@@ -127,40 +136,68 @@ def _clean(text: str) -> str:
     return " ".join(_restore(text).split())
 
 
-def _blocks(text: str) -> list[tuple[int, list[str]]]:
-    """Questions as (first line number, lines), split on blank lines, comment lines dropped."""
-    blocks, current, start = [], [], 0
+def _blocks(text: str) -> list[list[tuple[int, str]]]:
+    """Blocks of (line number, line), split on blank lines, comment lines dropped."""
+    blocks, current = [], []
     for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
         stripped = line.strip()
         if not stripped:
             if current:
-                blocks.append((start, current))
+                blocks.append(current)
             current = []
-            continue
-        if stripped.startswith("//"):
-            continue
-        if not current:
-            start = number
-        current.append(line)
+        elif not stripped.startswith("//"):
+            current.append((number, line))
     if current:
-        blocks.append((start, current))
+        blocks.append(current)
     return blocks
 
 
+def _first_brace(block: str) -> str:
+    """'{' or '}', whichever comes first in a protected block, or '' for neither."""
+    found = [(block.find(brace), brace) for brace in "{}" if brace in block]
+    return min(found)[1] if found else ""
+
+
+def _continuation_end(blocks: list[str], index: int) -> int | None:
+    """The block that closes the unclosed answers of blocks[index] (a blank line inside them), if any."""
+    for later in range(index + 1, len(blocks)):
+        first = _first_brace(blocks[later])
+        if first == "}":
+            return later
+        if first == "{":
+            return None
+    return None
+
+
 def parse_gift(text: str) -> GiftResult:
-    """Every question of a GIFT text, imported or skipped with a reason."""
+    """Every question of a GIFT text, imported or skipped with a reason; $CATEGORY lines apart."""
     result = GiftResult()
-    for line, lines in _blocks(text or ""):
-        block = _protect("\n".join(lines).strip())
+    blocks = []
+    for lines in _blocks(text or ""):
+        # As in Moodle a category line starts a block; a question right under it is still read.
+        while lines and _CATEGORY_RE.match(lines[0][1]):
+            name = lines[0][1].split(":", 1)[1]
+            result.categories.append((lines[0][0], _clean(_protect(name))))
+            lines = lines[1:]
+        if lines:
+            blocks.append((lines[0][0], _protect("\n".join(line for _number, line in lines).strip())))
+    texts = [block for _line, block in blocks]
+    index = 0
+    while index < len(blocks):
+        line, block = blocks[index]
+        index += 1
         title = ""
         try:
-            if block.startswith("$CATEGORY:"):
-                raise _Skip("category")
             if block.startswith("::"):
                 end = block.find("::", 2)
                 if end < 0:
                     raise _Skip("unclosed_title")
                 title, block = _clean(block[2:end]), block[end + 2:].strip()
+            if "{" in block and "}" not in block[block.find("{"):]:
+                end = _continuation_end(texts, index - 1)
+                if end is not None:  # one question broken by blank lines, not several
+                    index = end + 1
+                    raise _Skip("blank_line_in_answers")
             result.questions.append(_question(line, title, block))
         except _Skip as skip:
             excerpt = title or _clean(block.split("{", 1)[0])[:80]

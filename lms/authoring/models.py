@@ -109,7 +109,10 @@ class Publication(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
-    #: rows the importer added, changed or retired
+    #: what an author calls changes: lessons, modules, questions, pictures… added, changed, moved or removed
+    #: (publications before migration 0011 hold the importer's row count and no summary)
     changes: Mapped[int] = mapped_column(default=0)
+    #: the same, by kind: {"lessons_changed": 1, …} (kinds in lms.authoring.changes.KINDS); None before 0011
+    summary: Mapped[dict | None] = mapped_column(JSON)
 
     published_by: Mapped[User | None] = relationship()

@@ -18,12 +18,13 @@ from ..accounts.identifiers import InvalidIdentifier, normalize_phone
 from ..accounts.models import User
 from ..audit.services import record
 from ..courses.content_files import Problem
-from ..courses.importer import ASSET_TYPES, ContentError, CourseSpec, apply_course, parse_content, parse_course
+from ..courses.importer import ASSET_TYPES, CourseSpec, apply_course, parse_course
 from ..courses.models import Course
 from ..extensions import db
 from ..timeutil import utcnow
 from . import draft_files as df
 from .archive import CourseArchive, build_zip, read_zip
+from .changes import summarize, total
 from .exporter import export_course
 from .images import check_image
 from .models import CourseAuthor, CourseDraft, DraftImage, Publication
@@ -40,11 +41,17 @@ class AuthoringError(Exception):
 
 @dataclass(frozen=True)
 class Located:
-    """A problem in a course file, located relative to the course folder."""
+    """A problem in a course file, located relative to the course folder.
+
+    `message` is the importer's English; `code` and `params` are what lms.authoring.problems
+    words for authors.
+    """
 
     path: str
     message: str
     line: int | None = None
+    code: str = ""
+    params: dict = field(default_factory=dict, compare=False)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -52,11 +59,13 @@ class Located:
 
 
 class ContentRefused(Exception):
-    """The importer found problems; nothing was changed."""
+    """The importer found problems; nothing was changed. `files` and `slug`: the course files checked."""
 
-    def __init__(self, problems: list[Located]):
+    def __init__(self, problems: list[Located], files: dict[str, str] | None = None, slug: str = ""):
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = problems
+        self.files = files or {}
+        self.slug = slug
 
 
 @dataclass
@@ -95,7 +104,8 @@ def _located(problems: list[Problem], folder: Path) -> list[Located]:
             path = "" if str(relative) == "." else relative.as_posix()
         except ValueError:
             path = problem.path.name
-        result.append(Located(path=path or folder.name, message=problem.message, line=problem.line))
+        result.append(Located(path=path or folder.name, message=problem.message, line=problem.line,
+                              code=problem.code, params=problem.params))
     return result
 
 
@@ -110,7 +120,8 @@ def _image_bytes(draft: CourseDraft) -> dict[str, bytes]:
 
 def _slug_taken_problem(draft: CourseDraft) -> Located | None:
     if draft.course_id is None and db.session.scalar(select(Course.id).where(Course.slug == draft.slug)):
-        return Located(path=draft.slug, message=f"a course with the slug '{draft.slug}' already exists")
+        return Located(path=draft.slug, message=f"a course with the slug '{draft.slug}' already exists",
+                       code="slug_taken", params={"slug": draft.slug})
     return None
 
 
@@ -224,7 +235,7 @@ def add_image(draft: CourseDraft, actor: User, filename: str, data: bytes) -> st
     """Store an uploaded image (replacing one of the same name); raise ImageRefused. Return its path."""
     if draft.files is None:
         raise AuthoringError("no_draft")
-    path, content_type = check_image(filename, data)
+    path, content_type, data = check_image(filename, data)  # an SVG comes back cleaned
     image = db.session.scalar(select(DraftImage).where(DraftImage.draft_id == draft.id, DraftImage.path == path))
     if image is None:
         image = DraftImage(draft_id=draft.id, path=path)
@@ -235,15 +246,36 @@ def add_image(draft: CourseDraft, actor: User, filename: str, data: bytes) -> st
 
 
 def remove_image(draft: CourseDraft, actor: User, path: str) -> None:
-    """Delete an image no file mentions; raise AuthoringError('image_in_use', files=…)."""
+    """Delete an image no file mentions; raise AuthoringError('image_in_use', paths=[the files that do])."""
     users = df.image_references(draft.files or {}, path)
     if users:
-        raise AuthoringError("image_in_use", files=", ".join(users))
+        raise AuthoringError("image_in_use", paths=users)
     db.session.execute(delete(DraftImage).where(DraftImage.draft_id == draft.id, DraftImage.path == path))
     _touch(draft, actor)
 
 
 # --- publishing -------------------------------------------------------------------------------
+
+
+def _parse_or_refuse(folder: Path, files: dict[str, str]) -> CourseSpec:
+    """The course in `folder`, or ContentRefused with every problem. The folder is the course even without
+    its course.yaml (`parse_content` would take such a folder for a folder of courses)."""
+    problems: list[Problem] = []
+    spec = parse_course(folder, problems)
+    if problems:
+        raise ContentRefused(_located(problems, folder), files, folder.name)
+    return spec
+
+
+def _published_spec(course: Course | None) -> CourseSpec | None:
+    """What learners see now, read as the importer reads files (to compare with the draft)."""
+    if course is None:
+        return None
+    exported = export_course(course)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = _materialize(Path(tmp), course.slug, exported.files,
+                              {path: data for path, (_type, data) in exported.images.items()})
+        return parse_course(folder, [])
 
 
 def publish(draft: CourseDraft, actor: User) -> Publication:
@@ -252,20 +284,18 @@ def publish(draft: CourseDraft, actor: User) -> Publication:
         raise AuthoringError("no_draft")
     taken = _slug_taken_problem(draft)
     if taken:
-        raise ContentRefused([taken])
+        raise ContentRefused([taken], draft.files, draft.slug)
     version = draft.course.version + 1 if draft.course is not None else 1
     with tempfile.TemporaryDirectory() as tmp:
         folder = _materialize(Path(tmp), draft.slug, draft.files, _image_bytes(draft))
-        try:
-            spec = parse_content(folder)[0]
-        except ContentError as exc:
-            raise ContentRefused(_located(exc.problems, folder)) from None
+        spec = _parse_or_refuse(folder, draft.files)
+    summary = summarize(_published_spec(draft.course), spec)
     spec.version = version
     spec.is_published = True
-    report = apply_course(spec)
+    apply_course(spec)
     course = db.session.scalar(select(Course).where(Course.slug == draft.slug))
     publication = Publication(course_id=course.id, version=version, title=course.title, published_by_id=actor.id,
-                              changes=report.changes)
+                              changes=total(summary), summary=summary)
     db.session.add(publication)
     record("course.published", actor_id=actor.id, target_type="course", target_id=course.id,
            target_label=course.title, version=version)
@@ -297,10 +327,7 @@ def export_zip(draft: CourseDraft | None, course: Course | None, *, source: str)
 def _validate_archive(archive: CourseArchive) -> CourseSpec:
     with tempfile.TemporaryDirectory() as tmp:
         folder = _materialize(Path(tmp), archive.slug, archive.files, archive.images)
-        try:
-            return parse_content(folder)[0]
-        except ContentError as exc:
-            raise ContentRefused(_located(exc.problems, folder)) from None
+        return _parse_or_refuse(folder, archive.files)
 
 
 def import_zip(data: bytes, actor: User, draft: CourseDraft | None = None) -> CourseDraft:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -28,6 +29,7 @@ from . import quiz_files as qf
 from .archive import MAX_ZIP_BYTES, ZipRefused
 from .forms import ActionForm, CourseSettingsForm, ModuleForm, NewCourseForm, ZipForm
 from .models import CourseDraft
+from .problems import describe, describe_zip
 from .queries import (
     author_role,
     can_manage_authors,
@@ -150,7 +152,65 @@ def too_large(_error):
 
 @bp.app_context_processor
 def authoring_helpers():
-    return {"authoring_error": error_text}
+    return {"authoring_error": error_text, "change_words": change_words}
+
+
+#: each kind of change of lms.authoring.changes, in words
+CHANGE_WORDS = {
+    "course_changed": lambda n: _("course settings changed"),
+    "modules_added": lambda n: ngettext("%(num)d module added", "%(num)d modules added", n),
+    "modules_changed": lambda n: ngettext("%(num)d module renamed", "%(num)d modules renamed", n),
+    "modules_moved": lambda n: ngettext("%(num)d module moved", "%(num)d modules moved", n),
+    "modules_removed": lambda n: ngettext("%(num)d module removed", "%(num)d modules removed", n),
+    "lessons_added": lambda n: ngettext("%(num)d lesson added", "%(num)d lessons added", n),
+    "lessons_changed": lambda n: ngettext("%(num)d lesson changed", "%(num)d lessons changed", n),
+    "lessons_moved": lambda n: ngettext("%(num)d lesson moved", "%(num)d lessons moved", n),
+    "lessons_removed": lambda n: ngettext("%(num)d lesson removed", "%(num)d lessons removed", n),
+    "quizzes_added": lambda n: ngettext("%(num)d quiz added", "%(num)d quizzes added", n),
+    "quizzes_changed": lambda n: ngettext("settings of %(num)d quiz changed", "settings of %(num)d quizzes changed",
+                                          n),
+    "quizzes_removed": lambda n: ngettext("%(num)d quiz removed", "%(num)d quizzes removed", n),
+    "questions_added": lambda n: ngettext("%(num)d question added", "%(num)d questions added", n),
+    "questions_changed": lambda n: ngettext("%(num)d question changed", "%(num)d questions changed", n),
+    "questions_moved": lambda n: ngettext("%(num)d question moved", "%(num)d questions moved", n),
+    "questions_removed": lambda n: ngettext("%(num)d question removed", "%(num)d questions removed", n),
+    "pictures_added": lambda n: ngettext("%(num)d picture added", "%(num)d pictures added", n),
+    "pictures_changed": lambda n: ngettext("%(num)d picture replaced", "%(num)d pictures replaced", n),
+    "pictures_removed": lambda n: ngettext("%(num)d picture removed", "%(num)d pictures removed", n),
+}
+#: a first version lists what it holds
+FIRST_VERSION_WORDS = {
+    "modules_added": lambda n: ngettext("%(num)d module", "%(num)d modules", n),
+    "lessons_added": lambda n: ngettext("%(num)d lesson", "%(num)d lessons", n),
+    "quizzes_added": lambda n: ngettext("%(num)d quiz", "%(num)d quizzes", n),
+    "questions_added": lambda n: ngettext("%(num)d question", "%(num)d questions", n),
+    "pictures_added": lambda n: ngettext("%(num)d picture", "%(num)d pictures", n),
+}
+
+
+def change_words(publication) -> str:
+    """What a publish changed, e.g. "2 lessons changed, 1 question added"."""
+    if publication.summary is None:
+        return _("not recorded")
+    first = publication.version == 1
+    words = FIRST_VERSION_WORDS if first else CHANGE_WORDS
+    parts = [words[kind](count) for kind, count in publication.summary.items() if kind in words]
+    if not parts:
+        return _("no changes")
+    listed = ", ".join(parts)
+    return _("First version: %(parts)s", parts=listed) if first else listed
+
+
+def draft_problems(draft: CourseDraft, problems) -> list:
+    """The importer's problems with the draft's files, in the author's words, each linked to its page."""
+    return describe(problems, draft.files or {}, draft.slug, draft)
+
+
+def zip_problems_of(error: ZipRefused | ContentRefused) -> list:
+    """Why a zip was refused: its own problems, or the importer's on its files (named by file)."""
+    if isinstance(error, ZipRefused):
+        return describe_zip(error.problems)
+    return describe(error.problems, error.files, error.slug)
 
 
 # --- start page --------------------------------------------------------------------------------
@@ -209,14 +269,15 @@ def import_new():
         draft = import_zip(data, current_user)
     except (ZipRefused, ContentRefused) as error:
         db.session.rollback()
-        return _index(zip_form=form, zip_problems=error.problems, status=400)
+        return _index(zip_form=form, zip_problems=zip_problems_of(error), status=400)
     except AuthoringError as error:
         db.session.rollback()
         form.file.errors = [error_text(error)]
         return _index(zip_form=form, status=400)
     db.session.commit()
     flash(_("The course has been imported as a draft."), "success")
-    return redirect(url_for("authoring.course", draft_id=draft.id))
+    # the form posts to …#zip (where a refusal is shown); the new page opens at its top, with this message
+    return redirect(url_for("authoring.course", draft_id=draft.id) + "#main")
 
 
 @bp.route("/tulis/kursus/<int:course_id>/sunting", methods=["POST"])
@@ -242,7 +303,8 @@ def course_page(draft: CourseDraft, *, status=200, **extra):
     outline = df.modules(draft.files) if draft.files is not None else []
     history = publication_history(draft.course_id)
     return render_template(
-        "authoring/course.html", draft=draft, check=check, outline=outline, history=history,
+        "authoring/course.html", draft=draft, check=check, problems=draft_problems(draft, check.problems),
+        outline=outline, history=history,
         role=author_role(current_user, draft), can_manage=can_manage_authors(current_user, draft),
         module_form=extra.pop("module_form", None) or ModuleForm(formdata=None),
         zip_form=extra.pop("zip_form", None) or ZipForm(formdata=None), action_form=ActionForm(),
@@ -340,7 +402,9 @@ def render_draft_markdown(draft: CourseDraft, text: str):
 def preview(draft_id: int):
     """The draft's course page as a learner would see it, marked as a preview."""
     draft = editable(draft_id)
-    return render_template("authoring/preview_course.html", draft=draft, check=check_draft(draft))
+    check = check_draft(draft)
+    return render_template("authoring/preview_course.html", draft=draft, check=check,
+                           problems=draft_problems(draft, check.problems))
 
 
 @bp.route(PREFIX + "/pratinjau/<lesson_slug>")
@@ -377,7 +441,8 @@ def publish_draft(draft_id: int):
     except ContentRefused as refused:
         db.session.rollback()
         flash(_("Nothing was published: fix the problems listed below first."), "error")
-        return course_page(db.session.get(CourseDraft, draft_id), publish_problems=refused.problems, status=400)
+        draft = db.session.get(CourseDraft, draft_id)
+        return course_page(draft, publish_problems=draft_problems(draft, refused.problems), status=400)
     except IntegrityError:
         db.session.rollback()
         flash(_("Someone else published this course at the same moment. Please check the course and try again."),

@@ -16,6 +16,7 @@ from .archive import MAX_ZIP_BYTES, ZipRefused
 from .forms import ActionForm, CoauthorForm, ImageForm, ZipForm
 from .images import ImageRefused
 from .models import CourseDraft
+from .problems import place_names
 from .queries import can_manage_authors, get_draft_for, get_image_or_404, image_list, image_versions
 from .services import (
     AuthoringError,
@@ -27,7 +28,7 @@ from .services import (
     remove_coauthor,
     remove_image,
 )
-from .views import PREFIX, TRAINERS, course_page, editable, error_text, limit_upload, read_upload
+from .views import PREFIX, TRAINERS, course_page, editable, error_text, limit_upload, read_upload, zip_problems_of
 
 
 # --- images ------------------------------------------------------------------------------------
@@ -83,6 +84,8 @@ def remove_picture(draft_id: int, name: str):
         try:
             remove_image(draft, current_user, df.IMAGES_DIR + name)
         except AuthoringError as error:
+            if error.code == "image_in_use":  # the lessons and quizzes by name, not their files
+                error.params = {"files": place_names(draft.files, draft.slug, error.params["paths"])}
             flash(error_text(error), "error")
         else:
             db.session.commit()
@@ -127,10 +130,10 @@ def import_into_draft(draft_id: int):
     except (ZipRefused, ContentRefused) as error:
         db.session.rollback()
         draft = db.session.get(CourseDraft, draft_id)
-        return course_page(draft, zip_form=form, zip_problems=error.problems, status=400)
+        return course_page(draft, zip_form=form, zip_problems=zip_problems_of(error), status=400)
     db.session.commit()
     flash(_("The zip has replaced the draft. Check it in the preview, then publish."), "success")
-    return redirect(url_for("authoring.course", draft_id=draft_id))
+    return redirect(url_for("authoring.course", draft_id=draft_id) + "#main")  # the form posted to …#zip
 
 
 # --- authors -----------------------------------------------------------------------------------

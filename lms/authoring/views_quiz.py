@@ -14,7 +14,7 @@ from . import draft_files as df
 from . import editing
 from . import quiz_files as qf
 from .forms import OPTION_ROWS, QUESTION_TYPES, ActionForm, GiftForm, QuestionForm, QuizSettingsForm
-from .gift import MAX_CHOICES, NOTES
+from .gift import CATEGORY_NOTE, MAX_CHOICES, NOTES
 from .queries import image_list
 from .services import AuthoringError
 from .views import PREFIX, TRAINERS, editable, error_text, remove_after_confirmation
@@ -238,5 +238,6 @@ def gift(draft_id: int, module_slug: str):
                                    "%(num)d questions were added to the quiz.", len(added)), "success")
                     form = GiftForm(formdata=None)
     return render_template("authoring/gift.html", draft=draft, module=module, form=form, report=report,
-                           added=added, imported=imported, types=QUESTION_TYPES, notes=NOTES), \
+                           added=added, imported=imported, types=QUESTION_TYPES, notes=NOTES,
+                           category_note=CATEGORY_NOTE), \
         400 if form.errors else 200

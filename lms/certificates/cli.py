@@ -16,7 +16,7 @@ from .keys import KeysMissing, describe, key_folder, load_keyring
 from .models import Certificate
 from .public_id import parse
 from .queries import certificate_status, get_by_public_id
-from .services import CertificateError, ensure_document, reconcile, reinstate, revoke
+from .services import CertificateError, NameNotPrintable, ensure_document, reconcile, reinstate, revoke
 
 keys_cli = AppGroup("keys", help="The issuer's signing keys (in instance/keys/).")
 certificates_cli = AppGroup("certificates", help="Issued certificates.")
@@ -108,6 +108,8 @@ def certificates_pdf(certificate_id: str, path: Path) -> None:
         document = ensure_document(certificate)
     except KeysMissing as exc:
         raise click.ClickException(str(exc)) from None
+    except NameNotPrintable:
+        raise click.ClickException("the holder's name has letters the certificate fonts cannot draw") from None
     db.session.commit()
     path.write_bytes(document.data)
     click.echo(f"{certificate.public_id} written to {path} ({len(document.data)} bytes, sha256 {document.sha256}).")

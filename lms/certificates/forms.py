@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ..forms import AppForm
 from .services import MAX_REASON
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(AppForm):
     reason = TextAreaField(
         _l("Reason for revoking"),
         validators=[DataRequired(_l("Give the reason: verifiers will see it.")), Length(max=MAX_REASON)],
@@ -18,7 +18,7 @@ class RevokeForm(FlaskForm):
     submit = SubmitField(_l("Revoke certificate"))
 
 
-class ReinstateForm(FlaskForm):
+class ReinstateForm(AppForm):
     reason = TextAreaField(
         _l("Reason for reinstating"),
         validators=[DataRequired(_l("Give the reason for reinstating.")), Length(max=MAX_REASON)],

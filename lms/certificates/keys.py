@@ -1,5 +1,5 @@
-"""The issuer's keys: a small CA, PDF signing keys and Ed25519 keys, kept in instance/keys/ (read side;
-keygen.py makes and rotates them).
+"""The issuer's keys: a small CA, PDF signing keys and Ed25519 keys, kept in keys/ of the instance folder
+(LMS_INSTANCE_PATH, else instance/; CERTIFICATE_KEY_DIR to move them) (read side; keygen.py makes and rotates them).
 
 One *key* of the keyring has an id (``rk-20261123-3fa1``) and two halves made together:
 

@@ -19,6 +19,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
+from ..accounts.names import is_printable_name
 from ..audit import services as audit
 from ..courses.models import Course, Enrollment
 from ..courses.services import claim_due_completions
@@ -26,6 +27,7 @@ from ..database import insert_ignoring_conflict
 from ..extensions import db
 from ..timeutil import utcnow
 from .dates import expired_since, local_date, validity_end
+from .glyphs import drop_undrawable_symbols, missing_letters
 from .keys import KeysMissing, load_keyring
 from .models import Certificate, CertificateDocument, CertificateEvent
 from .pdf import CertificateContent, render_certificate
@@ -42,6 +44,15 @@ class CertificateError(Exception):
     """A revocation or reinstatement that does not apply (already revoked, not revoked, no reason)."""
 
 
+class NameNotPrintable(Exception):
+    """The holder's name has characters a certificate cannot print (accounts.names).
+
+    Raised before a certificate is issued: it waits until the learner corrects the name in
+    their profile (the dashboard then issues it). Raised for a PDF too when the name stored on
+    an older certificate has letters the fonts lack (林): printing it without them would be wrong.
+    """
+
+
 def _clean(text: str) -> str:
     return unicodedata.normalize("NFC", " ".join((text or "").split()))
 
@@ -51,10 +62,17 @@ def _learner_locale(user: User) -> str:
     return user.locale if user.locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+#: why a certificate was issued, as the audit log tells it; "completed" and "renewed" are the learner's doing
+ISSUE_CAUSES = ("completed", "renewed", "reconciled", "demo")
+
+
 def issue_certificate(user: User, course: Course, *, completed_at: datetime | None = None,
                       enrollment: Enrollment | None = None, cycle: int = 1,
-                      renews: Certificate | None = None) -> Certificate:
+                      renews: Certificate | None = None, cause: str = "reconciled") -> Certificate:
     """The certificate of this learner, course and cycle: created and signed once, then returned.
+
+    cause: one of ISSUE_CAUSES, kept in the audit log (the learner is named as the actor when their
+    own completion or renewal issued it).
 
     Two transactions issuing the same certificate at once both end up with the one row
     the unique constraint let in. Flushes, never commits.
@@ -62,6 +80,8 @@ def issue_certificate(user: User, course: Course, *, completed_at: datetime | No
     existing = _find(user.id, course.id, cycle)
     if existing is not None:
         return existing
+    if not is_printable_name(user.full_name):  # stored before names were checked
+        raise NameNotPrintable(user.id)
     keyring = load_keyring()
     now = utcnow()
     completed = local_date(completed_at or now)
@@ -91,8 +111,8 @@ def issue_certificate(user: User, course: Course, *, completed_at: datetime | No
         db.session.add(CertificateEvent(certificate_id=certificate.id, kind="issued", actor_id=None,
                                         actor_label="system",
                                         reason=f"renews {renews.public_id}" if renews else ""))
-        _audit("certificate.issued", certificate, None, cycle=cycle,
-               **({"renews": renews.public_id} if renews else {}))
+        _audit("certificate.issued", certificate, user if cause in ("completed", "renewed") else None, cycle=cycle,
+               cause=cause, **({"renews": renews.public_id} if renews else {}))
         db.session.flush()
         return certificate
     raise RuntimeError("could not draw a free certificate ID")  # pragma: no cover - 2^40 IDs per year
@@ -120,10 +140,13 @@ def on_course_completed(course: Course, *, user_id: int, enrollment: Enrollment,
     if user is None:  # pragma: no cover - the enrolment points at the user
         return
     try:
-        issue_certificate(user, course, completed_at=enrollment.completed_at, enrollment=enrollment, cycle=1)
+        issue_certificate(user, course, completed_at=enrollment.completed_at, enrollment=enrollment, cycle=1,
+                          cause="completed")
     except KeysMissing:
         log.exception("no signing keys: certificate for user %s, course %s not issued; run "
                       "`flask --app wsgi lms keys init`, then `lms certificates reconcile`", user_id, course.slug)
+    except NameNotPrintable:
+        log.info("certificate for user %s, course %s waits for a printable name", user_id, course.slug)
 
 
 @dataclass
@@ -165,19 +188,29 @@ def issue_missing() -> list[Certificate]:
                                              Certificate.course_id == Enrollment.course_id).exists())
         .order_by(Enrollment.completed_at)
     ).all()
+    # A name the certificate cannot print waits for its holder to correct it (see NameNotPrintable).
     return [issue_certificate(user, course, completed_at=enrollment.completed_at, enrollment=enrollment, cycle=1)
-            for enrollment, user, course in rows]
+            for enrollment, user, course in rows if is_printable_name(user.full_name)]
 
 
 # --- the signed PDF ------------------------------------------------------------------------
 
 def certificate_content(certificate: Certificate) -> CertificateContent:
+    """What the PDF prints. Raises NameNotPrintable when the stored name has letters the fonts lack.
+
+    Names are checked when typed; one stored before that may still carry an emoji or an invisible
+    joiner, left out here so that no box is printed (the letters of the name are all kept).
+    """
+    if missing_letters(certificate.holder_name):
+        raise NameNotPrintable(certificate.user_id)
     payload = canonical_payload(payload_of(certificate)).decode("utf-8")
+    printed = drop_undrawable_symbols
     return CertificateContent(
-        public_id=certificate.public_id, holder=certificate.holder_name, course=certificate.course_title,
-        course_version=certificate.course_version, hours=certificate.hours, completed=certificate.completed_on,
-        valid_until=certificate.valid_until, issuer=certificate.issuer,
-        signatory_name=certificate.signatory_name, signatory_position=certificate.signatory_position,
+        public_id=certificate.public_id, holder=printed(certificate.holder_name),
+        course=printed(certificate.course_title), course_version=certificate.course_version,
+        hours=certificate.hours, completed=certificate.completed_on, valid_until=certificate.valid_until,
+        issuer=printed(certificate.issuer), signatory_name=printed(certificate.signatory_name),
+        signatory_position=printed(certificate.signatory_position),
         verify_address=verify_address(), qr_url=qr_url(certificate),
         signature_image=current_app.config.get("CERTIFICATE_SIGNATURE_IMAGE"),
         info={PDF_ID_KEY[1:]: certificate.public_id, "RawatPayload": payload,
@@ -325,4 +358,4 @@ def renew_if_eligible(user: User, course: Course) -> Certificate | None:
     enrollment = db.session.scalar(select(Enrollment).where(Enrollment.user_id == user.id,
                                                             Enrollment.course_id == course.id))
     return issue_certificate(user, course, completed_at=state.last_passed_at, enrollment=enrollment,
-                             cycle=state.previous.cycle + 1, renews=state.previous)
+                             cycle=state.previous.cycle + 1, renews=state.previous, cause="renewed")

@@ -7,8 +7,10 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from ..accounts.models import User
+from ..accounts.names import shown_character, unprintable_characters
 from ..courses.queries import get_course_or_404
 from ..extensions import db
+from ..pagination import paginate
 from . import bp
 from .forms import ReinstateForm, RevokeForm
 from .keys import KeysMissing
@@ -25,6 +27,7 @@ from .queries import (
 )
 from .services import (
     CertificateError,
+    NameNotPrintable,
     ensure_document,
     issue_certificate,
     reinstate,
@@ -56,7 +59,10 @@ def certificate_links(course, enrollment) -> Markup:
     if certificate is None:
         if enrollment.completed_at is None:
             return Markup("")
-        return Markup(render_template("certificates/_links.html", certificate=None, status="pending", course=course,
+        # A name the certificate cannot print: the certificate waits until the learner corrects it.
+        refused = [shown_character(ch) for ch in unprintable_characters(current_user.full_name)]
+        return Markup(render_template("certificates/_links.html", certificate=None,
+                                      status="name" if refused else "pending", refused=refused, course=course,
                                       renewal=None))
     status = certificate_status(certificate)
     renewal = renewal_state(current_user.id, course) if status == "expired" else None
@@ -87,6 +93,8 @@ def issue_owed_certificates(_sender, *, user_id: int, finished: list, **_kwargs)
             current_app.logger.warning("no signing keys: certificate for user %s, course %s still owed",
                                        user_id, course.slug)
             break
+        except NameNotPrintable:
+            break  # certificate_links asks the learner to correct the name; then this page issues it
         g._rawat_certificates[course.id] = certificate
         issued = True
     return issued
@@ -109,6 +117,14 @@ def download(public_id: str):
     except KeysMissing:
         current_app.logger.exception("certificate %s cannot be signed", certificate.public_id)
         abort(503)
+    except NameNotPrintable:
+        # Only a name stored before names were checked: printing it without those letters would be wrong.
+        current_app.logger.warning("certificate %s: the holder's name cannot be printed", certificate.public_id)
+        flash(_("This certificate cannot be printed: the name on it has letters our certificate cannot draw. "
+                "Please tell an administrator."), "error")
+        if current_user.id != certificate.user_id:
+            return redirect(url_for("certificates.admin_detail", public_id=certificate.public_id))
+        return redirect(url_for("courses.dashboard"))
     db.session.commit()
     response = Response(document.data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{download_filename(certificate)}"'
@@ -122,7 +138,12 @@ def download(public_id: str):
 def renew(slug: str):
     """Issue the renewed certificate once every quiz was passed again after the expiry."""
     course = get_course_or_404(slug)
-    certificate = renew_if_eligible(current_user, course)
+    try:
+        certificate = renew_if_eligible(current_user, course)
+    except NameNotPrintable:
+        db.session.rollback()
+        flash(_("Your renewed certificate waits for your name: correct it in your profile first."), "error")
+        return redirect(url_for("accounts.profile"))
     if certificate is None:
         flash(_("Your certificate cannot be renewed yet: pass every module quiz of the course again first."),
               "error")
@@ -148,8 +169,7 @@ def admin_list():
         exact = get_by_public_id(parsed.canonical)
         if exact is not None:
             return redirect(url_for("certificates.admin_detail", public_id=exact.public_id))
-    page = db.paginate(search_certificates(query, status or None),
-                       per_page=current_app.config["CERTIFICATES_PER_PAGE"], error_out=False, max_per_page=100)
+    page = paginate(search_certificates(query, status or None), per_page=current_app.config["CERTIFICATES_PER_PAGE"])
     return render_template("certificates/admin_list.html", page=page, query=query, status=status,
                            statuses=STATUSES, status_of=certificate_status)
 

@@ -3,4 +3,6 @@ from flask import Blueprint
 
 bp = Blueprint("cohorts", __name__, template_folder="templates")
 
-from . import views  # noqa: E402,F401
+from . import listeners, views  # noqa: E402,F401
+
+listeners.connect()

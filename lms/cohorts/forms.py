@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from ..accounts.forms import PHONE_ERROR
+from ..accounts.forms import PHONE_ERROR, check_full_name
 from ..accounts.identifiers import InvalidIdentifier, normalize_phone
+from ..forms import AppForm
 
 
 class CheckboxListField(SelectMultipleField):
@@ -14,7 +14,7 @@ class CheckboxListField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class CohortForm(FlaskForm):
+class CohortForm(AppForm):
     name = StringField(_l("Group name"), validators=[DataRequired(_l("Give the group a name.")), Length(max=120)],
                        description=_l("For example the village or the families' neighbourhood."))
     description = TextAreaField(_l("Notes (optional)"), validators=[Length(max=1000)])
@@ -23,11 +23,11 @@ class CohortForm(FlaskForm):
     submit = SubmitField(_l("Save group"))
 
 
-class AddMemberForm(FlaskForm):
+class AddMemberForm(AppForm):
     phone = StringField(_l("Learner's mobile number"), validators=[DataRequired(_l("Enter a mobile number.")),
                                                                    Length(max=32)],
-                        description=_l("The learner must already have a Rawat account with this number."))
-    submit = SubmitField(_l("Add to the group"))
+                        description=_l("They see your invitation when they sign in, and join only if they accept."))
+    submit = SubmitField(_l("Send an invitation"))
 
     normalized: str = ""
 
@@ -38,12 +38,22 @@ class AddMemberForm(FlaskForm):
             raise ValidationError(PHONE_ERROR) from exc
 
 
-class JoinCodeForm(FlaskForm):
+class FamilyAccountForm(AppForm):
+    full_name = StringField(_l("Full name of the carer"),
+                            validators=[DataRequired(_l("Enter the full name.")), Length(max=120)],
+                            description=_l("As it should appear on the certificate."))
+    submit = SubmitField(_l("Make the account"))
+
+    def validate_full_name(self, field):
+        check_full_name(field, _l("Enter the full name."))
+
+
+class JoinCodeForm(AppForm):
     code = StringField(_l("Group code"), validators=[DataRequired(_l("Enter the code you received.")),
                                                      Length(max=32)],
                        description=_l("Six letters and numbers, for example K7M3QX."))
     submit = SubmitField(_l("Find the group"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(AppForm):
     submit = SubmitField(_l("Confirm"))

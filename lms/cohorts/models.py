@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
@@ -35,15 +35,45 @@ class CohortCourse(db.Model):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True)
 
 
+#: how a learner came into a group: every way is their own consent (or, for "created", an account the
+#: care manager made with the family at their side)
+JOINED_VIA = ("code", "invitation", "created")
+
+
 class CohortMember(db.Model):
+    """A learner in a group: from then on the group's care manager sees their progress."""
+
     __tablename__ = "cohort_members"
-    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "user_id"),
+        CheckConstraint("joined_via IN ('code', 'invitation', 'created')", name="known_way"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
-    #: the trainer who added the learner; None when they joined with the code
+    #: the trainer who invited the learner or made their account; None when they joined with the code
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    joined_via: Mapped[str] = mapped_column(String(16), default="code", server_default="code")
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class CohortInvitation(db.Model):
+    """A care manager's invitation to the owner of a mobile number. The trainer sees nothing of that
+    person (not even whether the number has an account) until they sign in and accept."""
+
+    __tablename__ = "cohort_invitations"
+    __table_args__ = (UniqueConstraint("cohort_id", "phone"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    #: E.164 mobile number as the trainer typed it; matched against users.phone when its owner signs in
+    phone: Mapped[str] = mapped_column(String(16), index=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+    cohort: Mapped[Cohort] = relationship()
+    invited_by: Mapped[User | None] = relationship()

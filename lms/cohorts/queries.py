@@ -17,7 +17,8 @@ from ..courses.models import Course, Enrollment, Lesson, LessonCompletion, Modul
 from ..courses.progress import load_outline
 from ..extensions import db
 from ..quizzes.models import Attempt, Quiz
-from .models import Cohort, CohortMember
+from ..timeutil import utcnow
+from .models import Cohort, CohortInvitation, CohortMember
 
 INACTIVE_AFTER = timedelta(days=14)
 CHART_WEEKS = 8
@@ -54,6 +55,36 @@ def cohorts_of_learner(user_id: int) -> list[Cohort]:
     return list(db.session.scalars(
         select(Cohort).join(CohortMember, CohortMember.cohort_id == Cohort.id)
         .where(CohortMember.user_id == user_id).order_by(Cohort.name)
+    ))
+
+
+def pending_invitations(user: User) -> list[CohortInvitation]:
+    """Open invitations to the user's mobile number, to groups they are not in yet."""
+    if not user.phone:
+        return []
+    already = select(CohortMember.cohort_id).where(CohortMember.user_id == user.id)
+    return list(db.session.scalars(
+        select(CohortInvitation).join(Cohort, Cohort.id == CohortInvitation.cohort_id)
+        .where(CohortInvitation.phone == user.phone, CohortInvitation.expires_at > utcnow(),
+               CohortInvitation.cohort_id.not_in(already))
+        .order_by(CohortInvitation.created_at.desc()).limit(20)
+    ))
+
+
+def invitation_for(user: User, invitation_id: int) -> CohortInvitation | None:
+    """One of the user's own open invitations, else None (someone else's is never shown)."""
+    invitation = db.session.get(CohortInvitation, invitation_id)
+    if invitation is None or not user.phone or invitation.phone != user.phone or invitation.expires_at <= utcnow():
+        return None
+    return invitation
+
+
+def open_invitations(cohort_id: int) -> list[CohortInvitation]:
+    """The group's unanswered invitations, for its care manager: numbers and dates, no names."""
+    return list(db.session.scalars(
+        select(CohortInvitation).where(CohortInvitation.cohort_id == cohort_id,
+                                       CohortInvitation.expires_at > utcnow())
+        .order_by(CohortInvitation.created_at.desc()).limit(200)
     ))
 
 
@@ -136,6 +167,17 @@ class CohortReport:
     def total_steps(self) -> int:
         return len(self.columns)
 
+    @property
+    def course_spans(self) -> list[tuple[Course, int]]:
+        """(course, number of step columns) in table order: the header row that names the courses."""
+        spans: list[tuple[Course, int]] = []
+        for column in self.columns:
+            if spans and spans[-1][0].id == column.course.id:
+                spans[-1] = (spans[-1][0], spans[-1][1] + 1)
+            else:
+                spans.append((column.course, 1))
+        return spans
+
     def percent(self, row: LearnerRow) -> int:
         return int(row.steps_done * 100 / self.total_steps) if self.total_steps else 0
 
@@ -154,7 +196,8 @@ def _week_start(moment: datetime) -> datetime:
     return day - timedelta(days=day.weekday())
 
 
-def cohort_report(cohort: Cohort, now: datetime) -> CohortReport:
+def cohort_report(cohort: Cohort, now: datetime, *, only_user_id: int | None = None) -> CohortReport:
+    """The whole group's report, or one learner's (only_user_id: the per-learner page)."""
     courses = list(cohort.courses)
     course_ids = [c.id for c in courses]
     outline = load_outline(course_ids)
@@ -167,12 +210,15 @@ def cohort_report(cohort: Cohort, now: datetime) -> CohortReport:
     lesson_ids = {c.lesson.id for c in columns if c.lesson is not None}
     module_ids = {c.module.id for c in columns}
 
-    members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id).scalar_subquery()
+    in_group = [CohortMember.cohort_id == cohort.id]
+    if only_user_id is not None:
+        in_group.append(CohortMember.user_id == only_user_id)
+    members = select(CohortMember.user_id).where(*in_group).scalar_subquery()
     rows = {
         member.user_id: LearnerRow(user=user, joined_at=member.joined_at)
         for member, user in db.session.execute(
             select(CohortMember, User).join(User, User.id == CohortMember.user_id)
-            .where(CohortMember.cohort_id == cohort.id).order_by(User.full_name, User.id)
+            .where(*in_group).order_by(User.full_name, User.id)
         ).all()
     }
     weeks = [_week_start(now) - timedelta(weeks=n) for n in range(CHART_WEEKS - 1, -1, -1)]

@@ -1,16 +1,28 @@
-"""Creating groups, joining and leaving them. Callers commit."""
+"""Creating groups, joining and leaving them. Callers commit.
+
+Nobody is put in a group without their consent: a learner joins with the group's code, accepts a
+care manager's invitation after signing in, or has their account made by the care manager with
+the family at their side (a family without a phone).
+"""
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
-from ..accounts.models import User
+from ..accounts import rescue
+from ..accounts.identifiers import new_login_id
+from ..accounts.models import Role, User
+from ..accounts.services import register_user
 from ..audit import services as audit
 from ..database import insert_ignoring_conflict
 from ..extensions import db
 from ..courses.models import Course
-from .models import Cohort, CohortCourse, CohortMember
+from ..timeutil import utcnow
+from .models import Cohort, CohortCourse, CohortInvitation, CohortMember
+
+INVITATION_LIFETIME = timedelta(days=30)
 
 # No look-alikes (0/O, 1/I/L) and no vowels-only words: easy to read out and to type.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -70,20 +82,89 @@ def find_by_code(raw: str) -> Cohort | None:
     return db.session.scalar(select(Cohort).where(Cohort.join_code == code))
 
 
-def add_member(cohort: Cohort, user: User, *, actor: User | None) -> bool:
-    """Add a learner (idempotent); True if they were not a member yet."""
+def add_member(cohort: Cohort, user: User, *, actor: User | None, via: str | None = None) -> bool:
+    """Put a learner in the group (idempotent); True if they were not a member yet.
+
+    Only for a learner's own consent: the join code (actor None), an accepted invitation, or an
+    account the care manager made with the family.
+    """
     if user.id == cohort.owner_id:
         raise CohortError("owner")
+    by_someone_else = actor is not None and actor.id != user.id
+    via = via or ("invitation" if by_someone_else else "code")
     added = insert_ignoring_conflict(
         CohortMember,
-        {"cohort_id": cohort.id, "user_id": user.id, "added_by_id": actor.id if actor and actor.id != user.id else None},
+        {"cohort_id": cohort.id, "user_id": user.id, "added_by_id": actor.id if by_someone_else else None,
+         "joined_via": via},
         ["cohort_id", "user_id"],
     )
+    if user.phone:  # an invitation to this group is answered by joining it, however that happened
+        db.session.execute(delete(CohortInvitation).where(CohortInvitation.cohort_id == cohort.id,
+                                                          CohortInvitation.phone == user.phone))
     if added:
-        audit.record("cohort.member_added", actor_id=actor.id if actor else user.id, target_type="cohort",
-                     target_id=cohort.id, target_label=cohort.name, learner=user.full_name,
-                     how="code" if actor is None or actor.id == user.id else "trainer")
+        audit.record("cohort.member_added", actor_id=user.id if via != "created" else actor.id,
+                     target_type="cohort", target_id=cohort.id, target_label=cohort.name, learner=user.full_name,
+                     how=via)
     return added
+
+
+def invite(cohort: Cohort, phone: str, *, actor: User) -> None:
+    """Invite the owner of a mobile number. Whether an account uses the number is not looked at, so
+    the answer never tells a trainer who has an account."""
+    if phone == actor.phone:
+        raise CohortError("owner")
+    now = utcnow()
+    values = {"cohort_id": cohort.id, "phone": phone, "invited_by_id": actor.id, "created_at": now,
+              "expires_at": now + INVITATION_LIFETIME}
+    if not insert_ignoring_conflict(CohortInvitation, values, ["cohort_id", "phone"]):
+        # Invited again: the invitation runs for another full period.
+        db.session.execute(update(CohortInvitation).where(
+            CohortInvitation.cohort_id == cohort.id, CohortInvitation.phone == phone).values(
+            invited_by_id=actor.id, expires_at=now + INVITATION_LIFETIME))
+    audit.record("cohort.invitation_sent", actor_id=actor.id, target_type="cohort", target_id=cohort.id,
+                 target_label=cohort.name, phone_ending=phone[-4:])
+
+
+def cancel_invitation(cohort: Cohort, invitation_id: int) -> bool:
+    return bool(db.session.execute(delete(CohortInvitation).where(
+        CohortInvitation.id == invitation_id, CohortInvitation.cohort_id == cohort.id)).rowcount)
+
+
+def answer_invitation(invitation: CohortInvitation, user: User, *, accept: bool) -> bool:
+    """The invited learner accepts (joins the group) or declines; either way the invitation goes.
+
+    Raises CohortError("not_yours") unless the invitation is for this user's number and still open.
+    """
+    if not user.phone or invitation.phone != user.phone or invitation.expires_at <= utcnow():
+        raise CohortError("not_yours")
+    cohort = invitation.cohort
+    inviter = invitation.invited_by
+    db.session.execute(delete(CohortInvitation).where(CohortInvitation.id == invitation.id))
+    audit.record("cohort.invitation_answered", actor_id=user.id, target_type="cohort", target_id=cohort.id,
+                 target_label=cohort.name, accepted=accept)
+    if not accept:
+        return False
+    if inviter is None or inviter.id == user.id:
+        inviter = None
+    return add_member(cohort, user, actor=inviter or user, via="invitation")
+
+
+def create_family_account(cohort: Cohort, full_name: str, *, actor: User) -> tuple[User, str]:
+    """Make a learner account for a family without a phone, in this group, and return it with a
+    one-time code to choose the password. It signs in with a sign-in ID (User.login_id)."""
+    while True:
+        login_id = new_login_id()
+        if db.session.scalar(select(User.id).where(User.login_id == login_id)) is None:
+            break
+    # Nobody knows this password: the family chooses theirs with the code.
+    user = register_user(full_name, "login_id", login_id, secrets.token_urlsafe(32), role=Role.LEARNER,
+                         locale=actor.locale)
+    audit.record("user.created_for_family", actor_id=actor.id, target_type="user", target_id=user.id,
+                 target_label=full_name, cohort=cohort.name)
+    add_member(cohort, user, actor=actor, via="created")
+    code = rescue.issue_code(user, channel="helper", issued_by=actor, reason="account made for a family",
+                             cohort=cohort.name)
+    return user, code
 
 
 def remove_member(cohort: Cohort, user: User, *, actor: User) -> bool:

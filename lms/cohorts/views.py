@@ -5,31 +5,45 @@ import csv
 import io
 from urllib.parse import quote
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, to_user_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 
 from ..accounts import rescue
+from ..accounts.identifiers import format_login_id, format_phone
 from ..accounts.models import Role, User
-from ..accounts.views import render_issued_code
-from ..audit import services as audit
+from ..accounts.views import rescue_code_page
 from ..accounts.permissions import role_required
 from ..courses.models import Course
-from ..extensions import db
+from ..extensions import db, limiter
 from ..timeutil import utcnow
 from . import bp
 from .charts import column_chart, percent_bars
-from .forms import AddMemberForm, CohortForm, ConfirmForm, JoinCodeForm
-from .queries import cohort_report, cohorts_of_learner, cohorts_visible_to, get_cohort_for, is_member, member_counts
+from .forms import AddMemberForm, CohortForm, ConfirmForm, FamilyAccountForm, JoinCodeForm
+from .queries import (
+    cohort_report,
+    cohorts_of_learner,
+    cohorts_visible_to,
+    get_cohort_for,
+    invitation_for,
+    is_member,
+    member_counts,
+    open_invitations,
+    pending_invitations,
+)
 from .services import (
     CohortError,
     add_member,
+    answer_invitation,
+    cancel_invitation,
     create_cohort,
+    create_family_account,
     delete_cohort,
     find_by_code,
+    invite,
     regenerate_code,
     remove_member,
     update_cohort,
@@ -59,7 +73,7 @@ def create():
     form = CohortForm()
     form.courses.choices = _course_choices()
     if form.validate_on_submit():
-        cohort = create_cohort(current_user, form.name.data.strip(), form.description.data.strip(), form.courses.data)
+        cohort = create_cohort(current_user, form.name.data.strip(), (form.description.data or "").strip(), form.courses.data)
         db.session.commit()
         flash(_("The group is ready. Share the code %(code)s with the families.", code=cohort.join_code), "success")
         return redirect(url_for("cohorts.show", cohort_id=cohort.id))
@@ -76,7 +90,7 @@ def edit(cohort_id: int):
     if request.method == "GET":
         form.courses.data = [course.id for course in cohort.courses]
     if form.validate_on_submit():
-        update_cohort(cohort, form.name.data.strip(), form.description.data.strip(), form.courses.data)
+        update_cohort(cohort, form.name.data.strip(), (form.description.data or "").strip(), form.courses.data)
         db.session.commit()
         flash(_("The group has been saved."), "success")
         return redirect(url_for("cohorts.show", cohort_id=cohort.id))
@@ -144,7 +158,28 @@ def show(cohort_id: int):
     return render_template("cohorts/show.html", cohort=cohort, report=report, charts=charts, chart_titles=titles,
                            rate_groups=rate_groups,
                            share=_share_links(cohort), add_form=AddMemberForm(), confirm_form=ConfirmForm(),
+                           invitations=open_invitations(cohort.id), format_phone=format_phone,
                            step_cells=step_cells)
+
+
+@bp.route("/kelompok/<int:cohort_id>/peserta/<int:user_id>")
+@role_required(*TRAINERS)
+def learner(cohort_id: int, user_id: int):
+    """One learner of the group, every step in a list that fits a phone."""
+    cohort = get_cohort_for(current_user, cohort_id)
+    report = cohort_report(cohort, utcnow(), only_user_id=user_id)
+    if not report.rows:
+        abort(404)
+    row = report.rows[0]
+    sections = []  # (course, [(module_number, module, [columns])])
+    for column in report.columns:
+        if not sections or sections[-1][0].id != column.course.id:
+            sections.append((column.course, []))
+        modules = sections[-1][1]
+        if not modules or modules[-1][1].id != column.module.id:
+            modules.append((column.module_number, column.module, []))
+        modules[-1][2].append(column)
+    return render_template("cohorts/learner.html", cohort=cohort, report=report, row=row, sections=sections)
 
 
 CELL_DONE = '<td class="cell"><span class="ok">✓</span></td>'
@@ -186,27 +221,55 @@ def new_code(cohort_id: int):
 @bp.route("/kelompok/<int:cohort_id>/anggota", methods=["POST"])
 @role_required(*TRAINERS)
 def add(cohort_id: int):
-    """Add a learner by their mobile number."""
+    """Invite the owner of a mobile number; they join only if they accept after signing in."""
     cohort = get_cohort_for(current_user, cohort_id)
     form = AddMemberForm()
     if not form.validate_on_submit():
         for error in form.phone.errors or [_("Enter a mobile number.")]:
             flash(str(error), "error")
         return redirect(url_for("cohorts.show", cohort_id=cohort.id))
-    learner = db.session.scalar(select(User).where(User.phone == form.normalized))
-    if learner is None:
-        flash(_("No Rawat account uses this number. Ask the learner to register, or send them the join link."),
-              "error")
+    try:
+        invite(cohort, form.normalized, actor=current_user)
+    except CohortError:
+        flash(_("You cannot add yourself to your own group."), "error")
     else:
-        try:
-            added = add_member(cohort, learner, actor=current_user)
-        except CohortError:
-            flash(_("You cannot add yourself to your own group."), "error")
-        else:
-            db.session.commit()
-            flash(_("%(name)s has been added to the group.", name=learner.full_name) if added
-                  else _("%(name)s is already in the group.", name=learner.full_name), "success")
+        db.session.commit()
+        # The same words whether or not the number has an account: a trainer learns nothing about anyone
+        # until that person accepts.
+        flash(_("Invitation sent to %(phone)s. When the owner of this number signs in to Rawat, they can accept "
+                "it; only then do you see their progress. No account yet? Ask them to register with this number, "
+                "or send them the join link.", phone=format_phone(form.normalized)), "success")
     return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+
+
+@bp.route("/kelompok/<int:cohort_id>/undangan/<int:invitation_id>/batal", methods=["POST"])
+@role_required(*TRAINERS)
+def cancel_invite(cohort_id: int, invitation_id: int):
+    """Withdraw an invitation nobody has answered yet."""
+    cohort = get_cohort_for(current_user, cohort_id)
+    if ConfirmForm().validate_on_submit() and cancel_invitation(cohort, invitation_id):
+        db.session.commit()
+        flash(_("The invitation has been withdrawn."), "info")
+    return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+
+
+@bp.route("/kelompok/<int:cohort_id>/akun-baru", methods=["GET", "POST"])
+@role_required(*TRAINERS)
+def family_account(cohort_id: int):
+    """Make an account for a family without a phone, at their side; it joins this group."""
+    cohort = get_cohort_for(current_user, cohort_id)
+    form = FamilyAccountForm()
+    if form.validate_on_submit():
+        learner, code = create_family_account(cohort, form.full_name.data, actor=current_user)
+        db.session.commit()
+        response = current_app.make_response(render_template(
+            "cohorts/family_account.html", cohort=cohort, learner=learner,
+            login_id=format_login_id(learner.login_id), code=rescue.format_code(code),
+            hours=int(rescue.CODE_LIFETIMES["helper"].total_seconds() // 3600),
+            link=url_for("accounts.reset_password", kode=rescue.format_code(code), _external=True)))
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    return render_template("cohorts/family_account_form.html", cohort=cohort, form=form), 400 if form.errors else 200
 
 
 @bp.route("/kelompok/<int:cohort_id>/anggota/<int:user_id>/keluarkan", methods=["GET", "POST"])
@@ -238,7 +301,9 @@ def export_csv(cohort_id: int):
     cohort = get_cohort_for(current_user, cohort_id)
     report = cohort_report(cohort, utcnow())
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    # Every text cell quoted: a spreadsheet that splits on ";" (common with Indonesian settings) then never
+    # splits inside a name, so no part of one can start a formula.
+    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC)
     step_headers = []
     for column in report.columns:
         if column.is_quiz:
@@ -246,7 +311,7 @@ def export_csv(cohort_id: int):
         else:
             step_headers.append(f"{column.course.slug}/{column.module.slug}/{column.lesson.slug}")
     completion_headers = [f"{course.slug}/completed_on" for course in cohort.courses]
-    writer.writerow([*CSV_COLUMNS, *completion_headers, *step_headers])
+    writer.writerow([_csv_safe(header) for header in (*CSV_COLUMNS, *completion_headers, *step_headers)])
     for row in report.rows:
         cells = []
         for column in report.columns:
@@ -255,21 +320,27 @@ def export_csv(cohort_id: int):
                 cells.append("" if score is None else score)
             else:
                 cells.append(1 if row.is_done(column) else 0)
-        completed = [row.completed_courses[c.id].date().isoformat() if c.id in row.completed_courses else ""
+        completed = [_local_date(row.completed_courses[c.id]) if c.id in row.completed_courses else ""
                      for c in cohort.courses]
         writer.writerow([
-            _csv_safe(row.user.full_name), row.joined_at.date().isoformat(),
-            row.last_activity.date().isoformat() if row.last_activity else "",
+            _csv_safe(row.user.full_name), _local_date(row.joined_at),
+            _local_date(row.last_activity) if row.last_activity else "",
             1 if row.needs_visit else 0, report.percent(row), *completed, *cells,
         ])
     filename = f"rawat-kelompok-{cohort.id}-{utcnow():%Y%m%d}.csv"
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    # Names and progress are personal data: never kept in a shared or browser cache.
+    return Response("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+def _local_date(moment) -> str:
+    """The date in the site's time zone (LMS_TIMEZONE, WIB by default), as the group page shows it."""
+    return to_user_timezone(moment).date().isoformat()
 
 
 def _csv_safe(value: str) -> str:
-    # Spreadsheets run cells starting with = + - @ as formulas; keep names as text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    # Spreadsheets run cells starting with = + - @ (after any spaces) as formulas; keep them as text.
+    return "'" + value if value.lstrip()[:1] in ("=", "+", "-", "@") or value[:1] in ("\t", "\r") else value
 
 
 @bp.route("/gabung", methods=["GET", "POST"])
@@ -287,13 +358,21 @@ def join_with_code():
 
 
 @bp.route("/gabung/<code>", methods=["GET", "POST"])
-@login_required
+@limiter.limit("30 per minute")  # the link names a group and its care manager: no guessing codes
 def join(code: str):
-    """The join link: confirm, then become a member of the group."""
+    """The join link: says which group and care manager invite you; confirm, then become a member.
+
+    Most people who follow a link have no account yet: signed out, they are offered one first,
+    and come back here after it.
+    """
     cohort = find_by_code(code)
     if cohort is None:
         flash(_("No group has this code. Check it with your care manager."), "error")
-        return redirect(url_for("cohorts.join_with_code"))
+        return redirect(url_for("cohorts.join_with_code") if current_user.is_authenticated else url_for("core.home"))
+    if not current_user.is_authenticated:
+        if request.method == "POST":
+            return redirect(url_for("accounts.login", next=request.path))
+        return render_template("cohorts/join.html", cohort=cohort, form=None, already=False, signed_out=True)
     form = ConfirmForm()
     already = is_member(cohort.id, current_user.id)
     if form.validate_on_submit() and not already:
@@ -309,7 +388,7 @@ def join(code: str):
     return render_template("cohorts/join.html", cohort=cohort, form=form, already=already)
 
 
-@bp.route("/kelompok/<int:cohort_id>/anggota/<int:user_id>/kode-reset", methods=["POST"])
+@bp.route("/kelompok/<int:cohort_id>/anggota/<int:user_id>/kode-reset", methods=["GET", "POST"])
 @role_required(*TRAINERS)
 def issue_reset_code(cohort_id: int, user_id: int):
     """A care manager gives a learner of their group a one-time code to set a new password."""
@@ -317,8 +396,37 @@ def issue_reset_code(cohort_id: int, user_id: int):
     learner = db.session.get(User, user_id)
     if learner is None or not is_member(cohort.id, learner.id):
         abort(403)  # only learners of one's own groups
-    code = rescue.issue_code(learner, channel="helper", issued_by=current_user)
-    audit.record("user.password_reset_issued", actor_id=current_user.id, target_type="user", target_id=learner.id,
-                 target_label=learner.full_name, cohort=cohort.name)
+    # Every membership is the learner's own consent (services.add_member); the group must be the trainer's.
+    return rescue_code_page(learner, back_url=url_for("cohorts.show", cohort_id=cohort.id),
+                            accompanies=cohort.owner_id == current_user.id, cohort=cohort.name)
+
+
+@bp.route("/undangan")
+@login_required
+def invitations():
+    """The signed-in learner's invitations to groups, to accept or decline."""
+    return render_template("cohorts/invitations.html", invitations=pending_invitations(current_user),
+                           form=ConfirmForm())
+
+
+@bp.route("/undangan/<int:invitation_id>/<any(terima, tolak):answer>", methods=["POST"])
+@login_required
+def answer(invitation_id: int, answer: str):
+    """Accept (join the group: its care manager then sees your progress) or decline an invitation."""
+    invitation = invitation_for(current_user, invitation_id)
+    if invitation is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    cohort = invitation.cohort
+    try:
+        answer_invitation(invitation, current_user, accept=answer == "terima")
+    except CohortError:
+        abort(404)
     db.session.commit()
-    return render_issued_code(learner, code, url_for("cohorts.show", cohort_id=cohort.id))
+    if answer == "terima":
+        flash(_("You have joined %(name)s. Your care manager can now follow your progress.", name=cohort.name),
+              "success")
+        return redirect(url_for("courses.dashboard"))
+    flash(_("You have declined the invitation to %(name)s.", name=cohort.name), "info")
+    return redirect(url_for("cohorts.invitations"))

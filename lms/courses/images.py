@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from flask import url_for
 from PIL import Image, ImageOps
 
+from ..extensions import db
 from .models import CourseAsset, CourseAssetVariant
 from .queries import Picture, course_pictures
 
@@ -81,6 +82,9 @@ def refresh_variants(asset: CourseAsset, *, changed: bool) -> int:
     if asset.variants and not changed:
         return 0
     asset.variants.clear()
+    # The old copies must be gone before the new ones go in: one copy per width (unique), and the
+    # unit of work would otherwise insert before it deletes.
+    db.session.flush()
     copies = resize_for_phones(asset.data)
     for copy in copies:
         asset.variants.append(CourseAssetVariant(width=copy.width, height=copy.height, content_type="image/webp",

@@ -28,13 +28,12 @@ from .content_files import (
 )
 from .images import refresh_variants
 from .queries import forget_pictures
+from .svg_sanitizer import SvgRefused, clean_svg
 from .models import Course, CourseAsset, Lesson, Module
 
 ASSET_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp",
                ".svg": "image/svg+xml"}
 MAX_ASSET_BYTES = 2 * 1024 * 1024
-UNSAFE_SVG_RE = re.compile(rb"<script|\bon[a-z]+\s*=|javascript:|<foreignObject|xlink:href\s*=\s*[\"']https?:|href\s*=\s*[\"']https?:",
-                           re.I)
 IMAGE_REF_RE = re.compile(r"!\[[^\]]*\]\(\s*([^)\s]+)")
 COURSE_KEYS = {"title", "summary", "audience", "language", "hours", "version", "pass_mark",
                "certificate_validity_months", "published", "authors", "sources"}
@@ -122,10 +121,11 @@ class CourseReport:
 def parse_course(folder: Path, problems: list[Problem]) -> CourseSpec:
     spec = CourseSpec(slug=folder.name, path=folder)
     if not SLUG_RE.match(folder.name):
-        problems.append(Problem(folder, "course folder names use lower-case letters, digits and '-' only"))
+        problems.append(Problem(folder, "course folder names use lower-case letters, digits and '-' only",
+                                code="bad_course_folder"))
     course_file = folder / "course.yaml"
     if not course_file.is_file():
-        problems.append(Problem(course_file, "missing course.yaml"))
+        problems.append(Problem(course_file, "missing course.yaml", code="missing_file"))
         return spec
     try:
         data = load_yaml_file(course_file)
@@ -139,7 +139,7 @@ def parse_course(folder: Path, problems: list[Problem]) -> CourseSpec:
     spec.audience = reader.text("audience", max_length=2000)
     spec.language = reader.text("language", required=False, default="id") or "id"
     if spec.language not in ("id", "en"):
-        reader.problem("'language' must be id or en", "language")
+        reader.problem("'language' must be id or en", "language", code="bad_language")
     spec.hours = reader.integer("hours", minimum=1, maximum=1000, default=1)
     spec.version = reader.integer("version", minimum=1, default=1)
     spec.pass_mark = reader.integer("pass_mark", required=False, minimum=1, maximum=100, default=70)
@@ -149,10 +149,11 @@ def parse_course(folder: Path, problems: list[Problem]) -> CourseSpec:
     spec.is_published = reader.boolean("published", default=True)
     spec.authors = [str(a).strip() for a in reader.items("authors") if str(a).strip()]
     if not spec.authors and "authors" in data:
-        reader.problem("'authors' needs at least one name", "authors")
+        reader.problem("'authors' needs at least one name", "authors", code="no_authors")
     for index, source in enumerate(reader.items("sources")):
         if not isinstance(source, dict) or not str(source.get("title", "")).strip():
-            reader.problem(f"source {index + 1} needs at least a title", "sources")
+            reader.problem(f"source {index + 1} needs at least a title", "sources", code="source_without_title",
+                           number=index + 1)
             continue
         spec.sources.append({k: str(source[k]).strip() for k in ("title", "publisher", "url", "year") if source.get(k)})
     spec.assets = _parse_assets(folder / "images", problems)
@@ -160,10 +161,12 @@ def parse_course(folder: Path, problems: list[Problem]) -> CourseSpec:
         spec.modules.append(_parse_module(module_dir, position, slug, spec, problems))
     _check_unordered(folder, problems, dirs=True, allowed={"images"})
     if not spec.modules:
-        problems.append(Problem(folder, "a course needs at least one module folder named like 01-slug"))
+        problems.append(Problem(folder, "a course needs at least one module folder named like 01-slug",
+                                code="no_modules"))
     slugs = [lesson.slug for module in spec.modules for lesson in module.lessons]
     for slug in {s for s in slugs if slugs.count(s) > 1}:
-        problems.append(Problem(folder, f"lesson slug '{slug}' is used twice; lesson slugs must be unique in a course"))
+        problems.append(Problem(folder, f"lesson slug '{slug}' is used twice; lesson slugs must be unique in a course",
+                                code="duplicate_lesson", params={"lesson": slug}))
     return spec
 
 
@@ -176,15 +179,20 @@ def _parse_assets(images: Path, problems: list[Problem]) -> dict[str, tuple[str,
             continue
         content_type = ASSET_TYPES.get(path.suffix.lower())
         if content_type is None:
-            problems.append(Problem(path, f"images must be {', '.join(sorted(ASSET_TYPES))}"))
+            problems.append(Problem(path, f"images must be {', '.join(sorted(ASSET_TYPES))}", code="bad_image_type"))
             continue
         data = path.read_bytes()
         if len(data) > MAX_ASSET_BYTES:
-            problems.append(Problem(path, f"image is larger than {MAX_ASSET_BYTES // 1024 // 1024} MB"))
+            problems.append(Problem(path, f"image is larger than {MAX_ASSET_BYTES // 1024 // 1024} MB",
+                                    code="image_too_large", params={"mb": MAX_ASSET_BYTES // 1024 // 1024}))
             continue
-        if content_type == "image/svg+xml" and UNSAFE_SVG_RE.search(data):
-            problems.append(Problem(path, "SVG contains scripts, event handlers or links to other sites"))
-            continue
+        if content_type == "image/svg+xml":
+            try:
+                data = clean_svg(data)  # what could run, link or load goes; a clean drawing stays byte for byte
+            except SvgRefused as refused:
+                problems.append(Problem(path, refused.problem, refused.line, code="svg_refused",
+                                        params={"reason": refused.reason}))
+                continue
         assets[f"images/{path.name}"] = (content_type, data)
     return assets
 
@@ -201,18 +209,21 @@ def _parse_module(folder: Path, position: int, slug: str, course: CourseSpec, pr
         except FileProblems as exc:
             problems.extend(exc.problems)
     else:
-        problems.append(Problem(meta_file, "missing module.yaml (title and summary of the module)"))
+        problems.append(Problem(meta_file, "missing module.yaml (title and summary of the module)",
+                                code="missing_file"))
     lesson_entries = ordered_entries(folder, dirs=False, suffix=".md")
     for lesson_position, lesson_slug, path in lesson_entries:
         lesson = _parse_lesson(path, lesson_position, lesson_slug, course, problems)
         if lesson:
             module.lessons.append(lesson)
     if not module.lessons:
-        problems.append(Problem(folder, "a module needs at least one lesson file named like 01-slug.md"))
+        problems.append(Problem(folder, "a module needs at least one lesson file named like 01-slug.md",
+                                code="no_lessons"))
     expected = {"module.yaml", *MODULE_FILE_HANDLERS} | {path.name for *_x, path in lesson_entries}
     for entry in sorted(folder.iterdir()):
         if not entry.name.startswith(".") and entry.name not in expected:
-            problems.append(Problem(entry, "unexpected file: lessons are named like 01-slug.md"))
+            problems.append(Problem(entry, "unexpected file: lessons are named like 01-slug.md",
+                                    code="unexpected_file"))
     for filename, handler in MODULE_FILE_HANDLERS.items():
         path = folder / filename
         if path.is_file():
@@ -231,13 +242,15 @@ def _parse_lesson(path: Path, position: int, slug: str, course: CourseSpec, prob
     title = reader.text("title", max_length=200)
     minutes = reader.integer("minutes", minimum=1, maximum=60, default=5)
     if not body.strip():
-        problems.append(Problem(path, "the lesson has no text after the front matter", body_line))
+        problems.append(Problem(path, "the lesson has no text after the front matter", body_line, code="empty_lesson"))
     for number, line in enumerate(body.splitlines(), start=body_line):
         for target in IMAGE_REF_RE.findall(line):
             if "://" in target or target.startswith("/"):
-                problems.append(Problem(path, f"image '{target}' must be a file in the course's images/ folder", number))
+                problems.append(Problem(path, f"image '{target}' must be a file in the course's images/ folder", number,
+                                        code="image_not_local", params={"image": target}))
             elif target not in course.assets:
-                problems.append(Problem(path, f"image '{target}' not found in the course folder", number))
+                problems.append(Problem(path, f"image '{target}' not found in the course folder", number,
+                                        code="image_missing", params={"image": target}))
     return LessonSpec(slug=slug, position=position, title=title, minutes=minutes or 5, body=body.strip() + "\n",
                       path=path)
 
@@ -246,21 +259,22 @@ def _check_unordered(folder: Path, problems: list[Problem], *, dirs: bool, allow
     ordered = {p for *_x, p in ordered_entries(folder, dirs=dirs)}
     for entry in folder.iterdir():
         if entry.is_dir() == dirs and entry not in ordered and entry.name not in allowed and not entry.name.startswith("."):
-            problems.append(Problem(entry, "unexpected folder: modules are named like 01-slug"))
+            problems.append(Problem(entry, "unexpected folder: modules are named like 01-slug",
+                                    code="unexpected_folder"))
 
 
 def parse_content(root: Path) -> list[CourseSpec]:
     """Parse every course under root; raise ContentError listing every problem."""
     problems: list[Problem] = []
     if not root.is_dir():
-        raise ContentError([Problem(root, "content folder not found")])
+        raise ContentError([Problem(root, "content folder not found", code="no_content")])
     if (root / "course.yaml").is_file():  # a single course folder was given
         folders = [root]
     else:
         folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
     specs = [parse_course(folder, problems) for folder in folders]
     if not specs and not problems:
-        problems.append(Problem(root, "no course folders found"))
+        problems.append(Problem(root, "no course folders found", code="no_content"))
     if problems:
         raise ContentError(problems)
     return specs

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from ..database import insert_ignoring_conflict
 from ..extensions import db
 from ..timeutil import utcnow
+from .content_files import SLUG_RE
 from .models import Course, Lesson, SyncedMark
 from .services import mark_lesson_done
 
@@ -92,7 +93,10 @@ def parse_time(value) -> datetime | None:
     except ValueError:
         return None
     if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
+        try:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError:  # 9999-12-31T23:59-23:59 is past the last day a datetime can hold
+            return None
     if moment < EARLIEST:
         return None
     return min(moment, utcnow())  # a phone clock ahead of ours cannot date a mark in the future
@@ -123,7 +127,8 @@ def check_batch(user_id: int, payload) -> list[Mark]:
         raise BatchRefused("too_many_marks", _("Send at most %(num)d marks at a time.", num=MAX_MARKS))
     problems: list[dict] = []
     slugs = {m["course"] for m in raw if isinstance(m, dict) and isinstance(m.get("course"), str)}
-    courses, lessons = _lessons_by_slug({s for s in slugs if len(s) <= 80})
+    # Only what can be a slug reaches the query (PostgreSQL refuses NUL in text, for one).
+    courses, lessons = _lessons_by_slug({s for s in slugs if len(s) <= 80 and SLUG_RE.fullmatch(s)})
     seen: dict[str, int] = {}
     parsed: list[tuple[int, str, Lesson, datetime]] = []
     for index, item in enumerate(raw):

@@ -9,14 +9,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db, limiter
+from ..request_body import JSONRefused, body_limit
 from . import bp
 from .offline import STATIC_FILES, build_bundle, offline_page_urls
 from .progress import course_progress
 from .queries import get_course_or_404
-from .sync import BatchRefused, sync_marks
+from .sync import MAX_MARKS, BatchRefused, sync_marks
 
 #: per learner (many phones may share one address, e.g. a Sentra's Wi-Fi during a training day)
 SYNC_RATE_LIMIT = "30 per minute"
+#: a full batch is some 200 bytes a mark; anything much larger is refused (413) before it is read
+SYNC_MAX_BYTES = MAX_MARKS * 320
 
 
 def _learner_key() -> str:
@@ -69,6 +72,7 @@ def _api_error(status: int, code: str, message: str, **extra):
 
 
 @bp.route("/api/v1/progress/sync", methods=["POST"])
+@body_limit(SYNC_MAX_BYTES)
 @limiter.limit(SYNC_RATE_LIMIT, key_func=_learner_key)
 def sync_progress():
     """Lessons the signed-in learner marked done offline (JSON; CSRF token in the X-CSRFToken header).
@@ -79,7 +83,10 @@ def sync_progress():
     """
     if not current_user.is_authenticated:
         return _api_error(401, "not_signed_in", _("Sign in to send your progress."))
-    payload = request.get_json(silent=True) if request.is_json else None
+    try:
+        payload = request.get_json() if request.is_json else None
+    except JSONRefused as refused:  # not JSON, too deeply nested, a lone surrogate
+        return _api_error(400, refused.reason, refused.user_message)
     try:
         result = sync_marks(current_user.id, payload)
     except BatchRefused as refused:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from flask import request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
+from ..forms import AppForm
 from .queries import ShownQuestion
 
 MISSING_MESSAGE = _l("Please answer every question, then send your answers again.")
@@ -28,11 +28,11 @@ def _is_rank(value: str, count: int) -> bool:
     return len(value) <= 3 and value.isascii() and value.isdigit() and 1 <= int(value) <= count
 
 
-class StartAttemptForm(FlaskForm):
+class StartAttemptForm(AppForm):
     submit = SubmitField(_l("Start the quiz"))
 
 
-class AnswerSheet(FlaskForm):
+class AnswerSheet(AppForm):
     """CSRF plus the answers of one attempt; see the module docstring for the field names."""
 
     submit = SubmitField(_l("Send my answers"))

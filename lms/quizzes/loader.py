@@ -92,7 +92,7 @@ def parse_quiz(path: Path, course: CourseSpec, problems: list[Problem]) -> QuizS
     )
     items = reader.items("questions")
     if not items and isinstance(data.get("questions"), list):
-        reader.problem("a quiz needs at least one question", "questions")
+        reader.problem("a quiz needs at least one question", "questions", code="no_questions")
     seen: dict[str, int | None] = {}
     for index, item in enumerate(items, start=1):
         question = _parse_question(item, index, reader, course, seen)
@@ -101,27 +101,34 @@ def parse_quiz(path: Path, course: CourseSpec, problems: list[Problem]) -> QuizS
     pool = len(items)
     if spec.questions_per_attempt and items and spec.questions_per_attempt > pool:
         reader.problem(f"'questions_per_attempt' is {spec.questions_per_attempt} but the quiz has only {pool} "
-                       f"question(s)", "questions_per_attempt")
+                       f"question(s)", "questions_per_attempt", code="too_many_per_attempt",
+                       wanted=spec.questions_per_attempt, pool=pool)
     return spec
 
 
 def _parse_question(item, index: int, quiz: Reader, course: CourseSpec, seen: dict) -> QuestionSpec | None:
     if not isinstance(item, dict):
-        quiz.problem(f"question {index} must be a mapping with id, type, text…", "questions")
+        quiz.problem(f"question {index} must be a mapping with id, type, text…", "questions",
+                     code="question_not_mapping", number=index)
         return None
-    reader = Reader(item, quiz.path, quiz.problems)
+    # Every problem of this question says which one it is: its number, and its id once read.
+    reader = Reader(item, quiz.path, quiz.problems, context={"number": index})
     key = reader.text("id", max_length=80)
     name = f"question '{key}'" if key else f"question {index}"
+    if key:
+        reader.context["question"] = key
     if key and not SLUG_RE.match(key):
-        reader.problem(f"{name}: ids use lower-case letters, digits and '-' only", "id")
+        reader.problem(f"{name}: ids use lower-case letters, digits and '-' only", "id", code="bad_id")
     elif key in seen:
         first = f" (first at line {seen[key]})" if seen[key] else ""
-        reader.problem(f"question id '{key}' is used twice{first}; ids must be unique in a quiz", "id")
+        reader.problem(f"question id '{key}' is used twice{first}; ids must be unique in a quiz", "id",
+                       code="duplicate_question")
     elif key:
         seen[key] = reader.line("id")
     kind = reader.text("type")
     if kind and kind not in QUESTION_TYPES:
-        reader.problem(f"{name}: unknown type '{kind}' (allowed: {', '.join(QUESTION_TYPES)})", "type")
+        reader.problem(f"{name}: unknown type '{kind}' (allowed: {', '.join(QUESTION_TYPES)})", "type",
+                       code="unknown_type", type=kind)
     _check_question_keys(reader, name, kind)
     question = QuestionSpec(
         key=key, type=kind, position=index,
@@ -147,10 +154,12 @@ def _check_question_keys(reader: Reader, name: str, kind: str) -> None:
             continue
         owners = [t for t, keys in TYPE_KEYS.items() if key in keys]
         if owners and kind in TYPE_KEYS:
-            reader.problem(f"{name}: '{key}' is not used by {kind} questions (only by {' and '.join(owners)})", key)
+            reader.problem(f"{name}: '{key}' is not used by {kind} questions (only by {' and '.join(owners)})", key,
+                           code="key_not_for_type", type=kind)
         elif not owners:
             everything = QUESTION_KEYS.union(*TYPE_KEYS.values())
-            reader.problem(f"{name}: unknown key '{key}' (allowed: {', '.join(sorted(everything))})", key)
+            reader.problem(f"{name}: unknown key '{key}' (allowed: {', '.join(sorted(everything))})", key,
+                           code="unknown_key")
 
 
 def _parse_image(reader: Reader, name: str, course: CourseSpec) -> str | None:
@@ -158,9 +167,11 @@ def _parse_image(reader: Reader, name: str, course: CourseSpec) -> str | None:
     if not image:
         return None
     if "://" in image or image.startswith("/"):
-        reader.problem(f"{name}: image '{image}' must be a file in the course's images/ folder", "image")
+        reader.problem(f"{name}: image '{image}' must be a file in the course's images/ folder", "image",
+                       code="image_not_local", image=image)
     elif image not in course.assets:
-        reader.problem(f"{name}: image '{image}' not found in the course's images/ folder", "image")
+        reader.problem(f"{name}: image '{image}' not found in the course's images/ folder", "image",
+                       code="image_missing", image=image)
     return image
 
 
@@ -172,18 +183,20 @@ def _choice_list(reader: Reader, name: str, key: str, noun: str) -> list:
     items = reader.items(key)
     if key in reader.data and isinstance(reader.data[key], list):
         if len(items) < 2:
-            reader.problem(f"{name}: needs at least two {noun}s (found {len(items)})", key)
+            reader.problem(f"{name}: needs at least two {noun}s (found {len(items)})", key, code="too_few_choices",
+                           found=len(items))
         elif len(items) > MAX_CHOICES:
-            reader.problem(f"{name}: has {len(items)} {noun}s; at most {MAX_CHOICES} are allowed", key)
+            reader.problem(f"{name}: has {len(items)} {noun}s; at most {MAX_CHOICES} are allowed", key,
+                           code="too_many_choices", found=len(items), max=MAX_CHOICES)
     return items
 
 
 def _choice_key(reader: Reader, name: str, index: int, used: set[str]) -> str:
     key = reader.text("id", required=False, max_length=80) or _default_key(index)
     if not SLUG_RE.match(key):
-        reader.problem(f"{name}: option ids use lower-case letters, digits and '-' only", "id")
+        reader.problem(f"{name}: option ids use lower-case letters, digits and '-' only", "id", code="bad_id")
     elif key in used:
-        reader.problem(f"{name}: option id '{key}' is used twice", "id")
+        reader.problem(f"{name}: option id '{key}' is used twice", "id", code="duplicate_choice_id")
     used.add(key)
     return key
 
@@ -191,7 +204,7 @@ def _choice_key(reader: Reader, name: str, index: int, used: set[str]) -> str:
 def _check_texts(reader: Reader, name: str, key: str, choices: list[OptionSpec], noun: str) -> None:
     texts = [c.text for c in choices if c.text]
     for text in sorted({t for t in texts if texts.count(t) > 1}):
-        reader.problem(f"{name}: the {noun} '{text}' appears twice", key)
+        reader.problem(f"{name}: the {noun} '{text}' appears twice", key, code="duplicate_choice", text=text)
 
 
 def _parse_options(reader: Reader, name: str, kind: str) -> list[OptionSpec]:
@@ -200,9 +213,9 @@ def _parse_options(reader: Reader, name: str, kind: str) -> list[OptionSpec]:
     for index, item in enumerate(_choice_list(reader, name, "options", "option")):
         if not isinstance(item, dict):
             reader.problem(f"{name}: option {index + 1} must be a mapping with text (and correct, feedback)",
-                           "options")
+                           "options", code="choice_not_mapping", choice=index + 1)
             continue
-        option = Reader(item, reader.path, reader.problems)
+        option = Reader(item, reader.path, reader.problems, context={**reader.context, "choice": index + 1})
         option.unknown_keys(OPTION_KEYS)
         options.append(OptionSpec(
             key=_choice_key(option, name, index, used), position=index + 1,
@@ -213,19 +226,21 @@ def _parse_options(reader: Reader, name: str, kind: str) -> list[OptionSpec]:
     _check_texts(reader, name, "options", options, "option")
     correct = sum(1 for o in options if o.is_correct)
     if options and kind == "single" and correct != 1:
-        reader.problem(f"{name}: a single question needs exactly one correct option (found {correct})", "options")
+        reader.problem(f"{name}: a single question needs exactly one correct option (found {correct})", "options",
+                       code="single_needs_one_right", found=correct)
     if options and kind == "multiple" and correct < 1:
-        reader.problem(f"{name}: a multiple question needs at least one correct option (found none)", "options")
+        reader.problem(f"{name}: a multiple question needs at least one correct option (found none)", "options",
+                       code="multiple_needs_right")
     return options
 
 
 def _parse_true_false(reader: Reader, name: str) -> list[OptionSpec]:
     answer = reader.data.get("answer")
     if "answer" not in reader.data:
-        reader.problem(f"{name}: 'answer' is required (true or false)")
+        reader.problem(f"{name}: 'answer' is required (true or false)", code="no_answer")
         answer = True
     elif not isinstance(answer, bool):
-        reader.problem(f"{name}: 'answer' must be true or false", "answer")
+        reader.problem(f"{name}: 'answer' must be true or false", "answer", code="no_answer")
         answer = True
     return [OptionSpec(key="true", text="true", position=1, is_correct=answer),
             OptionSpec(key="false", text="false", position=2, is_correct=not answer)]
@@ -236,18 +251,19 @@ def _parse_steps(reader: Reader, name: str) -> list[OptionSpec]:
     used: set[str] = set()
     for index, item in enumerate(_choice_list(reader, name, "steps", "step")):
         if isinstance(item, dict):
-            step = Reader(item, reader.path, reader.problems)
+            step = Reader(item, reader.path, reader.problems, context={**reader.context, "choice": index + 1})
             step.unknown_keys(STEP_KEYS)
             key = _choice_key(step, name, index, used)
             text = step.text("text", max_length=1000)
         elif isinstance(item, str | int | float) and not isinstance(item, bool) and str(item).strip():
             key = _default_key(index)
             if key in used:
-                reader.problem(f"{name}: step id '{key}' is used twice", "steps")
+                reader.problem(f"{name}: step id '{key}' is used twice", "steps", code="duplicate_choice_id")
             used.add(key)
             text = str(item).strip()
         else:
-            reader.problem(f"{name}: step {index + 1} must be a line of text", "steps")
+            reader.problem(f"{name}: step {index + 1} must be a line of text", "steps", code="choice_not_mapping",
+                           choice=index + 1)
             continue
         steps.append(OptionSpec(key=key, text=text, position=index + 1))
     _check_texts(reader, name, "steps", steps, "step")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from ..courses.models import Course, Module
@@ -22,6 +22,32 @@ def get_quiz(course_slug: str, module_slug: str) -> Quiz | None:
         # Every quiz page shows its module and course: take them from the rows already joined.
         .options(contains_eager(Quiz.module).contains_eager(Module.course))
     )
+
+
+@dataclass(frozen=True)
+class QuizFacts:
+    """What a quiz is, as told before taking it."""
+
+    question_count: int  # questions in one attempt
+    pass_mark: int
+
+
+def attempt_size(per_attempt: int | None, pool: int) -> int:
+    """Questions in one attempt: the quiz's setting (None: all), never more than the current pool."""
+    return min(per_attempt or pool, pool)
+
+
+def quiz_facts(course_id: int) -> dict[int, QuizFacts]:
+    """module id -> facts of the current quizzes of a course's current modules (1 query)."""
+    pool = (select(func.count(Question.id)).where(Question.quiz_id == Quiz.id, Question.retired_at.is_(None))
+            .correlate(Quiz).scalar_subquery())
+    rows = db.session.execute(
+        select(Quiz.module_id, Quiz.pass_mark, Quiz.questions_per_attempt, pool)
+        .join(Module, Module.id == Quiz.module_id)
+        .where(Module.course_id == course_id, Module.retired_at.is_(None), Quiz.retired_at.is_(None))
+    ).all()
+    return {module_id: QuizFacts(attempt_size(per_attempt, count), pass_mark)
+            for module_id, pass_mark, per_attempt, count in rows}
 
 
 def questions_with_options(quiz: Quiz) -> list[Question]:

@@ -1,13 +1,14 @@
 """Quiz pages: the quiz home with the learner's attempts, an attempt, its result.
 
-Every page needs a signed-in learner; a quiz of an unpublished course, of a retired
-module or a retired quiz is not found, and so is anyone else's attempt.
+The quiz home tells anyone what the quiz is; taking it needs a signed-in learner. A quiz
+of an unpublished course, of a retired module or a retired quiz is not found, and so is
+anyone else's attempt.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_datetime, format_timedelta, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -20,7 +21,7 @@ from ..timeutil import utcnow
 from . import bp
 from .forms import AnswerSheet, StartAttemptForm
 from .models import Attempt, Quiz
-from .queries import attempt_history, get_attempt, get_quiz, shown_questions
+from .queries import attempt_history, attempt_size, get_attempt, get_quiz, quiz_facts, shown_questions
 from .services import AttemptRefused, eligibility, start_attempt, submit_attempt
 
 PREFIX = "/kursus/<course_slug>/kuis/<module_slug>"
@@ -61,6 +62,19 @@ def quiz_helpers():
     return {"format_timedelta": format_timedelta}
 
 
+def course_quiz_facts(course) -> dict:
+    """For the course outline: module id -> QuizFacts (question count, pass mark), once per request."""
+    cache = g.setdefault("_rawat_quiz_facts", {})
+    if course.id not in cache:
+        cache[course.id] = quiz_facts(course.id)
+    return cache[course.id]
+
+
+@bp.app_context_processor
+def outline_helpers():
+    return {"quiz_facts": course_quiz_facts}
+
+
 def _images(quiz: Quiz, questions) -> dict[str, dict]:
     """The <img> attributes of the course pictures these questions show, as lessons show them:
     phone-sized WebP copies in srcset for photos, URLs with their content hash (cached for a year)."""
@@ -73,19 +87,27 @@ def _images(quiz: Quiz, questions) -> dict[str, dict]:
 
 
 @bp.route(PREFIX)
-@login_required
 def quiz_home(course_slug: str, module_slug: str):
-    """The quiz's rules, the learner's attempts, and a button to start or continue."""
+    """The quiz's rules, the learner's attempts, and a button to start or continue.
+
+    A visitor who is not signed in sees what the quiz is and a way to sign in to take it.
+    """
     quiz = _quiz_or_404(course_slug, module_slug)
+    question_count = attempt_size(quiz.questions_per_attempt, sum(1 for q in quiz.questions if q.is_current))
+    if not current_user.is_authenticated:
+        return render_template(
+            "quizzes/home.html", quiz=quiz, module=quiz.module, course=quiz.module.course, state=None,
+            refusal=None, progress=None, history=[], question_count=question_count, form=None, urls=_urls(quiz),
+            sign_in_url=url_for("accounts.login", next=request.path),
+        )
     now = utcnow()
     state = eligibility(current_user.id, quiz, now)
     refusal = refusal_message(quiz, state.refusal, state.next_at, now) if state.refusal else None
     progress = course_progress(current_user.id, quiz.module.course).module_progress(quiz.module_id)
-    pool = sum(1 for q in quiz.questions if q.is_current)
     return render_template(
         "quizzes/home.html", quiz=quiz, module=quiz.module, course=quiz.module.course, state=state,
         refusal=refusal, progress=progress, history=attempt_history(current_user.id, quiz.id),
-        question_count=min(quiz.questions_per_attempt or pool, pool), form=StartAttemptForm(), urls=_urls(quiz),
+        question_count=question_count, form=StartAttemptForm(), urls=_urls(quiz), sign_in_url=None,
     )
 
 
@@ -141,15 +163,20 @@ def attempt(course_slug: str, module_slug: str, attempt_id: int):
 @bp.route(f"{PREFIX}/percobaan/<int:attempt_id>/hasil")
 @login_required
 def result(course_slug: str, module_slug: str, attempt_id: int):
-    """A graded attempt: score, each answer, feedback, explanations (and the right answers when allowed)."""
+    """A graded attempt: score, each answer, feedback, explanations (and the right answers when allowed).
+
+    After a pass the main button leads on: to the course's next step, or to the certificate
+    when the course is finished.
+    """
     quiz = _quiz_or_404(course_slug, module_slug)
     attempt = _attempt_or_404(quiz, attempt_id)
     if attempt.is_open:
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id, **_urls(quiz)))
     questions = shown_questions(attempt)
+    progress = course_progress(current_user.id, quiz.module.course) if attempt.passed else None
     return render_template(
         "quizzes/result.html", quiz=quiz, module=quiz.module, course=quiz.module.course, attempt=attempt,
         questions=questions, reveal=bool(attempt.passed or quiz.show_correct_answers),
         right_count=sum(1 for shown in questions if shown.item.is_correct), images=_images(quiz, questions),
-        urls=_urls(quiz),
+        urls=_urls(quiz), progress=progress,
     )

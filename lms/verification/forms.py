@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from ..forms import AppForm
 
-class VerifyForm(FlaskForm):
+
+class VerifyForm(AppForm):
     certificate_id = StringField(
         _l("Certificate ID"),
         validators=[DataRequired(_l("Enter the certificate ID.")), Length(max=64)],
@@ -17,7 +18,7 @@ class VerifyForm(FlaskForm):
     submit = SubmitField(_l("Check the ID"))
 
 
-class UploadForm(FlaskForm):
+class UploadForm(AppForm):
     document = FileField(
         _l("Certificate file (PDF)"),
         validators=[FileRequired(_l("Choose the certificate's PDF file."))],

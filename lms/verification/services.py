@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app
+
 from ..certificates.keys import load_keyring
 from ..certificates.models import Certificate
 from ..certificates.public_id import parse
 from ..certificates.queries import certificate_status, get_by_public_id, payload_of
-from ..certificates.signing import inspect_pdf, verify_payload
+from ..certificates.signing import find_id_in_bytes, inspect_pdf, verify_payload
+from .screening import Screening, screen_pdf
 
 PDF_MAGIC = b"%PDF-"
 
@@ -31,6 +34,16 @@ class IdVerdict:
     @property
     def found(self) -> bool:
         return self.certificate is not None and self.status in ("valid", "revoked", "expired")
+
+    @property
+    def shown_as(self) -> str:
+        """The result panel the page shows: the register's status, or qr_mismatch.
+
+        A QR code whose signature does not match was not made by Rawat for this record (or was
+        changed): it gets a warning of its own, never the register's "valid" panel, whatever
+        the register says about the ID it names.
+        """
+        return "qr_mismatch" if self.qr_signature_ok is False else self.status
 
 
 def check_id(text: str | None, *, qr_kid: str | None = None, qr_signature: str | None = None) -> IdVerdict:
@@ -67,26 +80,23 @@ class FileVerdict:
 
 
 def check_pdf(data: bytes) -> FileVerdict:
-    """Is this file a certificate we issued, unchanged? Signature first, then the register."""
-    if not data.lstrip()[:1024].startswith(PDF_MAGIC) and PDF_MAGIC not in data[:1024]:
+    """Is this file a certificate we issued, unchanged? A first look, the signature, then the register.
+
+    The first look (screening.py) answers anything that cannot be one of our files without
+    parsing it, so junk costs milliseconds; pyHanko only reads files our key signed.
+    """
+    if PDF_MAGIC not in data[:1024]:
         return FileVerdict("not_pdf")
     keyring = load_keyring()
+    screening = screen_pdf(keyring, data, max_bytes=current_app.config.get("VERIFICATION_UPLOAD_MAX_BYTES"))
+    if not screening.passed:
+        return _without_parsing(screening, data)
     inspection = inspect_pdf(keyring, data)
-    certificate = None
-    parsed = parse(inspection.public_id) if inspection.public_id else None
-    if parsed is not None and parsed.ok:
-        certificate = get_by_public_id(parsed.canonical)
+    certificate = _named_certificate(inspection.public_id)
     public_id = certificate.public_id if certificate else inspection.public_id
-    if inspection.state in ("unreadable", "unsigned"):
-        # A damaged or re-saved copy of one of ours has lost its proof; anything else is not ours.
-        if certificate is not None and inspection.state == "unreadable":
-            return FileVerdict("altered", certificate, public_id=public_id)
-        return FileVerdict("not_ours", public_id=public_id)
-    if inspection.kid is None:
-        # Signed, but not with any key we ever had: intact or not, it is not our document.
-        if not inspection.intact and certificate is not None and _looks_like_ours(keyring, data):
-            return FileVerdict("altered", certificate, public_id=public_id)
-        return FileVerdict("not_ours", public_id=public_id)
+    if inspection.state in ("unreadable", "unsigned") or inspection.kid is None:
+        # Our key signed it (the first look checked), yet pyHanko cannot confirm it: damaged.
+        return FileVerdict("altered" if certificate else "not_ours", certificate, public_id=public_id)
     if not inspection.intact or not inspection.covers_whole_file:
         return FileVerdict("altered", certificate, public_id=public_id)
     if certificate is None:
@@ -103,13 +113,22 @@ def check_pdf(data: bytes) -> FileVerdict:
     return FileVerdict("revoked" if status == "revoked" else "genuine", certificate, status, public_id)
 
 
-def _looks_like_ours(keyring, data: bytes) -> bool:
-    """A signature that could not be checked, whose embedded certificate is one of ours.
+def _named_certificate(public_id: str | None) -> Certificate | None:
+    parsed = parse(public_id) if public_id else None
+    return get_by_public_id(parsed.canonical) if parsed is not None and parsed.ok else None
 
-    The CMS blob sits hex-encoded in the signature's /Contents, so look for the hex form.
+
+def _without_parsing(screening: Screening, data: bytes) -> FileVerdict:
+    """The answer for a file that failed the first look, from the ID it carries (no PDF parsing).
+
+    A damaged copy of one of ours (truncated, bytes appended), one changed after signing, and
+    one whose signature by our key no longer matches have all lost their proof: "altered", naming
+    the certificate the file claims to be so the verifier can look it up. Files without a
+    signature, or signed by someone else, are not ours, whatever they claim.
     """
-    from cryptography.hazmat.primitives import serialization
-
-    lowered = data.lower()
-    return any(key.signing_cert.public_bytes(serialization.Encoding.DER).hex().encode("ascii") in lowered
-               for key in keyring.keys.values())
+    public_id = find_id_in_bytes(data)
+    certificate = _named_certificate(public_id)
+    public_id = certificate.public_id if certificate else public_id
+    if screening.state == "tampered" or (screening.state in ("damaged", "updated") and certificate is not None):
+        return FileVerdict("altered", certificate, public_id=public_id)
+    return FileVerdict("not_ours", public_id=public_id)

@@ -89,7 +89,31 @@ def test_login_redirects_only_to_local_next(browser, make_user):
     assert "evil.example" in page.get_data(as_text=True)  # kept in the form…
     response = browser.post_form("/masuk", {"identifier": "081234567890", "password": GOOD,
                                             "next": "https://evil.example/"})
-    assert response.headers["Location"] == "/"  # …but never followed
+    assert response.headers["Location"] == "/dasbor"  # …but never followed
+
+
+def test_signing_in_lands_on_my_learning_or_the_page_that_asked(browser, make_user):
+    make_user(phone="+6281234567890")
+    response = browser.post_form("/masuk", {"identifier": "081234567890", "password": GOOD})
+    assert response.headers["Location"] == "/dasbor"
+    browser.logout()
+    asked = browser.get("/profil")  # a page that needs an account sends to sign in, and back after
+    assert asked.headers["Location"].startswith("/masuk?next=")
+    response = browser.post_form("/masuk", {"identifier": "081234567890", "password": GOOD, "next": "/profil"},
+                                 form_url=asked.headers["Location"])
+    assert response.headers["Location"] == "/profil"
+
+
+def test_a_new_account_lands_on_my_learning(browser):
+    response = browser.post_form("/daftar", {"full_name": "Ibu Baru", "contact": "0812-1111-2222",
+                                             "password": GOOD, "confirm": GOOD})
+    assert response.headers["Location"] == "/dasbor"
+
+
+def test_the_contact_field_offers_a_keyboard_for_numbers_and_e_mail_alike(client):
+    for url in ("/daftar", "/masuk"):
+        page = client.get(url).get_data(as_text=True)
+        assert 'inputmode="email"' not in page and 'inputmode="text"' in page
 
 
 def test_change_password(browser, make_user):

@@ -34,11 +34,12 @@ def test_trainer_issues_a_code_for_a_learner_of_their_group(app, browser, make_u
     db.session.commit()
     browser.login("081300000001")
     code = issued_code(browser.post_form(f"/kelompok/{cohort.id}/anggota/{learner.id}/kode-reset",
-                                         form_url=f"/kelompok/{cohort.id}"))
+                                         {"reason": "lupa kata sandi"}))
     stored = db.session.scalar(select(PasswordResetCode))
     assert stored.code_hash != code.replace("-", "") and len(stored.code_hash) == 64  # only the hash is kept
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.password_reset_issued"))
     assert entry.actor_id == trainer.id and entry.target_label == "Ibu Sari"
+    assert entry.details["reason"] == "lupa kata sandi" and entry.details["cohort"] == "Desa"
 
     learner_browser = Browser(app.test_client())
     assert use_code(learner_browser, code.lower()).status_code == 302
@@ -56,7 +57,7 @@ def test_trainer_cannot_issue_for_a_learner_outside_their_groups(browser, make_u
     db.session.commit()
     browser.login("081300000001")
     response = browser.post_form(f"/kelompok/{cohort.id}/anggota/{outsider.id}/kode-reset",
-                                 form_url=f"/kelompok/{cohort.id}")
+                                 {"reason": "lupa kata sandi"}, form_url=f"/kelompok/{cohort.id}")
     assert response.status_code == 403
     assert db.session.scalar(select(PasswordResetCode)) is None
 
@@ -65,8 +66,8 @@ def test_expired_code_is_refused(app, browser, make_user):
     make_user("admin", phone="+6281100000001")
     learner = make_user(phone="+6281400000001")
     browser.login("081100000001")
-    code = issued_code(browser.post_form(f"/admin/pengguna/{learner.id}/kode-reset", form_url="/admin/pengguna"))
-    db.session.execute(update(PasswordResetCode).values(created_at=utcnow() - timedelta(hours=25),
+    code = issued_code(browser.post_form(f"/admin/pengguna/{learner.id}/kode-reset", {"reason": "HP baru"}))
+    db.session.execute(update(PasswordResetCode).values(created_at=utcnow() - timedelta(hours=9),
                                                         expires_at=utcnow() - timedelta(hours=1)))
     from tests.conftest import Browser
 
@@ -80,8 +81,8 @@ def test_a_new_code_replaces_the_previous_one(app, browser, make_user):
     make_user("admin", phone="+6281100000001")
     learner = make_user(phone="+6281400000001")
     browser.login("081100000001")
-    first = issued_code(browser.post_form(f"/admin/pengguna/{learner.id}/kode-reset", form_url="/admin/pengguna"))
-    second = issued_code(browser.post_form(f"/admin/pengguna/{learner.id}/kode-reset", form_url="/admin/pengguna"))
+    first = issued_code(browser.post_form(f"/admin/pengguna/{learner.id}/kode-reset", {"reason": "HP baru"}))
+    second = issued_code(browser.post_form(f"/admin/pengguna/{learner.id}/kode-reset", {"reason": "HP baru"}))
     assert use_code(Browser(app.test_client()), first).status_code == 400
     assert use_code(Browser(app.test_client()), second).status_code == 302
 
@@ -112,4 +113,80 @@ def test_learner_cannot_issue_codes(browser, make_user):
     make_user(phone="+6281400000001")
     other = make_user()
     browser.login("081400000001")
-    assert browser.post_form(f"/admin/pengguna/{other.id}/kode-reset", form_url="/").status_code == 403
+    assert browser.post_form(f"/admin/pengguna/{other.id}/kode-reset", {"reason": "x y z"},
+                             form_url="/").status_code == 403
+
+
+class SlowSmtpServer:
+    """A tiny SMTP server on loopback that waits before greeting, like a far-away mail relay."""
+
+    def __init__(self, delay: float):
+        import socket
+        import threading
+
+        self.delay, self.messages = delay, []
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(5)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        import time
+
+        while True:
+            try:
+                connection, _ = self.sock.accept()
+            except OSError:
+                return
+            with connection, connection.makefile("rb") as lines:
+                time.sleep(self.delay)
+                connection.sendall(b"220 slow.example ESMTP\r\n")
+                data = None
+                for line in lines:
+                    if data is not None:
+                        if line == b".\r\n":
+                            self.messages.append(b"".join(data).decode())
+                            data = None
+                            connection.sendall(b"250 queued\r\n")
+                        else:
+                            data.append(line)
+                        continue
+                    verb = line[:4].upper()
+                    if verb == b"DATA":
+                        data = []
+                        connection.sendall(b"354 go on\r\n")
+                    elif verb == b"QUIT":
+                        connection.sendall(b"221 bye\r\n")
+                        break
+                    else:
+                        connection.sendall(b"250 ok\r\n")
+
+    def close(self):
+        self.sock.close()
+
+
+def test_forgot_password_answers_as_fast_for_a_known_address_as_for_an_unknown_one(app, browser, make_user):
+    """The mail goes out in the background: a slow mail server cannot tell who has an account."""
+    import time
+
+    make_user(email="siti@contoh.id")
+    server = SlowSmtpServer(delay=1.5)
+    saved = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_USE_TLS=False)
+    try:
+        timings = {}
+        for email in ("siti@contoh.id", "tidak.ada@contoh.id"):
+            started = time.perf_counter()
+            response = browser.post_form("/lupa-sandi", {"email": email})
+            timings[email] = time.perf_counter() - started
+            assert response.status_code == 302
+        assert max(timings.values()) < 1.0, timings  # neither waited for the 1.5 s greeting
+        deadline = time.monotonic() + 10
+        while not server.messages and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        app.config.update(saved)
+        server.close()
+    [message] = server.messages
+    assert "siti@contoh.id" in message and "/atur-ulang-sandi?kode=" in message

@@ -16,14 +16,59 @@ def test_post_with_a_forged_token_is_rejected(client):
     assert response.status_code == 400
 
 
-def test_login_rate_limit_per_address(browser, make_user):
+@pytest.fixture
+def small_limits(app):
+    """Per-address limits small enough to reach quickly (each try costs a password hash)."""
+    saved = {key: app.config[key] for key in ("LOGIN_ADDRESS_RATE_LIMIT", "REGISTER_RATE_LIMIT")}
+    app.config.update(LOGIN_ADDRESS_RATE_LIMIT="12 per minute", REGISTER_RATE_LIMIT="3 per hour")
+    yield
+    app.config.update(saved)
+
+
+def test_login_rate_limit_per_address(browser, make_user, small_limits):
     make_user(phone="+6281234567890")
-    for i in range(10):
+    for i in range(12):
         response = browser.post_form("/masuk", {"identifier": f"08129999{i:04d}", "password": "salah sekali 1"})
         assert response.status_code == 400
     response = browser.post_form("/masuk", {"identifier": "081234567890", "password": "kata sandi aman 1"})
     assert response.status_code == 429
     assert "Terlalu banyak percobaan" in response.get_data(as_text=True)
+
+
+def test_a_village_behind_one_address_can_all_sign_in(app, make_user):
+    """Carrier-grade NAT or a Posyandu's Wi-Fi: thirty families, one address, some typos, nobody locked out."""
+    from tests.conftest import Browser
+
+    for i in range(30):
+        make_user(phone=f"+628125555{i:04d}")
+    for i in range(30):
+        browser = Browser(app.test_client())  # every phone has its own cookies, all share 127.0.0.1
+        if i % 3 == 0:
+            mistyped = browser.post_form("/masuk", {"identifier": f"08125555{i:04d}", "password": "salah ketik 1"})
+            assert mistyped.status_code == 400
+        browser.login(f"08125555{i:04d}")
+
+
+def test_only_failed_sign_ins_count_against_an_account(app, make_user):
+    from tests.conftest import Browser
+
+    make_user(phone="+6281234567890")
+    for _ in range(8):  # more successful sign-ins than the per-account limit allows failures
+        Browser(app.test_client()).login("081234567890")
+    browser = Browser(app.test_client())
+    statuses = [browser.post_form("/masuk", {"identifier": "081234567890", "password": "salah sekali 1"}).status_code
+                for _ in range(6)]
+    assert statuses == [400] * 5 + [429]  # but a sixth wrong password within a minute is refused
+
+
+def test_registration_is_rate_limited_per_address(browser, small_limits):
+    statuses = []
+    for i in range(4):
+        statuses.append(browser.post_form("/daftar", {"full_name": "Ibu Uji", "contact": f"08127777{i:04d}",
+                                                      "password": "kata sandi aman 1",
+                                                      "confirm": "kata sandi aman 1"}).status_code)
+        browser.logout()
+    assert statuses == [302, 302, 302, 429]
 
 
 def test_login_rate_limit_per_account_across_addresses(app, make_user):

@@ -201,14 +201,17 @@ def test_a_broken_course_zip_is_refused_with_located_problems_and_changes_nothin
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Nothing was imported" in page
-    assert "01-modul-satu/quiz.yaml:" in page and "exactly one correct option (found 2)" in page
-    assert "02-modul-dua/01-pelajaran-c.md:1" in page and "missing front matter" in page
+    # in the author's words, with the file (whoever made the zip edited files)
+    assert "Quiz of Module 1 “Modul Satu”, question 1 “Kapan mencuci tangan?”:</strong> Only one answer " \
+           "may be right, but 2 are marked." in page and "<code>01-modul-satu/quiz.yaml:" in page
+    assert "The lesson must start with its title and reading time between two lines of ---." in page
+    assert "<code>02-modul-dua/01-pelajaran-c.md:1</code>" in page
     assert db.session.get(CourseDraft, draft.id).files == before
 
     count = db.session.scalar(select(func.count(CourseDraft.id)))
     response = browser.post_form("/tulis/impor", {"file": (io.BytesIO(data), "rusak.zip")}, form_url="/tulis",
                                  content_type="multipart/form-data")
-    assert response.status_code == 400 and "exactly one correct option" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "Only one answer may be right" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(CourseDraft.id))) == count
     assert course_by_slug("kursus-rusak") is None
 
@@ -247,3 +250,30 @@ def test_zip_import_refuses_content_problems_before_touching_a_new_course(course
         import_zip(zip_of_folder(folder), trainer)
     assert any("a module needs at least one lesson" in p.message for p in refused.value.problems)
     assert refused.value.problems[0].path.startswith("01-kosong")
+
+
+def test_svgs_in_a_zip_are_cleaned_and_unsafe_ones_refused_with_their_path(course_folder, trainer, english):
+    from lms.authoring.services import draft_images
+    from tests.courses.svg_payloads import ATTACKS, REFUSED, assert_harmless
+
+    folder = course_folder("kursus-svg")
+    (folder / "images" / "jahat.svg").write_bytes(ATTACKS["namespaced script"])
+    (folder / "images" / "tautan.svg").write_bytes(ATTACKS["entity-encoded javascript: link"])
+    draft = import_zip(zip_of_folder(folder), trainer)
+    db.session.commit()
+    images = draft_images(draft)
+    assert_harmless(images["images/jahat.svg"].data)
+    assert_harmless(images["images/tautan.svg"].data)
+
+    (folder / "images" / "tawa.svg").write_bytes(REFUSED["billion laughs"][0])
+    (folder / "images" / "rusak.svg").write_bytes(REFUSED["broken XML"][0])
+    with english(), pytest.raises(ZipRefused) as refused:
+        import_zip(zip_of_folder(folder), trainer, draft)
+    with english():
+        problems = [str(problem) for problem in refused.value.problems]
+    assert problems == [
+        "kursus-svg/images/rusak.svg: This SVG file is damaged (line 3), so it cannot be used. "
+        "Save the drawing again as plain SVG.",
+        "kursus-svg/images/tawa.svg: This SVG declares entities (<!ENTITY …>), a way to hide attacks in a file, "
+        "so it cannot be used. Save the drawing again as plain SVG.",
+    ]

@@ -85,7 +85,6 @@ def test_html_format_marker_is_reduced_to_plain_text():
     ("Pasangkan. {=Demam -> Kompres =Luka -> Perban}", "matching"),
     ("Ibu Sari {~mandi =mencuci tangan ~makan} sebelum memasak.", "missing_word"),
     ("Sekadar keterangan tanpa jawaban.", "description"),
-    ("$CATEGORY: $course$/Kebersihan", "category"),
     ("Pilih satu. {=A ~%50%B ~C}", "partial_credit"),
     ("Pilih satu. {=A =B ~C}", "several_right"),
 ])
@@ -136,3 +135,56 @@ def test_windows_line_ends_blank_input_and_comments_only():
 def test_answers_over_several_lines_with_weights_on_right_answers():
     question, = parse_gift("Pilih yang benar.\n{\n=%100%Ya#betul\n~Tidak\n}").questions
     assert [(c.text, c.correct, c.feedback) for c in question.choices] == [("Ya", True, "betul"), ("Tidak", False, "")]
+
+
+# A file as Moodle exports it: a category line, comments, 2 supported and 4 unsupported questions.
+MOODLE_EXPORT = """\
+// question: 0  name: Switch category to $course$/top/Kebersihan
+$CATEGORY: $course$/top/Kebersihan
+
+// question: 101  name: Cuci tangan
+::Cuci tangan::Kapan mencuci tangan? {=Sebelum makan ~Tidak perlu}
+
+// question: 102  name: Pengalaman
+::Pengalaman::Tulis pengalaman Anda. {}
+
+// question: 103  name: Suhu
+::Suhu::Berapa derajat suhu normal? {#37:0.5}
+
+// question: 104  name: Pasangan
+::Pasangan::Pasangkan. {=Demam -> Kompres =Luka -> Perban}
+
+// question: 105  name: Presiden
+::Presiden::Siapa presiden pertama? {=Soekarno =Bung Karno}
+
+// question: 106  name: Minum
+::Minum::Lansia perlu minum. {T}
+"""
+
+
+def test_a_category_line_is_not_a_question():
+    result = parse_gift(MOODLE_EXPORT)
+    assert [q.title for q in result.questions] == ["Cuci tangan", "Minum"]
+    assert [(s.line, s.reason) for s in result.skipped] == [
+        (8, "essay"), (11, "numeric"), (14, "matching"), (17, "short_answer")]
+    assert result.categories == [(2, "$course$/top/Kebersihan")]
+
+
+def test_a_question_right_under_its_category_line_is_read():
+    result = parse_gift("$CATEGORY: Kebersihan\n// komentar\n::Minum::Lansia perlu minum. {T}\n")
+    assert result.skipped == [] and result.categories == [(1, "Kebersihan")]
+    assert [(q.line, q.title) for q in result.questions] == [(3, "Minum")]
+
+
+def test_a_blank_line_inside_the_answers_is_one_skipped_question_not_two():
+    source = "Soal satu {\n=A\n\n~B\n\n~C\n}\n\nSoal dua {=C ~D}\n"
+    result = parse_gift(source)
+    assert [(s.line, s.reason, s.title) for s in result.skipped] == [(1, "blank_line_in_answers", "Soal satu")]
+    assert [(q.line, q.text) for q in result.questions] == [(9, "Soal dua")]
+
+
+def test_titles_with_escaped_colons_and_several_blank_lines_between_questions():
+    result = parse_gift("::Jam 10\\:00::Minum obat jam 10\\:00. {T}\n\n\n   \n\n::Dua::Soal dua {F}\n")
+    assert [(q.line, q.title, q.text) for q in result.questions] == [
+        (1, "Jam 10:00", "Minum obat jam 10:00."), (6, "Dua", "Soal dua")]
+    assert result.skipped == []

@@ -136,8 +136,10 @@ def test_publishing_a_broken_draft_changes_nothing_and_lists_the_problems(make_d
     response = browser.post_form(f"{base}/terbitkan", form_url=base)
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Nothing was published" in page and "03-modul-kosong" in page
-    assert "a module needs at least one lesson" in page
+    assert "Nothing was published" in page
+    assert "Module 3 “Modul Kosong”:</strong> Add at least one lesson to this module. " \
+           f'<a href="{base}/modul/modul-kosong/materi-baru">Add a lesson</a>' in page
+    assert "03-modul-kosong" not in page and "lesson file named like" not in page
     assert course_by_slug("kursus-tulis") is None
     assert db.session.scalar(select(func.count(Publication.id))) == 0
     assert db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "course.published")) == 0
@@ -235,3 +237,73 @@ def test_loading_content_again_keeps_a_version_published_in_the_browser(make_cou
     db.session.expire_all()
     assert db.session.get(Course, course.id).version == 1
     assert db.session.get(Lesson, lesson.id).body.strip() == "Isi lama."
+
+
+def test_publish_history_counts_changes_as_an_author_does(trainer, browser):
+    """Issue #16: a one-lesson edit showed "Perubahan 39" (rows the importer touched); it is one change."""
+    browser.login(trainer.phone)  # Indonesian, the default
+    browser.post_form("/tulis/baru", {"title": "Satu Materi", "slug": "", "summary": "Ringkas.",
+                                      "audience": "Keluarga.", "language": "id", "hours": "1"})
+    draft = db.session.scalar(select(CourseDraft).where(CourseDraft.slug == "satu-materi"))
+    base = f"/tulis/{draft.id}"
+    browser.post_form(f"{base}/modul", {"title": "Modul", "summary": ""}, form_url=base)
+    browser.post_form(f"{base}/modul/modul/materi-baru", {"title": "Materi", "minutes": "3", "body": "Isi.",
+                                                          "submit": "Simpan"})
+    browser.post_form(f"{base}/terbitkan", form_url=base)
+    browser.post_form(f"{base}/mulai", form_url=base)
+    assert browser.post_form(f"{base}/materi/materi", {"title": "Materi", "minutes": "3", "body": "Isi baru.",
+                                                       "submit": "Simpan"}).status_code == 302
+    browser.post_form(f"{base}/terbitkan", form_url=base)
+
+    history = db.session.scalars(select(Publication).order_by(Publication.version)).all()
+    assert [(p.version, p.changes, p.summary) for p in history] == [
+        (1, 2, {"modules_added": 1, "lessons_added": 1}), (2, 1, {"lessons_changed": 1})]
+    page = browser.get(base).get_data(as_text=True)
+    assert "Versi 2</strong>" in page and "1 materi diubah" in page
+    assert "Versi pertama: 1 modul, 1 materi" in page
+
+
+def test_publish_history_names_each_kind_of_change(make_draft, trainer, sign_in):
+    from lms.authoring import editing
+    from lms.authoring.services import add_image
+
+    from .conftest import PNG
+
+    draft = make_draft()
+    publish(draft, trainer)
+    start_draft(draft, trainer)
+    editing.move_lesson(draft, trainer, "pelajaran-b", -1)
+    editing.save_settings(draft, trainer, {"title": "Kursus Baru", "summary": "S", "audience": "A", "language": "id",
+                                           "hours": 2, "pass_mark": 80, "authors": ["Tim"]})
+    editing.save_module(draft, trainer, "modul-dua", "Modul Dua Baru", "")
+    editing.add_lesson(draft, trainer, "modul-dua", title="Baru", slug=None, minutes=2, body="Baru.")
+    editing.remove_question(draft, trainer, "modul-satu", "urutan")
+    editing.move_question(draft, trainer, "modul-satu", "lima-detik", -1)
+    editing.save_quiz_settings(draft, trainer, "modul-dua", {"title": "Kuis Dua", "questions": [
+        {"id": "a", "type": "true_false", "text": "Benar?", "answer": True, "explanation": "Ya."}]})
+    add_image(draft, trainer, "gambar.png", PNG + b"\x01")
+    add_image(draft, trainer, "lain.png", PNG)
+    publication = publish(draft, trainer)
+    db.session.commit()
+    assert publication.summary == {
+        "course_changed": 1, "modules_changed": 1, "lessons_added": 1, "lessons_moved": 1, "quizzes_added": 1,
+        "questions_added": 1, "questions_moved": 1, "questions_removed": 1, "pictures_added": 1,
+        "pictures_changed": 1}
+    assert publication.changes == 10
+    page = sign_in(trainer).get(f"/tulis/{draft.id}").get_data(as_text=True)
+    assert ("course settings changed, 1 module renamed, 1 lesson added, 1 lesson moved, 1 quiz added, "
+            "1 question added, 1 question moved, 1 question removed, 1 picture added, 1 picture replaced") in page
+
+
+def test_a_publish_without_changes_and_history_from_before_summaries(make_draft, trainer, sign_in):
+    draft = make_draft()
+    publish(draft, trainer)
+    start_draft(draft, trainer)
+    second = publish(draft, trainer)
+    db.session.commit()
+    assert (second.changes, second.summary) == (0, {})
+    first = db.session.scalar(select(Publication).where(Publication.version == 1))
+    first.summary = None  # published before the summary existed: its row count means nothing to an author
+    db.session.commit()
+    page = sign_in(trainer).get(f"/tulis/{draft.id}").get_data(as_text=True)
+    assert "no changes" in page and "not recorded" in page

@@ -76,6 +76,25 @@ def test_a_revoked_certificate_is_explained_not_offered(app, holder, certify):
     assert browser.get(f"/sertifikat/{certificate.public_id}/unduh").status_code == 404
 
 
+@pytest.mark.parametrize(("lang", "next_steps"), [
+    ("en", ["What to do now: talk to your care manager (pendamping) or an administrator about the reason.",
+            "an administrator can make the certificate valid again", "check it in your profile first"]),
+    ("id", ["Yang bisa Anda lakukan: bicarakan alasannya dengan pendamping Anda atau administrator.",
+            "administrator bisa membuat sertifikat ini berlaku lagi", "periksa dulu nama Anda di profil"]),
+])
+def test_a_revoked_certificate_says_what_to_do_next(app, holder, certify, lang, next_steps):
+    certificate = certify(user=holder)
+    revoke(certificate, "Kesalahan data.")
+    db.session.commit()
+    browser = signed_in(app, holder, "081200000001")
+    holder.locale = lang  # (a signed-in learner reads the site in the language of the profile)
+    db.session.commit()
+    for page in ("/dasbor", f"/kursus/{certificate.course.slug}"):
+        html = " ".join(browser.get(page).get_data(as_text=True).split())
+        assert all(text in html for text in next_steps), page
+        assert '<a href="/profil">' in html
+
+
 def test_an_expired_certificate_shows_how_to_renew(app, holder, certify):
     certificate = certify(user=holder, completed_at=years_ago(3))
     browser = signed_in(app, holder, "081200000001")

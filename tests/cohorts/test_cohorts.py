@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.audit.models import AuditEntry
-from lms.cohorts.models import Cohort, CohortMember
+from lms.cohorts.models import Cohort, CohortInvitation, CohortMember
 from lms.cohorts.queries import cohort_report
 from lms.cohorts.services import add_member, create_cohort
 from lms.courses.models import Enrollment, Lesson, Module
@@ -57,10 +57,14 @@ def test_group_form_errors_are_shown(browser, trainer, make_course):
 def test_learner_joins_with_the_code_after_signing_in(app, group, make_user):
     make_user(phone="+6281400000001", full_name="Ibu Sari")
     learner_browser = Browser(app.test_client())
-    # The join link first asks to sign in, then brings the learner back.
+    # Signed out, the join link offers to sign in, then brings the learner back.
     response = learner_browser.get(f"/gabung/{group.join_code.lower()}")
-    assert response.status_code == 302 and "/masuk" in response.headers["Location"]
-    learner_browser.login("081400000001")
+    assert response.status_code == 200 and f"/masuk?next=/gabung/{group.join_code.lower()}" in response.get_data(
+        as_text=True)
+    signed_in = learner_browser.post_form(f"/masuk?next=/gabung/{group.join_code}",
+                                          {"identifier": "081400000001", "password": "kata sandi aman 1",
+                                           "next": f"/gabung/{group.join_code}"})
+    assert signed_in.headers["Location"] == f"/gabung/{group.join_code}"
     page = learner_browser.get(f"/gabung/{group.join_code}").get_data(as_text=True)
     assert "Desa Sukamaju" in page and "Bu Pendamping" in page
     learner_browser.post_form(f"/gabung/{group.join_code}")
@@ -80,23 +84,67 @@ def test_typing_the_code_with_spaces_finds_the_group(browser, group, make_user):
     assert wrong.status_code == 400
 
 
-def test_trainer_adds_and_removes_by_phone(browser, trainer, group, make_user):
+def test_trainer_invites_by_phone_and_removes(app, browser, trainer, group, make_user):
     learner = make_user(phone="+6281400000001", full_name="Ibu Sari")
     browser.login("081300000001")
     browser.post_form(f"/kelompok/{group.id}/anggota", {"phone": "0814-0000-0001"}, form_url=f"/kelompok/{group.id}")
+    assert db.session.scalar(select(CohortMember.user_id)) is None  # an invitation, not a membership
+    page = browser.get(f"/kelompok/{group.id}").get_data(as_text=True)
+    assert "0814-0000-0001" in page and "Ibu Sari" not in page
+    invited = Browser(app.test_client())
+    invited.login("081400000001")
+    invitation_id = db.session.scalar(select(CohortInvitation.id))
+    invited.post_form(f"/undangan/{invitation_id}/terima", form_url="/undangan")
     assert db.session.scalar(select(CohortMember.user_id)) == learner.id
-    unknown = browser.post_form(f"/kelompok/{group.id}/anggota", {"phone": "0814-9999-9999"},
-                                form_url=f"/kelompok/{group.id}", follow_redirects=True)
-    assert "Tidak ada akun Rawat" in unknown.get_data(as_text=True) or "No Rawat account" in unknown.get_data(as_text=True)
     remove_url = f"/kelompok/{group.id}/anggota/{learner.id}/keluarkan"
-    assert f'href="{remove_url}"' in browser.get(f"/kelompok/{group.id}").get_data(as_text=True)
+    assert f'href="{remove_url}"' in browser.get(f"/kelompok/{group.id}/peserta/{learner.id}").get_data(as_text=True)
     confirm = browser.get(remove_url)  # a mis-tap on the phone only opens a question
     assert confirm.status_code == 200 and "Ibu Sari" in confirm.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(CohortMember)) == 1
     browser.post_form(remove_url, form_url=remove_url)
     assert db.session.scalar(select(func.count()).select_from(CohortMember)) == 0
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
-    assert actions == ["cohort.member_added", "cohort.member_removed"]
+    assert actions == ["cohort.invitation_sent", "cohort.invitation_answered", "cohort.member_added",
+                       "cohort.member_removed"]
+
+
+def test_trainer_withdraws_an_invitation(browser, trainer, group):
+    browser.login("081300000001")
+    browser.post_form(f"/kelompok/{group.id}/anggota", {"phone": "0814-0000-0001"}, form_url=f"/kelompok/{group.id}")
+    invitation_id = db.session.scalar(select(CohortInvitation.id))
+    browser.post_form(f"/kelompok/{group.id}/undangan/{invitation_id}/batal", form_url=f"/kelompok/{group.id}")
+    assert db.session.scalar(select(CohortInvitation.id)) is None
+
+
+def test_a_group_form_without_notes_is_saved(browser, trainer, make_course):
+    course = make_course()
+    browser.login("081300000001")
+    response = browser.post_form("/kelompok/baru", {"name": "Desa Tanpa Catatan", "courses": str(course.id)})
+    assert response.status_code == 302  # the optional notes field may be left out of the form entirely
+
+
+def test_trainer_makes_an_account_for_a_family_without_a_phone(app, browser, trainer, group):
+    import re
+
+    browser.login("081300000001")
+    page = browser.post_form(f"/kelompok/{group.id}/akun-baru", {"full_name": "  Mbah   Surti "})
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    body = page.get_data(as_text=True)
+    login_id, code = re.findall(r'<dd class="join-code">([A-Z0-9-]+)</dd>', body)
+    member = db.session.scalar(select(CohortMember))
+    assert member.joined_via == "created" and member.user.full_name == "Mbah Surti"
+    assert member.user.phone is None and member.user.email is None
+    family = Browser(app.test_client())
+    assert family.post_form("/atur-ulang-sandi", {"code": code, "new_password": "sandi keluarga surti 3",
+                                                   "confirm": "sandi keluarga surti 3"}).status_code == 302
+    family.login(login_id.lower(), "sandi keluarga surti 3")  # typed from paper, in any case
+    assert "Mbah Surti" in browser.get(f"/kelompok/{group.id}").get_data(as_text=True)
+    # Her own profile can be saved without a phone or an e-mail: she signs in with the ID.
+    saved = family.post_form("/profil", {"full_name": "Mbah Surti", "phone": "", "email": "", "locale": "id"})
+    assert saved.status_code == 302
+    # The trainer who made the account can rescue it.
+    again = browser.post_form(f"/kelompok/{group.id}/anggota/{member.user.id}/kode-reset", {"reason": "lupa"})
+    assert again.status_code == 200
 
 
 def test_another_trainer_gets_403_and_learners_get_403(app, group, make_user):
@@ -159,6 +207,8 @@ def test_csv_export(browser, trainer, group, make_user):
     browser.login("081300000001")
     response = browser.get(f"/kelompok/{group.id}/laporan.csv")
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset parameter
+    assert response.headers["Cache-Control"] == "no-store"  # names and progress: personal data
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
@@ -219,12 +269,11 @@ def test_the_group_table_shows_each_step_as_done_scored_tried_or_not_yet(browser
     db.session.commit()
     browser.login("081300000001")
     page = browser.get(f"/kelompok/{cohort.id}").get_data(as_text=True)
-    row = re.search(r"<tr[^>]*>\s*<th scope=\"row\">Siti Aminah.*?</tr>", page, re.DOTALL).group(0)
+    row = re.search(r"<tr[^>]*>\s*<th scope=\"row\"><a[^>]*>Siti Aminah.*?</tr>", page, re.DOTALL).group(0)
     cells = re.findall(r'<td class="cell">(.*?)</td>', row)
     # Columns: lesson A, quiz 1, lesson B, quiz 2.
     assert cells == ['<span class="ok">✓</span>', '<span class="ok">100</span>', "–", '<span class="bad">✗</span>']
-    token = csrf_token_from(page)
-    assert row.count(f'name="csrf_token" value="{token}"') == 1  # the row's reset-code form carries the page's token
+    assert row.count('href="/kelompok/') == 1 and "csrf_token" not in row  # her own page; actions are there
 
 
 def test_pass_rates_show_who_passed_at_the_first_attempt(browser, trainer, make_user, make_course):
@@ -273,3 +322,77 @@ def test_deleting_a_group_asks_first(browser, group):
     assert browser.post_form(delete_url, form_url=delete_url).headers["Location"] == "/kelompok"
     db.session.expire_all()
     assert db.session.get(Cohort, group_id) is None
+
+
+@pytest.mark.parametrize("name", ['Sari;=HYPERLINK("http://jahat.example","klik")', "Budi;+1+1", "Ani;@SUM(A1)",
+                                  "-2+3", " =1+1"])
+def test_csv_cells_are_never_formulas_whatever_the_separator(browser, trainer, group, make_user, name):
+    learner = make_user(full_name=name)
+    add_member(group, learner, actor=None)
+    db.session.commit()
+    browser.login("081300000001")
+    text = browser.get(f"/kelompok/{group.id}/laporan.csv").get_data(as_text=True).lstrip("\ufeff")
+    for delimiter in (",", ";"):  # Indonesian spreadsheets often read CSV with ";"
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            for cell in row:
+                assert cell.lstrip()[:1] not in ("=", "+", "-", "@"), (delimiter, cell)
+
+
+def test_a_signed_out_visitor_following_the_invite_link_is_offered_an_account_first(client, browser, group):
+    page = client.get(f"/gabung/{group.join_code}")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Desa Sukamaju" in body and "Bu Pendamping" in body
+    register_link = f'href="/daftar?next=/gabung/{group.join_code}"'
+    assert register_link in body and body.index(register_link) < body.index(f'href="/masuk?next=/gabung/')
+    # Registering from there comes back to the group, to join it.
+    response = browser.post_form(f"/daftar?next=/gabung/{group.join_code}",
+                                 {"full_name": "Ibu Baru", "contact": "0812-1111-2222",
+                                  "password": "kata sandi aman 1", "confirm": "kata sandi aman 1"})
+    assert response.headers["Location"] == f"/gabung/{group.join_code}"
+    assert "Gabung ke kelompok ini" in browser.get(response.headers["Location"]).get_data(as_text=True) or \
+        "Join this group" in browser.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_page_and_csv_give_the_same_local_date_for_a_late_evening_activity(browser, trainer, group, make_user):
+    """22:30 WIB on 9 March is 15:30 UTC; 06:30 WIB on 10 March is 23:30 UTC on the 9th. Both files agree."""
+    import re
+    from datetime import datetime
+
+    from lms.timeutil import frozen_at
+
+    evening, early = make_user(full_name="Bu Malam"), make_user(full_name="Bu Pagi")
+    for learner in (evening, early):
+        add_member(group, learner, actor=None)
+    with frozen_at(datetime(2026, 3, 9, 15, 30)):
+        mark_lesson_done(evening.id, lesson("pelajaran-a"))
+    with frozen_at(datetime(2026, 3, 9, 23, 30)):
+        mark_lesson_done(early.id, lesson("pelajaran-a"))
+    db.session.commit()
+    browser.login("081300000001")
+    page = browser.get(f"/kelompok/{group.id}").get_data(as_text=True)
+    rows = {name: re.search(rf'{name}.*?</tr>', page, re.S).group(0) for name in ("Bu Malam", "Bu Pagi")}
+    assert "9 Mar 2026" in rows["Bu Malam"] and "10 Mar 2026" in rows["Bu Pagi"]
+    text = browser.get(f"/kelompok/{group.id}/laporan.csv").get_data(as_text=True).lstrip("\ufeff")
+    exported = {row[0]: row[2] for row in csv.reader(io.StringIO(text))}
+    assert exported["Bu Malam"] == "2026-03-09" and exported["Bu Pagi"] == "2026-03-10"
+
+
+def test_the_per_learner_page_lists_every_step_and_is_only_for_the_groups_trainer(app, browser, trainer, group,
+                                                                                   make_user):
+    siti = make_user(full_name="Siti Aminah")
+    outsider = make_user(full_name="Bukan Anggota")
+    add_member(group, siti, actor=None)
+    mark_lesson_done(siti.id, lesson("pelajaran-a"))
+    db.session.commit()
+    browser.login("081300000001")
+    table = browser.get(f"/kelompok/{group.id}").get_data(as_text=True)
+    assert 'scope="colgroup" colspan="3" class="course-head"><span title="Kursus Uji">Kursus Uji</span></th>' in table  # the course, visible
+    page = browser.get(f"/kelompok/{group.id}/peserta/{siti.id}")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Siti Aminah" in body and "Modul 1 · Modul Satu" in body
+    assert "Pelajaran A" in body and "Pelajaran C" in body and "33%" in body
+    assert browser.get(f"/kelompok/{group.id}/peserta/{outsider.id}").status_code == 404
+    make_user("trainer", phone="+6281300000002")
+    other = Browser(app.test_client())
+    other.login("081300000002")
+    assert other.get(f"/kelompok/{group.id}/peserta/{siti.id}").status_code == 403

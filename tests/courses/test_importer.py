@@ -134,16 +134,23 @@ def test_lesson_without_front_matter_or_title(tmp_path):
     problems = "\n".join(problems_of(folder))
     assert "01-pelajaran-a.md:1: missing front matter" in problems
     assert "02-pelajaran-b.md" in problems and "'title' is required" in problems
-    assert "'minutes' must be at most 60 (found 99)" in problems
+    assert "02-pelajaran-b.md:2: 'minutes' must be at most 60 (found 99)" in problems  # the file's line
 
 
-def test_missing_image_and_unsafe_svg(tmp_path):
-    folder = write_course(tmp_path, images={"jahat.svg": b'<svg onload="alert(1)"></svg>'}, modules=[
+def test_missing_image_and_broken_svg(tmp_path):
+    folder = write_course(tmp_path, images={"rusak.svg": b'<svg onload="alert(1)">'}, modules=[
         {"slug": "m", "title": "M", "lessons": [
             {"slug": "a", "title": "A", "body": "Baris satu\n\n![x](images/tidak-ada.png)\n"}]}])
     problems = "\n".join(problems_of(folder))
-    assert "jahat.svg: SVG contains scripts" in problems
+    assert "rusak.svg:1: the SVG is not well-formed XML (no element found)" in problems
     assert "01-a.md:8: image 'images/tidak-ada.png' not found" in problems
+
+
+def test_an_svg_with_scripts_is_imported_cleaned(tmp_path):
+    folder = write_course(tmp_path, images={"jahat.svg": b'<svg onload="alert(1)"><script>alert(1)</script></svg>'})
+    import_content(folder)
+    db.session.commit()
+    assert db.session.scalar(select(CourseAsset.data)) == b'<svg xmlns="http://www.w3.org/2000/svg"/>'
 
 
 def test_duplicate_lesson_slug_and_unexpected_files(tmp_path):
@@ -174,3 +181,25 @@ def test_cli_imports_and_reports_problems(runner, tmp_path):
     (folder / "course.yaml").write_text("title: [", encoding="utf-8")
     result = runner.invoke(args=["lms", "import-content", str(folder)])
     assert result.exit_code == 1 and "Nothing was changed" in result.output and "course.yaml" in result.output
+
+
+def test_problems_carry_a_code_and_where_they_are_for_the_browser_editor(tmp_path):
+    """The browser editor words problems for authors from `code` and `params`, never from the English."""
+    folder = write_course(tmp_path)
+    (folder / "02-modul-dua" / "01-pelajaran-c.md").unlink()
+    (folder / "01-modul-satu" / "02-pelajaran-b.md").write_text(
+        "---\ntitle: B\nminutes: 99\n---\n\n![x](images/x.png)\n", encoding="utf-8")
+    problems = caught_problems(folder)
+    found = {(p.path.name, p.code, tuple(sorted(p.params.items()))) for p in problems}
+    assert ("02-modul-dua", "no_lessons", ()) in found
+    assert ("02-pelajaran-b.md", "too_large", (("field", "minutes"), ("found", 99), ("max", 60))) in found
+    assert ("02-pelajaran-b.md", "image_missing", (("image", "images/x.png"),)) in found
+    assert all(p.code for p in problems)
+    assert "02-modul-dua: a module needs at least one lesson file named like 01-slug.md" in map(
+        lambda p: f"{p.path.name}: {p.message}", problems)  # the command line keeps its words
+
+
+def caught_problems(folder):
+    with pytest.raises(ContentError) as caught:
+        import_content(folder)
+    return caught.value.problems

@@ -245,7 +245,8 @@ def test_every_lesson_of_the_real_course_is_small(client):
 
 
 def test_compressed_responses_still_revalidate(client, make_course):
-    make_course(images={"garis.svg": SVG * 40}, modules=[{"slug": "m", "title": "M", "lessons": [
+    large = SVG.replace(b"</svg>", b'<rect width="10" height="10" fill="#0b6e4f"/>' * 40 + b"</svg>")
+    make_course(images={"garis.svg": large}, modules=[{"slug": "m", "title": "M", "lessons": [
         {"slug": "l", "title": "L", "body": "![Garis](images/garis.svg)\n"}]}])
     for url in ["/sw.js", "/kursus/kursus-uji/aset/images/garis.svg"]:
         first = client.get(url, headers=GZIP)

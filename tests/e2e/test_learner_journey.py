@@ -87,6 +87,9 @@ def test_family_member_earns_a_signed_certificate(live_server, short_course, new
     page.locator("main form[action$='/mulai'] [type=submit]").click()
     answer_quiz(page, right=True)
     shots(page, "quiz-passed")
+    # The course is finished: the result's main button is the certificate, not "back to the quiz".
+    assert page.locator("main a.button.primary").first.get_attribute("href").endswith("/unduh")
+    assert page.locator("main a.button.primary").first.inner_text() == "Unduh sertifikat (PDF)"
 
     page.goto(live_server(short_course))
     assert "Anda sudah menyelesaikan kursus ini." in page.content()

@@ -70,7 +70,10 @@ def flash(page) -> str:
 def progress_of(page, learner: str) -> dict[str, str]:
     """The learner's row of the group report, as column heading -> cell text."""
     table = page.locator("table.report")
-    headings = [text.strip() for text in table.locator("thead th").all_inner_texts()]
+    # Two heading rows: learner, done, last activity, then the course names; the steps below them.
+    first = [text.strip() for text in table.locator("thead tr").first.locator("th[scope=col]").all_inner_texts()]
+    steps = [text.strip() for text in table.locator("thead tr.steps-head th").all_inner_texts()]
+    headings = first + steps
     row = table.locator("tbody tr", has=page.locator("th", has_text=learner))
     assert row.count() == 1, f"{learner} is not in the group report"
     cells = [text.strip() for text in row.locator("td").all_inner_texts()]

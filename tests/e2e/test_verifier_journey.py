@@ -145,7 +145,9 @@ def test_a_verifier_checks_a_certificate_and_sees_it_revoked(live_server, issued
     assert verdict(verifier) == "typo"
     result = verifier.locator(".verdict")
     assert result.locator("h2").inner_text() == "? Periksa kembali nomornya"
-    assert f"Nomor {typo} salah ketik" in result.inner_text()
+    # It says the number does not check out, without claiming how many characters are wrong.
+    assert f"Nomor {typo} tidak cocok" in result.inner_text()
+    assert "satu per satu huruf dan angkanya" in result.inner_text() and "ada satu huruf" not in result.inner_text()
     assert HOLDER not in verifier.content()
     check_accessibility(verifier, "typo result")
     shots(verifier, "typo")
@@ -172,8 +174,25 @@ def test_a_verifier_checks_a_certificate_and_sees_it_revoked(live_server, issued
     check_accessibility(verifier, "QR page")
     shots(verifier, "qr-page")
 
-    # The PDF the holder sent: genuine.
+    # A QR code made by someone else (its signature does not match): a warning of its own, never the
+    # green panel; what the register says about the ID is shown apart, to compare with the paper.
+    forged = re.sub(r"([?&]s=)(.)", lambda m: m.group(1) + ("B" if m.group(2) == "A" else "A"), address)
+    verifier.goto(forged)
+    assert verdict(verifier) == "qr_mismatch"
+    warning = verifier.locator(".verdict")
+    assert warning.locator("h2").inner_text() == "! Kode QR ini bukan buatan Rawat"
+    assert "✓" not in warning.inner_text() and "Sertifikat berlaku" not in warning.inner_text()
+    assert f"Pastikan nomor yang tercetak di kertas adalah {public_id}." in warning.inner_text()
+    assert warning.locator(".register-record h3").inner_text() == f"Data di daftar sertifikat untuk nomor {public_id}"
+    assert facts(verifier)["Nama"] == HOLDER
+    check_accessibility(verifier, "QR signature mismatch")
+    shots(verifier, "qr-mismatch")
+
+    # The PDF the holder sent: genuine. Developers find the API document through one link.
     verifier.goto(live_server("/verifikasi"))
+    assert verifier.get_by_role("link", name="Untuk pembuat aplikasi: API pemeriksaan sertifikat").get_attribute(
+        "href") == "/api/openapi.json"
+    assert verifier.get_by_text("Untuk pengembang").count() == 0
     upload(verifier, issued_certificate.pdf)
     assert file_outcome(verifier) == "genuine"
     assert verifier.locator(".verdict h2").inner_text() == "✓ Berkas asli"

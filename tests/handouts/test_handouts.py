@@ -219,3 +219,91 @@ def test_a_heading_or_a_short_callout_never_ends_a_page_without_what_it_introduc
             box = {_page_of(pages, text) for text in ("Judul kotak peringatan", "Baris pertama isi kotak.",
                                                       "Baris ketiga isi kotak.")}
             assert len(box) == 1, filler
+
+
+# --- drawn once per version (issue #15) -------------------------------------------------------
+
+def _stored():
+    from sqlalchemy import select
+
+    from lms.handouts.models import StoredHandout
+
+    return list(db.session.scalars(select(StoredHandout).order_by(StoredHandout.id)))
+
+
+def test_a_handout_is_drawn_once_and_then_served_from_the_database(client, handout_course):
+    url = "/kursus/kursus-uji/modul/modul-dua/handout.pdf"
+    first = client.get(url)
+    stored = _stored()
+    assert first.status_code == 200 and [(row.locale, row.data) for row in stored] == [("id", first.data)]
+    # What every later request gets, in any worker or after a restart, is the stored copy, not a new drawing.
+    stored[0].data = b"%PDF-1.4 the stored copy"
+    db.session.commit()
+    again = client.get(url)
+    assert again.status_code == 200 and again.data == b"%PDF-1.4 the stored copy"
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Content-Disposition"] == 'inline; filename="rawat-kursus-uji-02-modul-dua.pdf"'
+    client.set_cookie("lang", "en")  # another language is another handout, drawn once too
+    english = client.get(url)
+    assert english.data.startswith(b"%PDF") and english.data != again.data
+    assert sorted(row.locale for row in _stored()) == ["en", "id"]
+
+
+def test_a_published_change_is_never_answered_with_the_old_handout(client, tmp_path):
+    from tests.factories import write_course
+
+    def publish(body: str, picture: bytes):
+        modules = [{"slug": "modul-satu", "title": "Modul Satu", "lessons": [
+            {"slug": "pelajaran-a", "title": "Pelajaran A", "body": body + "\n\n![Gambar](images/garis.svg)\n"}]}]
+        import_content(write_course(tmp_path / "content", "kursus-uji", modules=modules,
+                                    images={"garis.svg": picture}))
+        db.session.commit()
+
+    url = "/kursus/kursus-uji/modul/modul-satu/handout.pdf"
+    publish("Isi lama pelajaran.", SVG)
+    old = client.get(url)
+    assert "Isi lama pelajaran." in pdf_text(old.data, tmp_path)
+    publish("Isi baru pelajaran.", SVG)
+    new = client.get(url, headers={"If-None-Match": old.headers["ETag"]})
+    assert new.status_code == 200 and new.headers["ETag"] != old.headers["ETag"]
+    assert "Isi baru pelajaran." in pdf_text(new.data, tmp_path)
+    publish("Isi baru pelajaran.", SVG.replace(b"Miring", b"Tegak"))  # only the picture changed
+    repainted = client.get(url)
+    assert repainted.headers["ETag"] not in (old.headers["ETag"], new.headers["ETag"])
+    assert "Tegak" in pdf_text(repainted.data, tmp_path)
+    assert len(_stored()) == 1  # older versions are dropped, not kept forever
+
+
+def test_storing_the_same_handout_twice_keeps_one(app, handout_course):
+    """Two workers drawing the same handout at once: the unique key keeps the first, the second is ignored."""
+    from lms.courses.models import Course
+    from lms.handouts.queries import handout_source
+    from lms.handouts.services import store_handout
+
+    with app.test_request_context():
+        course = db.session.scalar(db.select(Course))
+        source = handout_source(course, "modul-dua")
+        store_handout(source, b"%PDF-first")
+        store_handout(source, b"%PDF-second")
+        db.session.commit()
+    assert [row.data for row in _stored()] == [b"%PDF-first"]
+
+
+def test_drawing_is_rate_limited_per_address_but_stored_handouts_are_not(app, client, handout_course):
+    one, two = "/kursus/kursus-uji/modul/modul-satu/handout.pdf", "/kursus/kursus-uji/modul/modul-dua/handout.pdf"
+    app.config["HANDOUT_RENDER_RATE_LIMIT"] = "2 per minute"
+    try:
+        codes = [client.get(one).status_code]  # drawn
+        codes += [client.get(one).status_code for _ in range(5)]  # stored: not counted
+        codes.append(client.get(two).status_code)  # drawn: the second of two
+        client.set_cookie("lang", "en")
+        refused = client.get(two)  # a third drawing within the minute
+        client.set_cookie("lang", "id")
+        codes += [client.get(url).status_code for url in (one, two, one)]  # stored copies are still served
+        client.set_cookie("lang", "en")
+        elsewhere = client.get(two, environ_base={"REMOTE_ADDR": "127.0.0.9"})
+    finally:
+        app.config.pop("HANDOUT_RENDER_RATE_LIMIT")
+    assert codes == [200] * 10
+    assert refused.status_code == 429 and "Too many attempts" in refused.get_data(as_text=True)
+    assert elsewhere.status_code == 200  # another address is not affected

@@ -1,6 +1,7 @@
 """Real processes for operations tests: gunicorn workers, redis-server, a throwaway PostgreSQL, on loopback only."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 import http.cookiejar
 import os
 import re
@@ -191,3 +192,33 @@ def drop_database(admin_engine, name: str, attempts: int = 20) -> None:
             if attempt == attempts - 1:
                 raise
             time.sleep(0.5)
+
+
+@contextmanager
+def empty_databases(count: int, tmp_path):
+    """URIs of `count` new empty databases of the engine under test (SQLite files, or PostgreSQL
+    databases beside LMS_TEST_DATABASE_URL's, dropped afterwards)."""
+    import os
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from lms.config import database_url
+
+    base = os.environ.get("LMS_TEST_DATABASE_URL")
+    if not base:
+        yield [f"sqlite:///{tmp_path / f'empty{i}.db'}" for i in range(count)]
+        return
+    admin_uri = database_url(base, tmp_path)
+    names = [f"rawat_tmp_{uuid.uuid4().hex[:8]}" for _ in range(count)]
+    admin = create_engine(admin_uri, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        for name in names:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    base_url = admin_uri.rsplit("/", 1)[0]
+    try:
+        yield [f"{base_url}/{name}" for name in names]
+    finally:
+        for name in names:
+            drop_database(admin, name)
+        admin.dispose()

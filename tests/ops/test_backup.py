@@ -1,16 +1,14 @@
 """Back up a populated instance, restore it into an empty one, find everything again."""
-import os
-import uuid
 from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 
 from lms import create_app
-from lms.config import TestConfig, database_url
+from lms.config import TestConfig
 from lms.extensions import db
-from tests.ops.helpers import drop_database
+from tests.ops.helpers import empty_databases
 
 pytestmark = pytest.mark.own_app
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -19,23 +17,8 @@ CONTENT = Path(__file__).resolve().parents[2] / "content"
 @pytest.fixture
 def database_pair(tmp_path):
     """Two empty databases of the engine under test: (source URI, target URI)."""
-    base = os.environ.get("LMS_TEST_DATABASE_URL")
-    if not base:
-        yield f"sqlite:///{tmp_path / 'source.db'}", f"sqlite:///{tmp_path / 'target.db'}"
-        return
-    admin_uri = database_url(base, tmp_path)
-    names = [f"rawat_bk_{uuid.uuid4().hex[:8]}" for _ in range(2)]
-    admin = create_engine(admin_uri, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        for name in names:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    base_url = admin_uri.rsplit("/", 1)[0]
-    try:
-        yield f"{base_url}/{names[0]}", f"{base_url}/{names[1]}"
-    finally:
-        for name in names:
-            drop_database(admin, name)
-        admin.dispose()
+    with empty_databases(2, tmp_path) as uris:
+        yield uris
 
 
 def test_backup_and_restore_keep_every_record_and_certificates_verifiable(tmp_path, database_pair):

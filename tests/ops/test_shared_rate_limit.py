@@ -11,7 +11,8 @@ pytestmark = pytest.mark.own_app
 
 def _prepare_database(tmp_path) -> dict:
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'shared.db'}", "SECRET_KEY": "shared-secret-for-two-workers",
-           "LMS_REQUEST_LOG": "0", "LMS_LOGIN_RATE_LIMIT": "10 per minute"}
+           "LMS_REQUEST_LOG": "0", "LMS_LOGIN_RATE_LIMIT": "10 per minute",
+           "LMS_INSTANCE_PATH": str(tmp_path / "instance")}  # nothing written to the repository's instance/
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     import os
 

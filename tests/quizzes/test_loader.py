@@ -433,3 +433,25 @@ def test_the_import_command_reports_unchanged_the_second_time(runner):
     assert second.exit_code == 0
     assert second.output.count("unchanged (0 change(s))") == 2, second.output
     assert db.session.scalar(select(func.count(Module.id)).where(Module.has_quiz.is_(True))) == 12
+
+
+def test_quiz_problems_carry_a_code_the_question_and_the_answer(tmp_path):
+    """What the browser editor needs to say "question 1 “Apa?”: write answer 2" in the author's words."""
+    _path, problems = problems_for(tmp_path, """\
+        title: Kuis
+        pass_mark: 150
+        questions:
+          - id: satu
+            type: single
+            text: Apa?
+            options:
+              - {text: A}
+              - {text: ""}
+            explanation: Karena.
+        """)
+    found = {(p.code, tuple(sorted(p.params.items()))) for p in problems}
+    assert ("too_large", (("field", "pass_mark"), ("found", 150), ("max", 100))) in found
+    assert ("single_needs_one_right", (("field", "options"), ("found", 0), ("number", 1), ("question", "satu"))) \
+        in found
+    assert ("required", (("choice", 2), ("field", "text"), ("number", 1), ("question", "satu"))) in found
+    assert all(p.code for p in problems)

@@ -84,6 +84,10 @@ def test_typo_says_check_the_id_again(english, browser, certify):
     wrong = swap_symbol(certificate.public_id, 11)
     html = check(browser, wrong)
     assert verdict_of(html) == "typo" and "Check the ID again" in html
+    # A wrong check symbol proves a mistake somewhere, not how many characters are wrong.
+    assert f'The ID <span class="certificate-id">{wrong}</span> does not check out' in html
+    assert "character by character" in html
+    assert "one character is wrong" not in html and "two are swapped" not in html
     swapped = list(certificate.public_id)
     i = next(i for i in range(9, 18) if swapped[i] != swapped[i + 1] and "-" not in swapped[i:i + 2])
     swapped[i], swapped[i + 1] = swapped[i + 1], swapped[i]
@@ -130,11 +134,48 @@ def test_the_qr_address_shows_the_same_and_checks_its_signature(english, certify
     assert response.status_code == 200 and verdict_of(html) == "valid"
     assert "The QR code's digital signature matches this certificate." in html
     query = parse_qs(parts.query)
-    forged = query["s"][0][:10] + ("A" if query["s"][0][10] != "A" else "B") + query["s"][0][11:]
-    html = english.get(parts.path, query_string={"k": query["k"][0], "s": forged}).get_data(as_text=True)
-    assert verdict_of(html) == "valid" and "does not match this certificate" in html
     plain = english.get(parts.path).get_data(as_text=True)
-    assert verdict_of(plain) == "valid" and "QR code" not in plain.split("For developers")[0].split("data-status")[1]
+    assert verdict_of(plain) == "valid" and "QR code" not in result_panel(plain)
+
+
+def result_panel(html: str) -> str:
+    start = html.index('<section class="panel verdict')
+    return html[start:html.index("</section>", start)]
+
+
+def forged_signature(signature: str) -> str:
+    return signature[:10] + ("A" if signature[10] != "A" else "B") + signature[11:]
+
+
+@pytest.mark.parametrize("status", ["valid", "revoked", "expired"])
+def test_a_qr_code_whose_signature_does_not_match_gets_a_warning_of_its_own(english, certify, status):
+    """Never inside the green "valid" panel: the QR was not made by Rawat (or was changed)."""
+    certificate = certify(completed_at=years_ago(3) if status == "expired" else None)
+    if status == "revoked":
+        revoke(certificate, "Dicabut.")
+        db.session.commit()
+    parts = urlsplit(qr_url(certificate))
+    query = parse_qs(parts.query)
+    for kid, signature in ((query["k"][0], forged_signature(query["s"][0])), ("rk-00000000-0000", query["s"][0]),
+                           (query["k"][0], "")):
+        response = english.get(parts.path, query_string={"k": kid, "s": signature})
+        html = response.get_data(as_text=True)
+        panel = result_panel(html)
+        assert response.status_code == 200 and verdict_of(html) == "qr_mismatch"
+        assert 'class="panel verdict verdict-qr_mismatch"' in panel and f'data-register-status="{status}"' in panel
+        assert "✓" not in panel and "Valid certificate" not in panel
+        assert "This QR code was not made by Rawat" in panel and "or it was changed" in panel
+        named = f'<span class="certificate-id">{certificate.public_id}</span>'
+        assert f"Check that the ID printed on the paper is {named}" in panel
+        # What the register says about that ID, set apart, so the name can be compared with the paper.
+        assert f"What the register says about {named}" in panel and certificate.holder_name in panel
+
+
+def test_the_developer_section_is_a_link_to_the_api_document(english):
+    html = english.get("/verifikasi").get_data(as_text=True)
+    assert "<h2>For developers</h2>" not in html and "GET /api/v1/certificates" not in html
+    assert 'href="/.well-known/rawat-keys.json"' not in html  # the API document links the keys
+    assert re.search(r'<a href="/api/openapi.json">[^<]*API[^<]*</a>', html)
 
 
 def test_the_qr_page_for_every_status(english, certify):
