@@ -321,15 +321,15 @@ class QuestionForm(CleanInput, AppForm):
             field = self[name]
             if name == "options":
                 marked = sorted(getattr(self, "marked_rows", ())) or [0]
-                found.extend((message, self.options[marked[0]]["text"].id)
-                             for message in field.errors if isinstance(message, str))
+                found.extend((str(message), self.options[marked[0]]["text"].id)
+                             for message in field.errors if not isinstance(message, dict | list))  # not a row's
                 for row in field:
                     for sub in row:
-                        found.extend((message, sub.id) for message in sub.errors)
+                        found.extend((str(message), sub.id) for message in sub.errors)
             elif name == "correct":
-                found.extend((message, "right-answer") for message in field.errors)
+                found.extend((str(message), "right-answer") for message in field.errors)
             else:
-                found.extend((message, field.id) for message in field.errors if isinstance(message, str))
+                found.extend((str(message), field.id) for message in field.errors)
         return found
 
 

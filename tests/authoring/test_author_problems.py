@@ -425,3 +425,21 @@ def test_the_cases_match_the_shared_course():
     assert [q["id"] for q in first["quiz"]["questions"]] == ["kapan-cuci-tangan", "tanda-infeksi", "lima-detik",
                                                              "urutan"]
     assert first["quiz"]["questions_per_attempt"] == 2 and second["lessons"][0]["slug"] == "pelajaran-c"
+
+
+@pytest.mark.parametrize("kind, extra", [
+    ("single", {"options-0-text": "A", "options-1-text": "B"}),
+    ("multiple", {"options-0-text": "A"}),
+    ("true_false", {}),
+    ("ordering", {"steps": "Hanya satu"}),
+    ("single", {"text": "", "explanation": "", "options-0-text": "A", "options-1-text": "B", "correct": "0"}),
+])
+def test_each_line_of_the_question_summary_links_to_its_input(make_draft, author, kind, extra):
+    draft = make_draft()
+    response = _question_post(author, draft, kind, [], **extra)
+    page = response.get_data(as_text=True)
+    summary = page[page.index("Soal belum disimpan"):page.index("</ul>", page.index("Soal belum disimpan"))]
+    targets = re.findall(r'href="#([\w-]+)"', summary)
+    assert response.status_code == 400 and targets
+    for target in targets:
+        assert f'id="{target}"' in page, target

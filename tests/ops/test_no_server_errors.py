@@ -32,13 +32,13 @@ BIG = "x" * 10_240
 
 #: hostile values per kind of converter, already percent-encoded for the URL
 HOSTILE_PATH_VALUES = {
-    "int": ["99999999999999999999", "9223372036854775808", "9223372036854775807", "2147483648",
-                         "2147483647", "0", "1" * 5000, "%D9%A3"],  # the last: ARABIC-INDIC DIGIT THREE
-    "string": ["%00", "a%00b", "%ED%A0%80", "%FF%FE", "%F0%9F%98%80", BIG, "%25s%25n", "%27%22%3E"],
+    "int": ["99999999999999999999", "9223372036854775808", "2147483648", "0", "1" * 5000,
+            "%D9%A3"],  # the last: ARABIC-INDIC DIGIT THREE (a digit to Python)
+    "string": ["%00", "a%00b", "%ED%A0%80", "%F0%9F%98%80", BIG, "%25s%25n", "%27%22%3E"],
     "path": ["%00", "../../etc/passwd", "a/%00/b", "%ED%A0%80", BIG, "a//b/"],
 }
 HOSTILE_QUERY_VALUES = ["99999999999999999999", "-99999999999999999999", "0", "%00", "%ED%A0%80", BIG,
-                        "%2F%2Fevil.example%2F", "9999-12-31", "0000-00-00"]
+                        "%2F%2Fevil.example%2F", "9999-12-31"]
 HOSTILE_FORM_VALUES = ["99999999999999999999", "%00", "%ED%A0%80", "y" * 3000]
 #: uploads: a name with NUL and a path, contents that are no picture, zip or PDF
 HOSTILE_FILES = [("../a\x00b.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64), ("\u202e.zip", b"PK\x03\x04" + b"\xff" * 64),
@@ -93,44 +93,38 @@ def world(app, make_user, make_course):
     """A little of everything, so real ids reach the views as well as hostile ones."""
     from lms.authoring.services import start_draft, workspace_for_course
     from lms.certificates.queries import latest_certificate
+    from lms.cohorts.models import CohortInvitation
     from lms.cohorts.services import add_member, create_cohort, invite
-    from lms.courses.models import Lesson, Module
-    from lms.quizzes.models import Attempt, Quiz
+    from lms.courses.models import Module
+    from lms.quizzes.models import Quiz
     from lms.quizzes.services import start_attempt
     from tests.certificates.fixtures import QUIZ_MODULES, complete_lessons
 
     admin = make_user(Role.ADMIN, phone="+6281200000001")
     trainer = make_user(Role.TRAINER, phone="+6281200000002")
     learner = make_user(Role.LEARNER, phone="+6281200000003")
-    course = make_course("kursus-uji", modules=[
-        {**QUIZ_MODULES[0], "lessons": [{"slug": "pelajaran-a", "title": "A", "body": "A.\n"}]},
-        {"slug": "modul-dua", "title": "Dua", "lessons": [{"slug": "pelajaran-b", "title": "B", "body": "B.\n"}]},
-    ])
-    quiz_module = db.session.scalar(select(Module).where(Module.course_id == course.id, Module.slug == "modul-satu"))
-    quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == quiz_module.id))
+    course = make_course("kursus-uji", modules=QUIZ_MODULES)
+    finished = make_course("kursus-selesai")  # no quiz: its lessons alone earn the certificate
+    module = db.session.scalar(select(Module).where(Module.course_id == course.id, Module.slug == "modul-satu"))
+    quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == module.id))
     cohort = create_cohort(trainer, "Kelompok Uji", "", [course.id])
     add_member(cohort, learner, actor=trainer)
     invite(cohort, "+6281200000009", actor=trainer)
     draft = workspace_for_course(course, trainer)
     start_draft(draft, trainer)
     attempt = start_attempt(learner.id, quiz)
+    complete_lessons(learner, finished)
     db.session.commit()
-    complete_lessons(learner, course)  # a certificate too (lessons only would not do: the quiz counts)
-    db.session.commit()
-    from lms.cohorts.models import CohortInvitation
-
     invitation = db.session.scalar(select(CohortInvitation).where(CohortInvitation.cohort_id == cohort.id))
-    certificate = latest_certificate(learner.id, course.id)
-    lesson = db.session.scalar(select(Lesson).where(Lesson.course_id == course.id))
+    certificate = latest_certificate(learner.id, finished.id)
+    assert certificate is not None and invitation is not None
     real = {
-        "slug": course.slug, "course_slug": course.slug, "module_slug": quiz_module.slug, "lesson_slug": lesson.slug,
+        "slug": course.slug, "course_slug": course.slug, "module_slug": module.slug, "lesson_slug": "pelajaran-a",
         "cohort_id": cohort.id, "draft_id": draft.id, "course_id": course.id, "user_id": learner.id,
-        "attempt_id": attempt.id, "invitation_id": invitation.id if invitation else 1,
-        "public_id": certificate.public_id if certificate else "RWT-2026-XXXX",
+        "attempt_id": attempt.id, "invitation_id": invitation.id, "public_id": certificate.public_id,
         "code": cohort.join_code, "key": quiz.questions[0].key,
         "path": "images/none.png", "name": "images/none.png", "filename": "rawat.css", "answer": "tolak",
     }
-    assert db.session.scalar(select(Attempt.id).where(Attempt.id == attempt.id))
     return {"admin": admin, "trainer": trainer, "learner": learner, "real": real}
 
 
@@ -212,8 +206,8 @@ class Walker:
                     body = "&".join([f"csrf_token={self.token}", *(f"{quote(name)}={value}" for name in fields)])
                     response = self.client.post(urls[0], data=body, content_type="application/x-www-form-urlencoded")
                     self.check(response, "POST form " + value[:20], urls[0])
-                    self.still_signed_in()
                     sent += 1
+                self.still_signed_in()
                 for filename, content in HOSTILE_FILES:
                     data = {"csrf_token": self.token,
                             **{name: (io.BytesIO(content), filename) for name in ("file", "document")}}
