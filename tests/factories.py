@@ -33,7 +33,8 @@ def make_user():
 def write_course(root, slug="kursus-uji", *, modules=None, course=None, images=None):
     """Write a course folder in the content/ format and return its path.
 
-    modules: list of dicts {slug, title, lessons: [{slug, title, body, minutes}], quiz: dict|None}
+    modules: list of dicts {slug, title, lessons: [{slug, title, body, minutes}], quiz: dict|None,
+    practice_minutes: int|None}. The hours of study are computed from them (there is no `hours`).
     """
     import yaml
 
@@ -41,7 +42,7 @@ def write_course(root, slug="kursus-uji", *, modules=None, course=None, images=N
     folder.mkdir(parents=True, exist_ok=True)
     course_data = {
         "title": "Kursus Uji", "summary": "Ringkasan kursus uji.", "audience": "Keluarga pendamping.",
-        "language": "id", "hours": 4, "version": 1, "pass_mark": 70, "certificate_validity_months": 24,
+        "language": "id", "version": 1, "pass_mark": 70, "certificate_validity_months": 24,
         "authors": ["Tim Uji"], "sources": [{"title": "Panduan", "publisher": "WHO", "year": 2019}],
     }
     course_data.update(course or {})
@@ -59,9 +60,10 @@ def write_course(root, slug="kursus-uji", *, modules=None, course=None, images=N
     for m_index, module in enumerate(modules, start=1):
         module_dir = folder / f"{m_index:02d}-{module['slug']}"
         module_dir.mkdir(exist_ok=True)
-        (module_dir / "module.yaml").write_text(
-            yaml.safe_dump({"title": module["title"], "summary": module.get("summary", "Ringkasan modul.")},
-                           allow_unicode=True), encoding="utf-8")
+        meta = {"title": module["title"], "summary": module.get("summary", "Ringkasan modul.")}
+        if module.get("practice_minutes") is not None:
+            meta["practice_minutes"] = module["practice_minutes"]
+        (module_dir / "module.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
         for l_index, lesson in enumerate(module["lessons"], start=1):
             front = yaml.safe_dump({"title": lesson["title"], "minutes": lesson.get("minutes", 5)}, allow_unicode=True)
             (module_dir / f"{l_index:02d}-{lesson['slug']}.md").write_text(

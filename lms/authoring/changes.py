@@ -21,7 +21,7 @@ KINDS = ("course_changed", "modules_added", "modules_changed", "modules_moved", 
          "quizzes_added", "quizzes_changed", "quizzes_removed",
          "questions_added", "questions_changed", "questions_moved", "questions_removed",
          "pictures_added", "pictures_changed", "pictures_removed")
-COURSE_FIELDS = ("title", "summary", "audience", "language", "hours", "pass_mark", "certificate_validity_months",
+COURSE_FIELDS = ("title", "summary", "audience", "language", "pass_mark", "certificate_validity_months",
                  "authors", "sources")
 QUIZ_FIELDS = ("title", "questions_per_attempt", "shuffle_questions", "shuffle_options", "max_attempts",
                "wait_minutes", "show_correct_answers")

@@ -14,7 +14,7 @@ from .gift import GiftQuestion, GiftResult, parse_gift
 from .models import CourseDraft
 from .services import AuthoringError, save_files
 
-COURSE_FORM_KEYS = ("title", "summary", "audience", "language", "hours", "pass_mark", "certificate_validity_months",
+COURSE_FORM_KEYS = ("title", "summary", "audience", "language", "pass_mark", "certificate_validity_months",
                     "authors", "sources")
 
 
@@ -44,6 +44,7 @@ def lesson_or_error(draft: CourseDraft, slug: str) -> tuple[df.ModuleFile, df.Le
 def save_settings(draft: CourseDraft, actor: User, values: dict) -> None:
     """Write the form's keys into course.yaml, keeping the others (version, published…)."""
     data = df.course_data(_files(draft))
+    data.pop("hours", None)  # computed from the content (courses.study_time), never typed in
     for key in COURSE_FORM_KEYS:
         value = values.get(key)
         if value is None or value == []:

@@ -33,7 +33,7 @@ def _year(value):
 
 def course_yaml(course: Course) -> dict:
     data = {"title": course.title, "summary": course.summary, "audience": course.audience,
-            "language": course.language, "hours": course.hours, "version": course.version,
+            "language": course.language, "version": course.version,
             "pass_mark": course.pass_mark}
     if course.certificate_validity_months is not None:
         data["certificate_validity_months"] = course.certificate_validity_months

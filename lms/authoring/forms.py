@@ -111,8 +111,6 @@ class CourseFields:
     audience = TextAreaField(_l("Who the course is for"), validators=[
         _required(_l("Say who the course is for.")), _length(2000)])
     language = SelectField(_l("Language of the material"), choices=LANGUAGES, default="id")
-    hours = WholeNumberField(_l("Hours of study (JP)"), default=1,
-                             validators=[_required_number(_l("Enter the hours of study.")), _range(1, 1000)])
 
 
 class NewCourseForm(CleanInput, AppForm, CourseFields):
@@ -201,7 +199,9 @@ class QuizSettingsForm(CleanInput, AppForm):
     wait_minutes = WholeNumberField(_l("Minutes to wait between attempts"), default=0,
                                     validators=[Optional(), _range(0, 43200)],
                                     description=_l("0 for no waiting; at most 43200 (30 days)."))
-    show_correct_answers = BooleanField(_l("Show the right answers after a failed attempt"), default=True)
+    show_correct_answers = BooleanField(_l("Show the right answers once all attempts are used"), default=True,
+                                        description=_l("They are always shown after a pass. With unlimited "
+                                                       "attempts they are shown only after a pass."))
     submit = SubmitField(_l("Save quiz settings"))
 
     def settings(self) -> dict:

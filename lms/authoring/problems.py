@@ -16,6 +16,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..content_checker.wording import MESSAGES as CHECKER_MESSAGES
 from ..courses.content_files import ORDERED_NAME_RE
 from ..courses.svg_sanitizer import SvgRefused
 from . import draft_files as df
@@ -249,7 +250,7 @@ def _message(problem: Located, place: _Place) -> str:
     if template is None and params.get("field") == "steps":
         template = STEP_MESSAGES.get(code)
     if template is None:
-        template = MESSAGES.get(code, UNKNOWN)
+        template = MESSAGES.get(code) or CHECKER_MESSAGES.get(code, UNKNOWN)
     values = {"field": _field_words(place, params), "key": params.get("field", ""), "max": 0, "min": 0, "found": 0,
               "number": 0, "choice": 0, "mb": 0, "wanted": 0, "pool": 0, "lesson": "", "image": "", "question": "",
               "type": "", "text": "", "slug": ""}

@@ -17,6 +17,8 @@ from sqlalchemy import delete, select
 from ..accounts.identifiers import InvalidIdentifier, normalize_phone
 from ..accounts.models import User
 from ..audit.services import record
+from ..content_checker.checker import advise
+from ..content_checker.findings import Finding
 from ..courses.content_files import Problem
 from ..courses.importer import ASSET_TYPES, CourseSpec, apply_course, parse_course
 from ..courses.models import Course
@@ -71,7 +73,10 @@ class ContentRefused(Exception):
 @dataclass
 class DraftCheck:
     spec: CourseSpec | None
+    #: what stops publishing (the importer's problems)
     problems: list[Located] = field(default_factory=list)
+    #: what the content checker advises to change (publishing goes on)
+    warnings: list[Located] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -96,7 +101,7 @@ def _materialize(root: Path, slug: str, files: dict[str, str], images: dict[str,
     return folder
 
 
-def _located(problems: list[Problem], folder: Path) -> list[Located]:
+def _located(problems: list[Problem] | list[Finding], folder: Path) -> list[Located]:
     result = []
     for problem in problems:
         try:
@@ -134,8 +139,9 @@ def check_draft(draft: CourseDraft) -> DraftCheck:
         folder = _materialize(Path(tmp), draft.slug, draft.files, _image_bytes(draft))
         spec = parse_course(folder, problems)
         located = _located(problems, folder)
+        warnings = [] if problems else _located(advise(spec), folder)
     taken = _slug_taken_problem(draft)
-    return DraftCheck(spec=spec, problems=[taken, *located] if taken else located)
+    return DraftCheck(spec=spec, problems=[taken, *located] if taken else located, warnings=warnings)
 
 
 # --- drafts -----------------------------------------------------------------------------------

@@ -244,7 +244,7 @@ def new_course():
             draft = create_course(current_user, slug, {
                 "title": form.title.data.strip(), "summary": df.clean_text(form.summary.data),
                 "audience": df.clean_text(form.audience.data), "language": form.language.data,
-                "hours": form.hours.data, "pass_mark": 70})
+                "pass_mark": 70})
         except AuthoringError as error:
             form.slug.errors = [error_text(error)]
         else:
@@ -304,6 +304,7 @@ def course_page(draft: CourseDraft, *, status=200, **extra):
     history = publication_history(draft.course_id)
     return render_template(
         "authoring/course.html", draft=draft, check=check, problems=draft_problems(draft, check.problems),
+        advice=draft_problems(draft, check.warnings),
         outline=outline, history=history,
         role=author_role(current_user, draft), can_manage=can_manage_authors(current_user, draft),
         module_form=extra.pop("module_form", None) or ModuleForm(formdata=None),
@@ -358,7 +359,7 @@ def settings(draft_id: int):
     draft = editable(draft_id)
     data = df.course_data(draft.files)
     form = CourseSettingsForm(data=None if request.method == "POST" else {
-        **{k: data.get(k) for k in ("title", "summary", "audience", "language", "hours", "pass_mark",
+        **{k: data.get(k) for k in ("title", "summary", "audience", "language", "pass_mark",
                                     "certificate_validity_months")},
         "authors": "\n".join(str(a) for a in data.get("authors") or []),
         "sources": [{k: str(s.get(k) or "") for k in ("title", "publisher", "url", "year")}
@@ -369,13 +370,15 @@ def settings(draft_id: int):
         editing.save_settings(draft, current_user, {
             "title": form.title.data.strip(), "summary": df.clean_text(form.summary.data),
             "audience": df.clean_text(form.audience.data), "language": form.language.data,
-            "hours": form.hours.data, "pass_mark": form.pass_mark.data,
+            "pass_mark": form.pass_mark.data,
             "certificate_validity_months": form.certificate_validity_months.data,
             "authors": form.author_names(), "sources": form.source_list()})
         db.session.commit()
         flash(_("The course settings have been saved in the draft."), "success")
         return redirect(url_for("authoring.course", draft_id=draft.id))
-    return render_template("authoring/settings.html", draft=draft, form=form), 400 if form.errors else 200
+    spec = check_draft(draft).spec
+    return render_template("authoring/settings.html", draft=draft, form=form, hours=spec.hours if spec else None), \
+        400 if form.errors else 200
 
 
 # --- preview -----------------------------------------------------------------------------------

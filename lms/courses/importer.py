@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..timeutil import utcnow
+from .study_time import hours_of_study
 from .content_files import (
     SLUG_RE,
     FileProblems,
@@ -56,6 +57,8 @@ class ModuleSpec:
     title: str
     summary: str
     path: Path
+    #: hands-on practice the module asks for (module.yaml), counted in the hours of study
+    practice_minutes: int = 0
     lessons: list[LessonSpec] = field(default_factory=list)
     #: parsed extra files by file name (e.g. quiz.yaml), from registered handlers
     extras: dict[str, Any] = field(default_factory=dict)
@@ -69,7 +72,12 @@ class CourseSpec:
     summary: str = ""
     audience: str = ""
     language: str = "id"
+    #: hours of study (JP) computed from the lessons, quizzes and practice (see study_time)
     hours: int = 1
+    #: minutes those add up to
+    study_minutes: int = 0
+    #: what course.yaml says, if anything: only compared with the computed hours
+    declared_hours: int | None = None
     version: int = 1
     pass_mark: int = 70
     certificate_validity_months: int | None = None
@@ -91,6 +99,9 @@ class ModuleFileHandler(Protocol):
 
     def apply(self, module: Module, data: Any | None) -> int:
         """Bring the database in line with the file (None: the file is absent); return changes."""
+
+    def study_minutes(self, data: Any) -> int:
+        """Minutes a learner spends on what the file holds (counted in the hours of study)."""
 
 
 MODULE_FILE_HANDLERS: dict[str, ModuleFileHandler] = {}
@@ -140,7 +151,7 @@ def parse_course(folder: Path, problems: list[Problem]) -> CourseSpec:
     spec.language = reader.text("language", required=False, default="id") or "id"
     if spec.language not in ("id", "en"):
         reader.problem("'language' must be id or en", "language", code="bad_language")
-    spec.hours = reader.integer("hours", minimum=1, maximum=1000, default=1)
+    spec.declared_hours = reader.integer("hours", required=False, minimum=1, maximum=1000, nullable=True)
     spec.version = reader.integer("version", minimum=1, default=1)
     spec.pass_mark = reader.integer("pass_mark", required=False, minimum=1, maximum=100, default=70)
     spec.certificate_validity_months = reader.integer(
@@ -163,11 +174,19 @@ def parse_course(folder: Path, problems: list[Problem]) -> CourseSpec:
     if not spec.modules:
         problems.append(Problem(folder, "a course needs at least one module folder named like 01-slug",
                                 code="no_modules"))
+    spec.study_minutes = sum(_module_minutes(module) for module in spec.modules)
+    spec.hours = hours_of_study(spec.study_minutes)
     slugs = [lesson.slug for module in spec.modules for lesson in module.lessons]
     for slug in {s for s in slugs if slugs.count(s) > 1}:
         problems.append(Problem(folder, f"lesson slug '{slug}' is used twice; lesson slugs must be unique in a course",
                                 code="duplicate_lesson", params={"lesson": slug}))
     return spec
+
+
+def _module_minutes(module: ModuleSpec) -> int:
+    extras = sum(MODULE_FILE_HANDLERS[name].study_minutes(data) for name, data in module.extras.items()
+                 if data is not None and name in MODULE_FILE_HANDLERS)
+    return sum(lesson.minutes for lesson in module.lessons) + module.practice_minutes + extras
 
 
 def _parse_assets(images: Path, problems: list[Problem]) -> dict[str, tuple[str, bytes]]:
@@ -203,9 +222,11 @@ def _parse_module(folder: Path, position: int, slug: str, course: CourseSpec, pr
     if meta_file.is_file():
         try:
             reader = Reader(load_yaml_file(meta_file), meta_file, problems)
-            reader.unknown_keys({"title", "summary"})
+            reader.unknown_keys({"title", "summary", "practice_minutes"})
             module.title = reader.text("title", max_length=200)
             module.summary = reader.text("summary", required=False, max_length=2000)
+            module.practice_minutes = reader.integer("practice_minutes", required=False, minimum=0, maximum=600,
+                                                     default=0, nullable=True) or 0
         except FileProblems as exc:
             problems.extend(exc.problems)
     else:

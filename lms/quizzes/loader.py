@@ -8,6 +8,7 @@ disappears from the file is retired, never deleted.
 """
 from __future__ import annotations
 
+import math
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from ..courses.models import Module
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import QUESTION_TYPES, Option, Question, Quiz
+from .queries import attempt_size
 
 QUIZ_KEYS = {"title", "pass_mark", "questions_per_attempt", "shuffle_questions", "shuffle_options", "max_attempts",
              "wait_minutes", "show_correct_answers", "questions"}
@@ -30,6 +32,8 @@ OPTION_KEYS = {"id", "text", "correct", "feedback"}
 STEP_KEYS = {"id", "text"}
 MAX_CHOICES = 12
 MAX_WAIT_MINUTES = 30 * 24 * 60
+#: a question drawn takes about this long: reading it (often a scenario), answering, reading the feedback
+MINUTES_PER_QUESTION = 1.5
 
 
 @dataclass
@@ -349,3 +353,6 @@ class QuizFile:
 
     def apply(self, module: Module, data: QuizSpec | None) -> int:
         return apply_quiz(module, data)
+
+    def study_minutes(self, data: QuizSpec) -> int:
+        return math.ceil(MINUTES_PER_QUESTION * attempt_size(data.questions_per_attempt, len(data.questions)))

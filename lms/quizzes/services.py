@@ -90,6 +90,24 @@ def eligibility(user_id: int, quiz: Quiz, now: datetime | None = None) -> Eligib
     return result
 
 
+def answers_revealed(user_id: int, quiz: Quiz) -> bool:
+    """May the learner see the right answers (and the explanations of questions they got wrong)?
+
+    Once they have passed; or, when the quiz allows it, once they have used all their attempts
+    and none is open. Before that an attempt must stay a real test: with unlimited retries that
+    show the answers, a pool is learnt by heart in a few minutes. The feedback of the options
+    they chose (why that choice is wrong) is always shown.
+    """
+    passed = db.session.scalar(select(Attempt.id).where(
+        Attempt.user_id == user_id, Attempt.quiz_id == quiz.id, Attempt.passed.is_(True)).limit(1))
+    if passed is not None:
+        return True
+    if not quiz.show_correct_answers or quiz.max_attempts is None:
+        return False
+    state = eligibility(user_id, quiz)
+    return state.attempts_left == 0 and state.open_attempt is None
+
+
 def start_attempt(user_id: int, quiz: Quiz, *, now: datetime | None = None,
                   rng: random.Random | None = None) -> Attempt:
     """Enrol the learner and return their open attempt, or a new one with its questions drawn.

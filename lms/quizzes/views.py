@@ -22,7 +22,7 @@ from . import bp
 from .forms import AnswerSheet, StartAttemptForm
 from .models import Attempt, Quiz
 from .queries import attempt_history, attempt_size, get_attempt, get_quiz, quiz_facts, shown_questions
-from .services import AttemptRefused, eligibility, start_attempt, submit_attempt
+from .services import AttemptRefused, answers_revealed, eligibility, start_attempt, submit_attempt
 
 PREFIX = "/kursus/<course_slug>/kuis/<module_slug>"
 
@@ -176,7 +176,7 @@ def result(course_slug: str, module_slug: str, attempt_id: int):
     progress = course_progress(current_user.id, quiz.module.course) if attempt.passed else None
     return render_template(
         "quizzes/result.html", quiz=quiz, module=quiz.module, course=quiz.module.course, attempt=attempt,
-        questions=questions, reveal=bool(attempt.passed or quiz.show_correct_answers),
+        questions=questions, reveal=bool(attempt.passed or answers_revealed(current_user.id, quiz)),
         right_count=sum(1 for shown in questions if shown.item.is_correct), images=_images(quiz, questions),
         urls=_urls(quiz), progress=progress,
     )

@@ -32,34 +32,36 @@ def files(draft) -> dict[str, str]:
 def test_new_course_errors_are_shown_beside_the_fields_in_english_and_indonesian(trainer, browser):
     browser.login(trainer.phone)
     response = browser.post_form("/tulis/baru", {"title": "", "slug": "Bukan Slug!", "summary": "s",
-                                                 "audience": "a", "language": "id", "hours": "0"})
+                                                 "audience": "a", "language": "id"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'id="title-error"' in page and 'aria-invalid="true"' in page
     browser.client.set_cookie("lang", "en")
     page = browser.post_form("/tulis/baru", {"title": "", "slug": "Bukan Slug!", "summary": "s", "audience": "a",
-                                             "language": "id", "hours": "x"}).get_data(as_text=True)
+                                             "language": "id"}).get_data(as_text=True)
     page = page.replace("&#39;", "'")
     assert "Give the course a title." in page
     assert "Use lower-case letters, digits and '-' only" in page
-    assert "Enter a whole number, for example 5." in page
+    assert 'name="hours"' not in page  # counted from the content, never typed in
 
 
 def test_course_settings_write_course_yaml(draft, editor):
     response = editor.post_form(f"/tulis/{draft.id}/pengaturan", {
         "title": "Kursus Baru", "summary": "Ringkas.\r\nDua baris.", "audience": "Relawan.", "language": "en",
-        "hours": "6", "pass_mark": "80", "certificate_validity_months": "", "authors": "Ani\r\n\r\nBudi",
+        "pass_mark": "80", "certificate_validity_months": "", "authors": "Ani\r\n\r\nBudi",
         "sources-0-title": "Panduan WHO", "sources-0-publisher": "WHO", "sources-0-url": "https://who.int",
         "sources-0-year": "2019", "sources-1-title": "", "sources-2-title": ""})
     assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
     data = yaml.safe_load(files(draft)["course.yaml"])
     assert data == {"title": "Kursus Baru", "summary": "Ringkas.\nDua baris.", "audience": "Relawan.",
-                    "language": "en", "hours": 6, "version": 1, "pass_mark": 80, "authors": ["Ani", "Budi"],
+                    "language": "en", "version": 1, "pass_mark": 80, "authors": ["Ani", "Budi"],
                     "sources": [{"title": "Panduan WHO", "publisher": "WHO", "url": "https://who.int", "year": 2019}]}
     assert db.session.get(CourseDraft, draft.id).title == "Kursus Baru"
+    page = editor.get(f"/tulis/{draft.id}/pengaturan").get_data(as_text=True)
+    assert "1 JP" in page and 'name="hours"' not in page  # counted, and said how
 
     response = editor.post_form(f"/tulis/{draft.id}/pengaturan", {
-        "title": "Kursus Baru", "summary": "S", "audience": "A", "language": "id", "hours": "6", "pass_mark": "101",
+        "title": "Kursus Baru", "summary": "S", "audience": "A", "language": "id", "pass_mark": "101",
         "authors": "", "sources-0-title": "", "sources-0-url": "ftp://x"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400

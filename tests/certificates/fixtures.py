@@ -29,6 +29,16 @@ QUIZ_MODULES = [
 ]
 
 
+#: the default course of `certify`: 3 lessons of 5 minutes and 720 minutes of practice, 16 JP
+PRACTICE_MODULES = [
+    {"slug": "modul-satu", "title": "Modul Satu", "practice_minutes": 360, "lessons": [
+        {"slug": "pelajaran-a", "title": "Pelajaran A", "body": "Isi pelajaran A.\n"},
+        {"slug": "pelajaran-b", "title": "Pelajaran B", "body": "Isi pelajaran B.\n"}]},
+    {"slug": "modul-dua", "title": "Modul Dua", "practice_minutes": 360, "lessons": [
+        {"slug": "pelajaran-c", "title": "Pelajaran C", "body": "Isi pelajaran C.\n"}]},
+]
+
+
 def complete_lessons(user, course) -> None:
     for lesson in db.session.scalars(select(Lesson).where(Lesson.course_id == course.id,
                                                           Lesson.retired_at.is_(None))):
@@ -46,9 +56,9 @@ def certify(make_user, make_course):
                  course_settings=None, completed_at=None, modules=None):
         user = user or make_user(full_name=full_name, locale=locale)
         if course is None:
-            settings = {"certificate_validity_months": validity, "title": "Perawatan Dasar Lansia", "hours": 16}
+            settings = {"certificate_validity_months": validity, "title": "Perawatan Dasar Lansia"}
             settings.update(course_settings or {})
-            course = make_course(slug, course=settings, modules=modules)
+            course = make_course(slug, course=settings, modules=modules or PRACTICE_MODULES)
         if completed_at is None:
             complete_lessons(user, course)
         else:  # completed long ago: issue as the completion would have then

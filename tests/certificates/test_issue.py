@@ -14,6 +14,7 @@ from lms.certificates.signing import canonical_payload, verify_payload
 from lms.courses.models import Enrollment, Lesson
 from lms.courses.services import mark_lesson_done
 from lms.extensions import db
+from tests.certificates.fixtures import PRACTICE_MODULES
 
 
 def count_certificates(user_id=None):
@@ -62,7 +63,8 @@ def test_the_record_keeps_what_was_certified(certify, make_user, make_course):
     certificate = certify(user=user)
     public_id, signature = certificate.public_id, certificate.signature
     user.full_name = "Budi S."
-    make_course("kursus-uji", course={"title": "Judul Baru", "version": 2, "hours": 20})
+    longer = [{**module, "practice_minutes": 600} for module in PRACTICE_MODULES]  # 27 JP now
+    assert make_course("kursus-uji", course={"title": "Judul Baru", "version": 2}, modules=longer).hours == 27
     db.session.commit()
     db.session.refresh(certificate)
     assert certificate.holder_name == "Budi Santoso" and certificate.course_title == "Perawatan Dasar Lansia"

@@ -35,11 +35,26 @@ def test_good_folder_is_imported_with_order_slugs_and_images(tmp_path):
     db.session.commit()
     assert [(r.slug, r.created) for r in reports] == [("kursus-uji", True)]
     course = db.session.scalar(select(Course).where(Course.slug == "kursus-uji"))
-    assert course.title == "Kursus Uji" and course.hours == 4 and course.certificate_validity_months == 24
+    assert course.title == "Kursus Uji" and course.hours == 1 and course.certificate_validity_months == 24
     assert [m.slug for m in course.modules] == ["kebersihan", "obat"]
     assert [lsn.slug for lsn in course.modules[0].lessons] == ["cuci-tangan", "mandi"]
     assert course.modules[0].lessons[0].minutes == 7
     assert db.session.scalar(select(CourseAsset.content_type)) == "image/svg+xml"
+
+
+def test_the_hours_of_study_are_counted_from_lessons_quizzes_and_practice_never_taken_as_declared(tmp_path):
+    quiz = {"title": "Kuis", "questions_per_attempt": 8, "questions": [
+        {"id": f"soal-{n}", "type": "true_false", "text": f"Benar {n}?", "answer": True, "explanation": "Ya."}
+        for n in range(10)]}
+    folder = write_course(tmp_path, course={"hours": 40}, modules=[
+        {"slug": "satu", "title": "Satu", "practice_minutes": 30, "quiz": quiz, "lessons": [
+            {"slug": "a", "title": "A", "body": "Teks.\n", "minutes": 40},
+            {"slug": "b", "title": "B", "body": "Teks.\n", "minutes": 50}]},
+    ])
+    import_content(folder)
+    db.session.commit()
+    # 40 + 50 lesson minutes, 8 drawn questions × 1.5 = 12, 30 of practice: 132 minutes, 2.9 JP
+    assert db.session.scalar(select(Course.hours).where(Course.slug == "kursus-uji")) == 3
 
 
 def test_reimport_changes_nothing(tmp_path):

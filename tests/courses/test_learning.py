@@ -41,7 +41,7 @@ def test_catalog_lists_published_courses_and_searches(client, make_course):
     make_course("kursus-rahasia", course={"title": "Draf Rahasia", "published": False})
     page = client.get("/kursus").get_data(as_text=True)
     assert "Perawatan Lansia" in page and "Mendampingi Disabilitas" in page and "Draf Rahasia" not in page
-    assert "4 jam pelajaran (JP)" in page and "2 modul" in page
+    assert "1 jam pelajaran (JP)" in page and "2 modul" in page  # 3 lessons of 5 minutes
     found = client.get("/kursus?q=kursi+roda").get_data(as_text=True)
     assert "Mendampingi Disabilitas" in found and "Perawatan Lansia" not in found
     assert client.get("/kursus/kursus-rahasia").status_code == 404

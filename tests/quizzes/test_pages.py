@@ -138,40 +138,61 @@ def _submit(quiz_pages, choose):
     return attempt
 
 
-def test_the_result_of_a_failed_attempt_explains_every_question(make_quiz, learner, pages, browser):
-    quiz = make_quiz()
-    quiz_pages = pages(quiz)
-
+def _fail_with_feedback(quiz_pages):
     def choose(shown):
         if shown.question.key == "kapan-cuci-tangan":  # the option with feedback "Mengelap…"
             return [c.option for c in shown.choices if c.option.text == "Mengelap tangan dengan handuk"]
         return wrong_answer(shown)
 
-    attempt = _submit(quiz_pages, choose)
+    return _submit(quiz_pages, choose)
+
+
+def test_a_failed_attempt_with_attempts_left_shows_why_each_choice_is_wrong_but_not_the_answers(
+        make_quiz, learner, pages, browser):
+    quiz_pages = pages(make_quiz())  # unlimited attempts: the answers would be learnt by heart
+    attempt = _fail_with_feedback(quiz_pages)
     html = main_of(browser.get(quiz_pages.result_url(attempt.id)).get_data(as_text=True))
     assert "Your score: 0%" in html and "Not passed" in html and "Right answers: 0 of 4" in html
     assert "Mengelap tidak membunuh kuman." in html  # feedback of the option chosen
     assert "Sabun membunuh kuman." not in html  # feedback of an option not chosen
+    assert "<h3>The right answer</h3>" not in html and "Mencuci tangan dengan sabun" not in html
     for question in ALL_TYPES:
-        assert question["explanation"] in html
-    assert html.count("<h3>The right answer</h3>") == 4
-    assert "Mencuci tangan dengan sabun" in html
-    steps = ALL_TYPES[3]["steps"]
-    assert "<ol class=\"quiz-answer\">" + "".join(f"<li>{s}</li>" for s in steps) + "</ol>" in html
+        assert question["explanation"] not in html
+    assert html.count("Read the module's lessons again") == 4
+    assert "The right answers are shown once you pass, so that" in html
 
 
-def test_right_answers_stay_hidden_after_a_failed_attempt_when_the_quiz_says_so(make_quiz, learner, pages, browser):
-    quiz = make_quiz(show_correct_answers=False)
+def test_the_answers_are_shown_once_every_attempt_is_used(make_quiz, learner, pages, browser):
+    quiz_pages = pages(make_quiz(max_attempts=2))
+    first = _fail_with_feedback(quiz_pages)
+    html = main_of(browser.get(quiz_pages.result_url(first.id)).get_data(as_text=True))
+    assert "<h3>The right answer</h3>" not in html and "once you have used all your attempts" in html
+
+    last = _fail_with_feedback(quiz_pages)
+    for attempt in (first, last):
+        html = main_of(browser.get(quiz_pages.result_url(attempt.id)).get_data(as_text=True))
+        for question in ALL_TYPES:
+            assert question["explanation"] in html
+        assert html.count("<h3>The right answer</h3>") == 4
+        assert "Mencuci tangan dengan sabun" in html
+        steps = ALL_TYPES[3]["steps"]
+        assert "<ol class=\"quiz-answer\">" + "".join(f"<li>{s}</li>" for s in steps) + "</ol>" in html
+
+
+def test_right_answers_stay_hidden_until_a_pass_when_the_quiz_says_so(make_quiz, learner, pages, browser):
+    quiz = make_quiz(show_correct_answers=False, max_attempts=3)
     quiz_pages = pages(quiz)
-    attempt = _submit(quiz_pages, wrong_answer)
-    html = main_of(browser.get(quiz_pages.result_url(attempt.id)).get_data(as_text=True))
-    assert "<h3>The right answer</h3>" not in html and "The right answers are not shown for this quiz" in html
+    failed = [_submit(quiz_pages, wrong_answer) for _attempt in range(2)]
+    html = main_of(browser.get(quiz_pages.result_url(failed[0].id)).get_data(as_text=True))
+    assert "<h3>The right answer</h3>" not in html and "The right answers are shown once you pass, so" in html
     assert "Mencuci tangan dengan sabun" not in html  # the right option of the single question
-    assert ALL_TYPES[0]["explanation"] in html
+    assert ALL_TYPES[0]["explanation"] not in html
 
     passed = _submit(quiz_pages, lambda s: wrong_answer(s) if s.question.key == "sabun-lima-detik" else right_answer(s))
     html = main_of(browser.get(quiz_pages.result_url(passed.id)).get_data(as_text=True))
     assert "Passed" in html and html.count("<h3>The right answer</h3>") == 1  # always shown once passed
+    html = main_of(browser.get(quiz_pages.result_url(failed[0].id)).get_data(as_text=True))
+    assert html.count("<h3>The right answer</h3>") == 4  # and for the earlier attempts too
 
 
 def test_the_quiz_home_shows_rules_history_and_the_next_step(make_quiz, learner, pages, browser):
