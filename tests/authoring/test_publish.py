@@ -307,3 +307,19 @@ def test_a_publish_without_changes_and_history_from_before_summaries(make_draft,
     db.session.commit()
     page = sign_in(trainer).get(f"/tulis/{draft.id}").get_data(as_text=True)
     assert "no changes" in page and "not recorded" in page
+
+
+def test_the_course_page_lists_the_checkers_advice_with_links_and_publishing_goes_on(make_draft, trainer, sign_in):
+    draft = make_draft()
+    browser = sign_in(trainer)
+    page = browser.get(f"/tulis/{draft.id}").get_data(as_text=True)
+    advice = page[page.index('id="advice"'):page.index("</details>", page.index('id="advice"'))]
+    assert "suggestions to make the course safer and its quizzes fairer" in advice
+    # in the author's words, at the place to fix it: the question, not quiz.yaml line 12
+    assert "Question “tanda-infeksi” has several right answers: add “(pilih semua yang benar)”" in advice
+    assert f'href="/tulis/{draft.id}/modul/modul-satu/kuis/soal/tanda-infeksi"' in advice
+    assert "the wrong answer “Tidak perlu” has no feedback" in advice
+    assert "quiz.yaml" not in advice
+    response = browser.post_form(f"/tulis/{draft.id}/terbitkan", form_url=f"/tulis/{draft.id}",
+                                 follow_redirects=True)
+    assert "Version 1 is published" in response.get_data(as_text=True)  # advice never blocks
