@@ -55,11 +55,14 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
     configure_logging(app)
 
-    @app.before_request
     def start_request():
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex[:16]
         g.request_started = time.perf_counter()
+
+    # First of all before-request hooks: CSRF (registered earlier) may refuse the request, and that
+    # answer needs its id too.
+    app.before_request_funcs.setdefault(None, []).insert(0, start_request)
 
     @app.after_request
     def log_request(response):

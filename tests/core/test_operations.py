@@ -97,3 +97,12 @@ def test_proxy_headers_are_trusted_only_when_configured(tmp_path):
         got = app.test_client().get("/where", headers={"X-Forwarded-Proto": "https",
                                                        "X-Forwarded-Host": "rawat.example"}).get_data(as_text=True)
         assert got == expected
+
+
+def test_a_refused_csrf_token_still_answers_with_the_request_id(client):
+    """The CSRF check runs before the views; the request id must be set before it, so a refused form can be
+    traced in the logs like any other request."""
+    response = client.post("/masuk", data={"identifier": "081200000001", "password": "x"},
+                           headers={"X-Request-ID": "abc12345-csrf"})
+    assert response.status_code == 400
+    assert response.headers["X-Request-ID"] == "abc12345-csrf"
