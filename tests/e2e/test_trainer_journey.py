@@ -98,7 +98,6 @@ def test_a_trainer_writes_a_course_and_follows_a_learner_of_the_group(live_serve
     page.get_by_label("Judul kursus").fill(COURSE)
     page.get_by_label("Ringkasan").fill("Cara mencegah luka tekan pada orang yang lama berbaring.")
     page.get_by_label("Untuk siapa kursus ini").fill("Keluarga yang merawat lansia yang lama berbaring.")
-    page.get_by_label("Jam pelajaran (JP)").fill("2")
     submit(page, "Buat kursus")
     assert "Kursus sudah dibuat sebagai draf." in flash(page)
     assert page.locator("h1").inner_text() == COURSE
