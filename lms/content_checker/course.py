@@ -34,13 +34,15 @@ def check_terms(spec: CourseSpec) -> list[Finding]:
     """A word used two ways in one course: point at every use of the way Rawat's courses do not use."""
     if spec.language != "id":
         return []
-    patterns = {term: re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.I) for pair in limits.TERM_PAIRS
-                for term in pair}
+    terms = {term.lower(): term for pair in limits.TERM_PAIRS for term in pair}
+    # One pass over each line with every term at once (longest first, so "alat kelamin" is not "kelamin").
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+                         + r")(?!\w)", re.I)
     uses: dict[str, list[tuple[Path, int]]] = defaultdict(list)
     for path in _course_files(spec):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            for term, pattern in patterns.items():
-                uses[term].extend((path, number) for _match in pattern.finditer(line))
+            for match in pattern.finditer(line):
+                uses[terms[match.group(1).lower()]].append((path, number))
     found = []
     for preferred, other in limits.TERM_PAIRS:
         if not uses[preferred] or not uses[other]:
