@@ -130,8 +130,9 @@ def _slug_taken_problem(draft: CourseDraft) -> Located | None:
     return None
 
 
-def check_draft(draft: CourseDraft) -> DraftCheck:
-    """Parse the draft with the importer, collecting every problem (nothing is written)."""
+def check_draft(draft: CourseDraft, *, with_advice: bool = True) -> DraftCheck:
+    """Parse the draft with the importer, collecting every problem (nothing is written); with
+    `with_advice`, also the content checker's warnings (pages that show none skip their cost)."""
     if draft.files is None:
         return DraftCheck(spec=None)
     problems: list[Problem] = []
@@ -139,7 +140,7 @@ def check_draft(draft: CourseDraft) -> DraftCheck:
         folder = _materialize(Path(tmp), draft.slug, draft.files, _image_bytes(draft))
         spec = parse_course(folder, problems)
         located = _located(problems, folder)
-        warnings = [] if problems else _located(advise(spec), folder)
+        warnings = _located(advise(spec), folder) if with_advice and not problems else []
     taken = _slug_taken_problem(draft)
     return DraftCheck(spec=spec, problems=[taken, *located] if taken else located, warnings=warnings)
 

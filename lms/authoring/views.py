@@ -376,7 +376,7 @@ def settings(draft_id: int):
         db.session.commit()
         flash(_("The course settings have been saved in the draft."), "success")
         return redirect(url_for("authoring.course", draft_id=draft.id))
-    spec = check_draft(draft).spec
+    spec = check_draft(draft, with_advice=False).spec
     return render_template("authoring/settings.html", draft=draft, form=form, hours=spec.hours if spec else None), \
         400 if form.errors else 200
 
@@ -405,7 +405,7 @@ def render_draft_markdown(draft: CourseDraft, text: str):
 def preview(draft_id: int):
     """The draft's course page as a learner would see it, marked as a preview."""
     draft = editable(draft_id)
-    check = check_draft(draft)
+    check = check_draft(draft, with_advice=False)
     return render_template("authoring/preview_course.html", draft=draft, check=check,
                            problems=draft_problems(draft, check.problems))
 
@@ -415,7 +415,7 @@ def preview(draft_id: int):
 def preview_lesson(draft_id: int, lesson_slug: str):
     """A draft lesson as a learner would see it, marked as a preview."""
     draft = editable(draft_id)
-    spec = check_draft(draft).spec
+    spec = check_draft(draft, with_advice=False).spec
     ordered = [(module, lesson) for module in spec.modules for lesson in module.lessons] if spec else []
     slugs = [lesson.slug for _module, lesson in ordered]
     if lesson_slug not in slugs:

@@ -1,4 +1,7 @@
-"""A finding of the checker: where (file and line), what (a stable code and its params), how bad."""
+"""A finding of the checker: where (file and line) and what (a stable code and its params).
+
+Findings are warnings: what the importer refuses stays its `Problem` (see checker.CourseCheck).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -14,8 +17,6 @@ class Finding:
     #: what is wrong, stable across wording changes; its sentence is in wording.MESSAGES
     code: str
     params: dict = field(default_factory=dict, compare=False)
-    #: "warning" (publishing goes on) or "error" (the importer refuses the course)
-    severity: str = "warning"
 
     @property
     def message(self) -> str:
@@ -25,4 +26,4 @@ class Finding:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else str(self.path)
-        return f"{where}: {self.severity}: {self.message}"
+        return f"{where}: warning: {self.message}"
