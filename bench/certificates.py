@@ -51,7 +51,7 @@ def bare_page(signer, index: int) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.pdfgen.canvas import Canvas
 
-    from lms.certificates.pdf import BOLD, REGULAR
+    from lms.pdf.canvas import BOLD, REGULAR
 
     width, height = landscape(A4)
     buffer = io.BytesIO()
@@ -105,7 +105,7 @@ def main(count: int) -> float:
     from lms.accounts.models import User
     from lms.certificates.keygen import init_keys
     from lms.certificates.keys import load_keyring
-    from lms.certificates.pdf import register_fonts
+    from lms.pdf.canvas import register_fonts
     from lms.certificates.services import ensure_document, issue_certificate
     from lms.config import Config
     from lms.courses.models import Course

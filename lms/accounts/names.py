@@ -3,7 +3,7 @@
 The name is typed at registration, in the profile and by a care manager making a family
 account (accounts.forms.check_full_name runs this for all three). A certificate draws it
 with fonts that have no emoji and no Chinese characters and cannot write right to left
-(certificates.glyphs): such a name is refused with a message rather than printed with
+(pdf.glyphs): such a name is refused with a message rather than printed with
 empty boxes or with parts left out. Emoji and other symbols are refused even where the
 font happens to have them: they are not part of a name as written on an identity card.
 """
@@ -13,7 +13,7 @@ import unicodedata
 
 from flask_babel import gettext as _
 
-from ..certificates.glyphs import undrawable
+from ..pdf.glyphs import undrawable
 
 #: Unicode categories of symbols (emoji, ©, +, $): never part of a name
 SYMBOLS = {"So", "Sm", "Sc"}

@@ -2,42 +2,25 @@
 
 Texts go through gettext in the learner's language (the caller wraps the call in
 ``flask_babel.force_locale``). Names and titles shrink to fit, then wrap onto two lines.
-The fonts are DejaVu Sans (see fonts/README.md), embedded as subsets.
+The fonts, colours and canvas helpers are shared with handouts (lms/pdf/canvas.py).
 """
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
-import segno
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from reportlab.lib.colors import HexColor, white
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFInfo, PDFString
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-REGULAR, BOLD = "RawatSans", "RawatSans-Bold"
+from ..pdf.canvas import ACCENT, BOLD, BRAND, BRAND_DARK, INK, MUTED, REGULAR, RawatCanvas, register_fonts
+
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
-BRAND, BRAND_DARK, ACCENT, INK, MUTED = (HexColor(c) for c in ("#0b6e4f", "#08543c", "#f2b134", "#1d2a2f",
-                                                                "#52646b"))
 CONTENT_WIDTH = 660
-
-
-def register_fonts() -> None:
-    """Load the TTF files once per process."""
-    registered = pdfmetrics.getRegisteredFontNames()
-    if REGULAR not in registered:
-        pdfmetrics.registerFont(TTFont(REGULAR, str(FONT_DIR / "DejaVuSans.ttf")))
-    if BOLD not in registered:
-        pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
 
 
 @dataclass
@@ -81,48 +64,8 @@ class _Info(PDFInfo):
         return PDFDictionary(entries).format(document)
 
 
-class CertificateCanvas(Canvas):
-    """A reportlab canvas that knows how to fit text in a width."""
-
-    def fit_font_size(self, text: str, font: str, largest: float, smallest: float, width: float) -> float:
-        size = largest
-        while size > smallest and pdfmetrics.stringWidth(text, font, size) > width:
-            size -= 0.5
-        return size
-
-    def wrap(self, text: str, font: str, size: float, width: float) -> list[str]:
-        """Split into lines no wider than `width` (words longer than a line are cut)."""
-        lines, line = [], ""
-        for word in text.split():
-            candidate = f"{line} {word}".strip()
-            if pdfmetrics.stringWidth(candidate, font, size) <= width:
-                line = candidate
-                continue
-            if line:
-                lines.append(line)
-            while pdfmetrics.stringWidth(word, font, size) > width:
-                cut = len(word)
-                while cut > 1 and pdfmetrics.stringWidth(word[:cut], font, size) > width:
-                    cut -= 1
-                lines.append(word[:cut])
-                word = word[cut:]
-            line = word
-        if line:
-            lines.append(line)
-        return lines
-
-    def fitted_lines(self, text: str, font: str, largest: float, smallest: float, width: float,
-                     max_lines: int = 2) -> tuple[float, list[str]]:
-        """One line at the largest size that fits; else up to `max_lines` lines, shrinking as needed."""
-        size = self.fit_font_size(text, font, largest, smallest, width)
-        if pdfmetrics.stringWidth(text, font, size) <= width:
-            return size, [text]
-        size = largest * 0.8
-        while True:
-            lines = self.wrap(text, font, size, width)
-            if len(lines) <= max_lines or size <= smallest:
-                return size, lines[:max_lines]
-            size -= 0.5
+class CertificateCanvas(RawatCanvas):
+    """The shared canvas, plus lines centred on the certificate's page."""
 
     def centred_lines(self, lines: list[str], font: str, size: float, top: float, leading: float) -> float:
         """Draw lines centred on the page from baseline `top` down; returns the last baseline."""
@@ -132,35 +75,6 @@ class CertificateCanvas(Canvas):
             y = top - index * leading
             self.drawCentredString(PAGE_WIDTH / 2, y, line)
         return y
-
-    def qr_code(self, data: str, x: float, y: float, size: float) -> None:
-        """A QR code (error correction M) as filled rectangles, one per run of dark modules.
-
-        The mask is fixed: segno's search for the best of the 8 masks costs ~30 ms in pure
-        Python per certificate, and mask 0 decoded as well or better from low-resolution
-        renderings in our checks (zbarimg on pdftoppm output at 60–90 dpi).
-        """
-        qr = segno.make(data, error="m", micro=False, mask=0)
-        matrix = [list(row) for row in qr.matrix]
-        count = len(matrix)
-        quiet = 2
-        module = size / (count + 2 * quiet)
-        self.setFillColor(white)
-        self.rect(x, y, size, size, stroke=0, fill=1)
-        self.setFillColor(INK)
-        path = self.beginPath()
-        for r, row in enumerate(matrix):
-            top = y + size - (quiet + r + 1) * module
-            c = 0
-            while c < count:
-                if row[c]:
-                    start = c
-                    while c < count and row[c]:
-                        c += 1
-                    path.rect(x + (quiet + start) * module, top, (c - start) * module, module)
-                else:
-                    c += 1
-        self.drawPath(path, stroke=0, fill=1)
 
 
 def render_certificate(content: CertificateContent) -> bytes:

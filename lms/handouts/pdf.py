@@ -3,15 +3,14 @@
 The first page names the course and the module; each lesson starts with its title, its
 reading time and a QR code that opens the lesson online, then its text drawn by
 markdown_pdf with the web page's rules. Every page ends with the course title and the
-page number. Fonts and QR codes are the certificates' (DejaVu Sans, segno), so a
-handout prints the same letters a certificate does. Texts around the lessons are in
-the reader's language (the caller's locale); the lessons are as written.
+page number. Fonts, colours and QR codes are shared with certificates (lms/pdf/canvas.py:
+DejaVu Sans, segno), so a handout prints the same letters a certificate does. Texts around
+the lessons are in the reader's language (the caller's locale); the lessons are as written.
 """
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
@@ -23,14 +22,11 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from ..certificates.pdf import BOLD, BRAND, BRAND_DARK, INK, MUTED, REGULAR, CertificateCanvas, register_fonts
+from ..pdf.canvas import BOLD, BRAND, BRAND_DARK, INK, ITALIC, MUTED, REGULAR, RawatCanvas, register_font_family
 from .markdown_pdf import HandoutMarkdown, Picture
 
-ITALIC = "RawatSans-Oblique"
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 18 * mm
 #: the text width: the page less its margins and the frame's own 6 pt padding on each side
@@ -59,14 +55,6 @@ class HandoutContent:
     #: course-relative path (images/x.svg) -> picture
     pictures: dict[str, Picture] = field(default_factory=dict)
     callout_titles: dict[str, str] = field(default_factory=dict)
-
-
-def register_handout_fonts() -> None:
-    """The certificates' regular and bold faces, plus an oblique one for emphasis, as one family."""
-    register_fonts()
-    if ITALIC not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(ITALIC, str(FONT_DIR / "DejaVuSans-Oblique.ttf")))
-        pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD)
 
 
 def printable_picture(content_type: str, data: bytes) -> Picture:
@@ -120,7 +108,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 class QrCode(Flowable):
-    """A QR code of `data`, drawn by the certificates' canvas helper."""
+    """A QR code of `data`, drawn by the shared canvas helper (RawatCanvas.qr_code)."""
 
     def __init__(self, data: str, size: float):
         super().__init__()
@@ -170,7 +158,7 @@ def _lesson_header(lesson: HandoutLesson, number: str, styles) -> Table:
 
 def render_handout(content: HandoutContent) -> bytes:
     """The PDF of one module's handout."""
-    register_handout_fonts()
+    register_font_family()
     styles = _styles()
     buffer = io.BytesIO()
     title = _("Module %(n)d: %(title)s", n=content.module_number, title=content.module_title)
@@ -215,5 +203,5 @@ def render_handout(content: HandoutContent) -> bytes:
                       Spacer(1, 10)]
         story.append(_lesson_header(lesson, f"{content.module_number}.{index}", styles))
         story += writer.convert(lesson.body)
-    document.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=CertificateCanvas)
+    document.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=RawatCanvas)
     return buffer.getvalue()

@@ -20,7 +20,7 @@ from .pdf import HandoutContent, HandoutLesson, printable_picture
 #: (a font, a library upgrade), so stored handouts are drawn again and browsers fetch them
 HANDOUT_FORMAT = 2
 #: the code that draws a handout: a deploy that changes any of it changes every key
-_DRAWING_CODE = ("handouts/pdf.py", "handouts/markdown_pdf.py", "courses/markdown.py", "certificates/pdf.py")
+_DRAWING_CODE = ("handouts/pdf.py", "handouts/markdown_pdf.py", "courses/markdown.py", "pdf/canvas.py")
 
 
 @dataclass

@@ -31,8 +31,8 @@ def test_every_file_in_the_package_that_is_not_python_is_package_data():
     assert needed, "no data files found"
     missing = sorted(str(path.relative_to(PACKAGE)) for path in needed - covered)
     assert not missing, f"not in the wheel (pyproject.toml [tool.setuptools.package-data]): {missing}"
-    for expected in ("static/icon-192.png", "handouts/fonts/DejaVuSans-Oblique.ttf",
-                     "certificates/fonts/DejaVuSans.ttf", "courses/templates/courses/sw.js", "templates/base.html"):
+    for expected in ("static/icon-192.png", "pdf/fonts/DejaVuSans-Oblique.ttf",
+                     "pdf/fonts/DejaVuSans.ttf", "courses/templates/courses/sw.js", "templates/base.html"):
         assert (PACKAGE / expected).resolve() in covered, expected
 
 
