@@ -90,6 +90,8 @@ class Config:
     SESSION_LIFETIME = timedelta(hours=int(os.environ.get("LMS_SESSION_HOURS", "24")))
     PREFERRED_URL_SCHEME = "https" if _env_flag("LMS_HTTPS") else "http"
     WTF_CSRF_TIME_LIMIT = None  # tie the token to the session, not the clock: learners read slowly
+    #: werkzeug method for new password hashes (lms/accounts/services.py); only the tests use a cheaper one
+    PASSWORD_HASH_METHOD = "scrypt"
 
     RATELIMIT_ENABLED = _env_flag("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -167,3 +169,6 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     SERVER_NAME = None
+    # scrypt costs ~0.1 s per hash or check, and every test makes users and signs in; a weak
+    # hash is fine for throw-away test accounts (tests/accounts/test_password_hash.py checks the real one)
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"

@@ -1,7 +1,7 @@
 """Fixtures: one migrated database per run, rolled back after every test.
 
 The database is SQLite in a temporary folder, or the PostgreSQL database named by
-LMS_TEST_DATABASE_URL (its public schema is emptied first).
+LMS_TEST_DATABASE_URL (its public schema is emptied first). tests/README.md describes every fixture.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from lms import create_app
+from lms.accounts.models import Role, User
 from lms.config import TestConfig, database_url
 from lms.extensions import db, limiter
 
@@ -111,10 +112,14 @@ def csrf_token_from(html: str) -> str:
 
 
 class Browser:
-    """A test client that fetches forms first, so every POST carries its real CSRF token."""
+    """A test client that fetches forms first, so every POST carries its real CSRF token.
+
+    `user` is the account the sign_in fixture signed in with (None for a browser of one's own).
+    """
 
     def __init__(self, client):
         self.client = client
+        self.user = None
 
     def get(self, url, **kwargs):
         return self.client.get(url, **kwargs)
@@ -125,8 +130,12 @@ class Browser:
         payload.update(data or {})
         return self.client.post(url, data=payload, follow_redirects=follow_redirects, **kwargs)
 
-    def login(self, identifier, password="kata sandi aman 1"):
-        response = self.post_form("/masuk", {"identifier": identifier, "password": password})
+    def login(self, identifier, password="kata sandi aman 1", *, remember=False):
+        """Sign in through the real /masuk form; `remember` ticks "keep me signed in"."""
+        data = {"identifier": identifier, "password": password}
+        if remember:
+            data["remember"] = "y"
+        response = self.post_form("/masuk", data)
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
         return response
 
@@ -137,6 +146,44 @@ class Browser:
 @pytest.fixture
 def browser(client):
     return Browser(client)
+
+
+@pytest.fixture
+def sign_in(app, make_user):
+    """sign_in(who="learner", *, lang=None, remember=False, browser=None, **user_fields) -> a signed-in Browser.
+
+    who: a role, for a new user made by make_user(role, **user_fields) (full_name, phone, email,
+    password, locale), or an existing User (with `password` if it is not the default one).
+    The user signs in through the real /masuk form and is `browser.user`. Each call is a phone
+    of its own (a new client) unless `browser` is given, e.g. the test's `browser` fixture when
+    other fixtures read that one. lang: the "lang" cookie, the language shown until the profile's
+    locale says otherwise (Indonesian when neither is set).
+    """
+    # Imported here: a module-level import would load the factories before pytest can rewrite their asserts.
+    from tests.factories import DEFAULT_PASSWORD
+
+    def _sign_in(who: str | User = Role.LEARNER, *, lang: str | None = None, remember: bool = False,
+                 browser: Browser | None = None, **user_fields) -> Browser:
+        if isinstance(who, User):
+            assert set(user_fields) <= {"password"}, "user fields are for a new user, not an existing one"
+            user = who
+        else:
+            user = make_user(who, **user_fields)
+        browser = browser or Browser(app.test_client())
+        browser.user = user
+        if lang:
+            browser.client.set_cookie("lang", lang)
+        browser.login(user.phone or user.email or user.login_id, user_fields.get("password", DEFAULT_PASSWORD),
+                      remember=remember)
+        return browser
+
+    return _sign_in
+
+
+@pytest.fixture
+def learner(sign_in, browser):
+    """A new learner signed in on the test's `browser`, reading the site in English."""
+    return sign_in(lang="en", browser=browser).user
 
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -1,6 +1,7 @@
 """Account rules and writes. Callers (a request or a command) commit."""
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -11,16 +12,29 @@ from .identifiers import InvalidIdentifier, normalize_identifier
 from .models import Role, User
 
 # Compared against when no account matches, so a wrong login costs the same time
-# whether or not the account exists (no user enumeration by timing).
-_DUMMY_HASH = generate_password_hash("not-a-real-password-rawat")
+# whether or not the account exists (no user enumeration by timing). One per hash method,
+# made on first use: it must cost what the configured method costs.
+_DUMMY_HASHES: dict[str, str] = {}
 
 
 class DuplicateAccount(Exception):
     """An account already uses this mobile number or e-mail."""
 
 
+def _hash_method() -> str:
+    return current_app.config["PASSWORD_HASH_METHOD"]
+
+
+def _dummy_hash() -> str:
+    method = _hash_method()
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash("not-a-real-password-rawat", method=method)
+    return _DUMMY_HASHES[method]
+
+
 def hash_password(password: str) -> str:
-    return generate_password_hash(password)
+    """A salted hash of the password with the configured method (PASSWORD_HASH_METHOD)."""
+    return generate_password_hash(password, method=_hash_method())
 
 
 IDENTIFIER_COLUMNS = {"email": User.email, "phone": User.phone, "login_id": User.login_id}
@@ -52,11 +66,11 @@ def authenticate(identifier: str, password: str) -> User | None:
     try:
         kind, value = normalize_identifier(identifier)
     except InvalidIdentifier:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     user = find_by_identifier(kind, value)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.is_active:
         return None

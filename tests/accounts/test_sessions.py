@@ -5,11 +5,11 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from lms.accounts.models import UserSession
+from lms.accounts.models import Role, UserSession
 from lms.extensions import db
 from tests.conftest import Browser
+from tests.factories import DEFAULT_PASSWORD as PASSWORD
 
-PASSWORD = "kata sandi aman 1"
 NEW = "sandi baru yang aman 5"
 
 
@@ -25,51 +25,43 @@ def replay(app, cookies: dict[str, str]):
     return thief.get("/profil")
 
 
-def signed_in(app, identifier="081234567890", password=PASSWORD, remember=False):
-    browser = Browser(app.test_client())
-    data = {"identifier": identifier, "password": password}
-    if remember:
-        data["remember"] = "y"
-    assert browser.post_form("/masuk", data).status_code == 302
-    return browser
-
-
 def is_sign_in_redirect(response) -> bool:
     return response.status_code == 302 and response.headers["Location"].startswith("/masuk")
 
 
 @pytest.fixture
-def learner(make_user):
-    return make_user(phone="+6281234567890")
+def account(make_user):
+    """The learner whose sessions each test ends; each sign_in(account) is one more device."""
+    return make_user()
 
 
-def test_a_cookie_copied_before_sign_out_no_longer_works(app, learner):
-    browser = signed_in(app)
+def test_a_cookie_copied_before_sign_out_no_longer_works(app, account, sign_in):
+    browser = sign_in(account)
     copied = cookies_of(browser.client)
     assert replay(app, copied).status_code == 200  # the copy works while the session lives
     browser.logout()
     assert is_sign_in_redirect(replay(app, copied))
 
 
-def test_a_remember_cookie_copied_before_sign_out_no_longer_works(app, learner):
-    browser = signed_in(app, remember=True)
+def test_a_remember_cookie_copied_before_sign_out_no_longer_works(app, account, sign_in):
+    browser = sign_in(account, remember=True)
     remember = {"remember_token": cookies_of(browser.client)["remember_token"]}
     assert replay(app, remember).status_code == 200  # a remember cookie alone signs in
     browser.logout()
     assert is_sign_in_redirect(replay(app, remember))
 
 
-def test_the_remember_cookie_is_new_at_every_sign_in(app, learner):
-    first = cookies_of(signed_in(app, remember=True).client)["remember_token"]
-    second = cookies_of(signed_in(app, remember=True).client)["remember_token"]
+def test_the_remember_cookie_is_new_at_every_sign_in(app, account, sign_in):
+    first = cookies_of(sign_in(account, remember=True).client)["remember_token"]
+    second = cookies_of(sign_in(account, remember=True).client)["remember_token"]
     assert first != second
     # Signing out on one phone leaves the other signed in.
     assert replay(app, {"remember_token": first}).status_code == 200
 
 
-def test_changing_the_password_signs_out_every_other_device_and_renews_this_one(app, learner):
-    other_phone = signed_in(app, remember=True)
-    this_phone = signed_in(app)
+def test_changing_the_password_signs_out_every_other_device_and_renews_this_one(app, account, sign_in):
+    other_phone = sign_in(account, remember=True)
+    this_phone = sign_in(account)
     before = cookies_of(this_phone.client)
     changed = this_phone.post_form("/profil/kata-sandi", {"current_password": PASSWORD, "new_password": NEW,
                                                           "confirm": NEW})
@@ -80,44 +72,41 @@ def test_changing_the_password_signs_out_every_other_device_and_renews_this_one(
     assert is_sign_in_redirect(other_phone.get("/profil"))
 
 
-def test_resetting_with_a_code_ends_every_session(app, learner, make_user):
-    phone = signed_in(app, remember=True)
+def test_resetting_with_a_code_ends_every_session(app, account, sign_in):
+    phone = sign_in(account, remember=True)
     copied = cookies_of(phone.client)
-    make_user("admin", phone="+6281100000001")
-    admin = signed_in(app, "081100000001")
-    page = admin.post_form(f"/admin/pengguna/{learner.id}/kode-reset", {"reason": "HP hilang"})
+    admin = sign_in(Role.ADMIN)
+    page = admin.post_form(f"/admin/pengguna/{account.id}/kode-reset", {"reason": "HP hilang"})
     code = re.search(r'<p class="join-code">([A-Z0-9-]+)</p>', page.get_data(as_text=True)).group(1)
     reset = Browser(app.test_client()).post_form("/atur-ulang-sandi", {"code": code, "new_password": NEW,
                                                                         "confirm": NEW})
     assert reset.status_code == 302
     assert is_sign_in_redirect(replay(app, copied))
     assert db.session.scalar(select(func.count()).select_from(UserSession)
-                             .where(UserSession.user_id == learner.id)) == 0
+                             .where(UserSession.user_id == account.id)) == 0
 
 
-def test_a_role_change_ends_every_session_of_that_account(app, learner, make_user):
-    copied = cookies_of(signed_in(app, remember=True).client)
-    make_user("admin", phone="+6281100000001")
-    admin = signed_in(app, "081100000001")
-    assert admin.post_form(f"/admin/pengguna/{learner.id}/peran", {"role": "trainer"},
+def test_a_role_change_ends_every_session_of_that_account(app, account, sign_in):
+    copied = cookies_of(sign_in(account, remember=True).client)
+    admin = sign_in(Role.ADMIN)
+    assert admin.post_form(f"/admin/pengguna/{account.id}/peran", {"role": "trainer"},
                            form_url="/admin/pengguna").status_code == 302
     assert is_sign_in_redirect(replay(app, copied))
     assert admin.get("/admin/pengguna").status_code == 200  # the admin's own session is untouched
 
 
-def test_an_admin_signs_an_account_out_everywhere(app, learner, make_user):
-    copied = cookies_of(signed_in(app, remember=True).client)
-    make_user("admin", phone="+6281100000001")
-    admin = signed_in(app, "081100000001")
-    asked = admin.get(f"/admin/pengguna/{learner.id}/keluar-semua")
+def test_an_admin_signs_an_account_out_everywhere(app, account, sign_in):
+    copied = cookies_of(sign_in(account, remember=True).client)
+    admin = sign_in(Role.ADMIN)
+    asked = admin.get(f"/admin/pengguna/{account.id}/keluar-semua")
     assert asked.status_code == 200 and replay(app, copied).status_code == 200  # GET only asks
-    assert admin.post_form(f"/admin/pengguna/{learner.id}/keluar-semua").status_code == 302
+    assert admin.post_form(f"/admin/pengguna/{account.id}/keluar-semua").status_code == 302
     assert is_sign_in_redirect(replay(app, copied))
 
 
-def test_sign_out_of_all_devices_from_the_profile(app, learner):
-    other_phone = cookies_of(signed_in(app, remember=True).client)
-    browser = signed_in(app)
+def test_sign_out_of_all_devices_from_the_profile(app, account, sign_in):
+    other_phone = cookies_of(sign_in(account, remember=True).client)
+    browser = sign_in(account)
     page = browser.get("/profil").get_data(as_text=True)
     assert "Keluar dari semua perangkat" in page and "2 perangkat" in page
     response = browser.post_form("/keluar", {"everywhere": "1"}, form_url="/profil")
@@ -126,30 +115,30 @@ def test_sign_out_of_all_devices_from_the_profile(app, learner):
     assert is_sign_in_redirect(replay(app, other_phone))
 
 
-def test_sessions_end_at_their_lifetime_whatever_the_cookie_says(app, learner):
+def test_sessions_end_at_their_lifetime_whatever_the_cookie_says(app, account, sign_in):
     from datetime import timedelta
 
     from sqlalchemy import update
 
     from lms.timeutil import utcnow
 
-    copied = cookies_of(signed_in(app, remember=True).client)
+    copied = cookies_of(sign_in(account, remember=True).client)
     db.session.execute(update(UserSession).values(expires_at=utcnow() - timedelta(seconds=1)))
     assert is_sign_in_redirect(replay(app, copied))
 
 
-def test_a_cookie_from_before_sessions_existed_is_refused(app, learner):
+def test_a_cookie_from_before_sessions_existed_is_refused(app, account):
     from flask.sessions import SecureCookieSessionInterface
 
     serializer = SecureCookieSessionInterface().get_signing_serializer(app)
-    legacy = serializer.dumps({"_user_id": str(learner.id), "_fresh": True})
+    legacy = serializer.dumps({"_user_id": str(account.id), "_fresh": True})
     assert is_sign_in_redirect(replay(app, {"session": legacy}))
 
 
-def test_an_error_while_loading_the_user_gives_the_error_page_not_a_crash(app, learner, monkeypatch):
+def test_an_error_while_loading_the_user_gives_the_error_page_not_a_crash(account, sign_in, monkeypatch):
     from lms.accounts import sessions
 
-    browser = signed_in(app)
+    browser = sign_in(account)
 
     def broken(_key):
         raise RuntimeError("the session store broke")

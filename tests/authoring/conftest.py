@@ -1,4 +1,7 @@
-"""Authoring fixtures: trainers signed in, course folders as files, drafts made through the services."""
+"""Authoring fixtures: a trainer, course folders as files, drafts made through the services.
+
+Tests sign in with tests/conftest.py's `sign_in(trainer, lang="en")`.
+"""
 from __future__ import annotations
 
 import pytest
@@ -86,18 +89,6 @@ def make_draft(course_folder, trainer):
         return draft
 
     return _make_draft
-
-
-@pytest.fixture
-def sign_in(browser):
-    """Sign a user in on the shared browser, reading the site in English."""
-
-    def _sign_in(user):
-        browser.client.set_cookie("lang", "en")
-        browser.login(user.phone)
-        return browser
-
-    return _sign_in
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ def test_the_page_says_so_and_keeps_the_other_change(make_draft, trainer, sign_i
         return original(draft, *args, **kwargs)
 
     monkeypatch.setattr(views_lessons.editing, "save_module", racing)
-    browser = sign_in(trainer)
+    browser = sign_in(trainer, lang="en")
     response = browser.post_form(f"/tulis/{draft.id}/modul/modul-satu", {"title": "Judul Baru", "summary": ""},
                                  follow_redirects=True)
     assert "Someone else saved this course at the same moment" in response.get_data(as_text=True)
@@ -43,7 +43,7 @@ def test_the_page_says_so_and_keeps_the_other_change(make_draft, trainer, sign_i
 @pytest.mark.parametrize("path", ["/terbitkan", "/gambar", "/impor", "/modul"])
 def test_posts_without_the_csrf_token_are_refused(make_draft, trainer, sign_in, path):
     draft = make_draft()
-    browser = sign_in(trainer)
+    browser = sign_in(trainer, lang="en")
     response = browser.client.post(f"/tulis/{draft.id}{path}", data={"title": "x"})
     assert response.status_code == 400
     assert db.session.get(CourseDraft, draft.id).course_id is None

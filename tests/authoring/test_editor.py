@@ -22,7 +22,7 @@ def draft(make_draft):
 
 @pytest.fixture
 def editor(trainer, sign_in):
-    return sign_in(trainer)
+    return sign_in(trainer, lang="en")
 
 
 def files(draft) -> dict[str, str]:

@@ -80,7 +80,7 @@ def test_published_export_import_export_is_byte_identical_through_the_pages(make
     draft = make_draft()
     publish(draft, trainer)
     db.session.commit()
-    browser = sign_in(trainer)
+    browser = sign_in(trainer, lang="en")
 
     published = browser.get(f"/tulis/{draft.id}/ekspor.zip?versi=terbit")
     assert published.status_code == 200 and published.mimetype == "application/zip"
@@ -195,7 +195,7 @@ def test_a_broken_course_zip_is_refused_with_located_problems_and_changes_nothin
     quiz.write_text(quiz.read_text().replace("text: Tidak perlu", "text: Tidak perlu\n    correct: true"))
     (broken / "02-modul-dua" / "01-pelajaran-c.md").write_text("Tanpa front matter.\n")
     data = zip_of_folder(broken)
-    browser = sign_in(trainer)
+    browser = sign_in(trainer, lang="en")
 
     response = browser.post_form(f"/tulis/{draft.id}/impor", {"file": (io.BytesIO(data), "rusak.zip")},
                                  form_url=f"/tulis/{draft.id}", content_type="multipart/form-data")
@@ -219,7 +219,7 @@ def test_a_broken_course_zip_is_refused_with_located_problems_and_changes_nothin
 
 def test_importing_a_zip_as_a_new_course_makes_an_unpublished_draft(course_folder, trainer, sign_in):
     data = zip_of_folder(course_folder("kursus-baru"))
-    browser = sign_in(trainer)
+    browser = sign_in(trainer, lang="en")
     response = browser.post_form("/tulis/impor", {"file": (io.BytesIO(data), "baru.zip")}, form_url="/tulis",
                                  content_type="multipart/form-data")
     assert response.status_code == 302

@@ -18,7 +18,7 @@ from .conftest import course_by_slug
 
 
 def test_create_in_the_browser_then_publish_and_a_learner_finds_it_in_the_catalog(trainer, sign_in, make_user):
-    browser = sign_in(trainer)
+    browser = sign_in(trainer, lang="en")
     response = browser.post_form("/tulis/baru", {
         "title": "Merawat Kaki Penderita Diabetes", "slug": "", "summary": "Menjaga kaki tetap sehat.",
         "audience": "Keluarga pendamping.", "language": "id", "hours": "2"})
@@ -101,7 +101,7 @@ def test_editing_a_published_course_raises_the_version_and_keeps_learners_progre
 
 def test_publish_history_and_audit_entry(make_draft, trainer, sign_in):
     draft = make_draft()
-    browser = sign_in(trainer)
+    browser = sign_in(trainer, lang="en")
     base = f"/tulis/{draft.id}"
     browser.post_form(f"{base}/terbitkan", form_url=base)
     browser.post_form(f"{base}/mulai", form_url=base)
@@ -129,7 +129,7 @@ def test_publishing_a_broken_draft_changes_nothing_and_lists_the_problems(make_d
 
     editing.add_module(draft, trainer, "Modul Kosong", None, "")
     db.session.commit()
-    browser = sign_in(trainer)
+    browser = sign_in(trainer, lang="en")
     base = f"/tulis/{draft.id}"
     assert "problem must be fixed before publishing" in browser.get(base).get_data(as_text=True)
 
@@ -165,7 +165,7 @@ def test_an_admin_edits_a_course_loaded_from_content_and_publishes_version_two(m
     course = make_course("kursus-konten", modules=[{"slug": "m", "title": "M", "lessons": [
         {"slug": "a", "title": "A", "body": "Isi.\n"}]}])
     admin = make_user(Role.ADMIN)
-    browser = sign_in(admin)
+    browser = sign_in(admin, lang="en")
     assert "Kursus Uji" in browser.get("/tulis").get_data(as_text=True)
     response = browser.post_form(f"/tulis/kursus/{course.id}/sunting", form_url="/tulis")
     draft = db.session.scalar(select(CourseDraft).where(CourseDraft.course_id == course.id))
@@ -181,7 +181,7 @@ def test_discarding_drafts(make_draft, trainer, sign_in):
     publish(draft, trainer)
     start_draft(draft, trainer)
     db.session.commit()
-    browser = sign_in(trainer)
+    browser = sign_in(trainer, lang="en")
     assert browser.post_form(f"/tulis/{draft.id}/buang").status_code == 302
     assert db.session.get(CourseDraft, draft.id).files is None
     assert course_by_slug("kursus-tulis").version == 1
@@ -215,7 +215,7 @@ def test_loading_content_again_keeps_a_version_published_in_the_browser(make_cou
         {"slug": "a", "title": "A", "body": "Isi lama.\n"}]}])
     folder = tmp_path / "content" / "kursus-konten"
     admin = make_user(Role.ADMIN)
-    browser = sign_in(admin)
+    browser = sign_in(admin, lang="en")
     browser.post_form(f"/tulis/kursus/{course.id}/sunting", form_url="/tulis")
     draft = db.session.scalar(select(CourseDraft).where(CourseDraft.course_id == course.id))
     assert browser.post_form(f"/tulis/{draft.id}/materi/a", {
@@ -290,7 +290,7 @@ def test_publish_history_names_each_kind_of_change(make_draft, trainer, sign_in)
         "questions_added": 1, "questions_moved": 1, "questions_removed": 1, "pictures_added": 1,
         "pictures_changed": 1}
     assert publication.changes == 10
-    page = sign_in(trainer).get(f"/tulis/{draft.id}").get_data(as_text=True)
+    page = sign_in(trainer, lang="en").get(f"/tulis/{draft.id}").get_data(as_text=True)
     assert ("course settings changed, 1 module renamed, 1 lesson added, 1 lesson moved, 1 quiz added, "
             "1 question added, 1 question moved, 1 question removed, 1 picture added, 1 picture replaced") in page
 
@@ -305,13 +305,13 @@ def test_a_publish_without_changes_and_history_from_before_summaries(make_draft,
     first = db.session.scalar(select(Publication).where(Publication.version == 1))
     first.summary = None  # published before the summary existed: its row count means nothing to an author
     db.session.commit()
-    page = sign_in(trainer).get(f"/tulis/{draft.id}").get_data(as_text=True)
+    page = sign_in(trainer, lang="en").get(f"/tulis/{draft.id}").get_data(as_text=True)
     assert "no changes" in page and "not recorded" in page
 
 
 def test_the_course_page_lists_the_checkers_advice_with_links_and_publishing_goes_on(make_draft, trainer, sign_in):
     draft = make_draft()
-    browser = sign_in(trainer)
+    browser = sign_in(trainer, lang="en")
     page = browser.get(f"/tulis/{draft.id}").get_data(as_text=True)
     advice = page[page.index('id="advice"'):page.index("</details>", page.index('id="advice"'))]
     assert "suggestions to make the course safer and its quizzes fairer" in advice

@@ -52,15 +52,8 @@ class Phone:
 
 
 @pytest.fixture
-def learner(make_user, browser):
-    user = make_user()
-    browser.client.set_cookie("lang", "en")
-    browser.login(user.phone)
-    return user
-
-
-@pytest.fixture
 def phone(browser, learner):
+    """The phone of `learner` (tests/conftest.py), who is signed in on the test's browser."""
     return Phone(browser)
 
 

@@ -24,7 +24,7 @@ from lms.courses.importer import import_content
 from lms.courses.models import Course, Enrollment, Lesson, LessonCompletion
 from lms.extensions import db
 from lms.verification.openapi import openapi_document
-from tests.conftest import csrf_token_from
+from tests.conftest import Browser, csrf_token_from
 from tests.factories import DEFAULT_PASSWORD, write_course
 from tests.ops.helpers import ThrowawayPostgres
 
@@ -62,12 +62,14 @@ def outage(tmp_path_factory):
 
 
 def signed_in(app, phone):
-    client = app.test_client()
-    page = client.get("/masuk").get_data(as_text=True)
-    response = client.post("/masuk", data={"csrf_token": csrf_token_from(page), "identifier": phone,
-                                           "password": DEFAULT_PASSWORD})
-    assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    return client
+    """A client of this module's own app, signed in through /masuk.
+
+    Not the root sign_in fixture: that one makes its users in the shared, rolled-back test
+    database; these accounts live on the module's own server (made once, in `outage`).
+    """
+    browser = Browser(app.test_client())
+    browser.login(phone)
+    return browser.client
 
 
 def form_token(client, url):

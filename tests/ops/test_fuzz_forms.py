@@ -52,28 +52,24 @@ def test_login_form(app, identifier, password):
 
 
 @pytest.fixture
-def signed_in(app, make_user):
-    from tests.conftest import Browser
-
-    make_user("trainer", phone="+6281300000001")
-    browser = Browser(app.test_client())
-    browser.login("081300000001")
-    return browser.client
+def trainer_client(sign_in):
+    """A trainer's client, signed in once for every example: @given runs the test's body many times."""
+    return sign_in("trainer").client
 
 
 @given(name=TEXT, phone=TEXT, email=TEXT, locale=TEXT)
 @FUZZ
-def test_profile_form(signed_in, name, phone, email, locale):
-    post(signed_in, "/profil", {"full_name": name, "phone": phone, "email": email, "locale": locale})
-    assert signed_in.get("/profil").status_code == 200
+def test_profile_form(trainer_client, name, phone, email, locale):
+    post(trainer_client, "/profil", {"full_name": name, "phone": phone, "email": email, "locale": locale})
+    assert trainer_client.get("/profil").status_code == 200
 
 
 @given(name=TEXT, description=TEXT, course=TEXT)
 @FUZZ
-def test_cohort_form_and_join_code(signed_in, name, description, course):
-    response = post(signed_in, "/kelompok/baru", {"name": name, "description": description, "courses": course})
+def test_cohort_form_and_join_code(trainer_client, name, description, course):
+    response = post(trainer_client, "/kelompok/baru", {"name": name, "description": description, "courses": course})
     assert response.status_code in (302, 400)
-    post(signed_in, "/gabung", {"code": name})
+    post(trainer_client, "/gabung", {"code": name})
 
 
 @given(code=TEXT, password=TEXT, email=TEXT)
@@ -89,25 +85,23 @@ def test_password_rescue_forms(app, code, password, email):
 
 @given(query=TEXT)
 @FUZZ
-def test_search_boxes(signed_in, query):
+def test_search_boxes(trainer_client, query):
     for url in ("/kursus", "/admin/pengguna"):
-        response = signed_in.get(url, query_string={"q": query, "page": query})
+        response = trainer_client.get(url, query_string={"q": query, "page": query})
         assert response.status_code in (200, 403)
 
 
-def test_stored_names_are_escaped_everywhere(app, make_user, make_course):
+def test_stored_names_are_escaped_everywhere(sign_in, make_user, make_course):
     """A name full of markup, stored, then shown on the pages that list people."""
     from lms.cohorts.services import add_member, create_cohort
     from lms.extensions import db
-    from tests.conftest import Browser
 
-    trainer = make_user("trainer", phone="+6281300000001")
+    browser = sign_in("trainer")
+    trainer = browser.user
     hostile = make_user(full_name='<script>alert(1)</script>"><img src=x onerror=alert(1)>')
     cohort = create_cohort(trainer, '<img src=x onerror=alert(1)>', "<script>alert(1)</script>", [make_course().id])
     add_member(cohort, hostile, actor=trainer)
     db.session.commit()
-    browser = Browser(app.test_client())
-    browser.login("081300000001")
     for url in (f"/kelompok/{cohort.id}", "/kelompok", f"/kelompok/{cohort.id}/laporan.csv"):
         body = browser.get(url).get_data(as_text=True)
         assert not SCRIPT_RE.search(body) or url.endswith(".csv"), url

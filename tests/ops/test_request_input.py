@@ -15,24 +15,10 @@ import pytest
 from lms.accounts.models import Role
 from lms.courses.views_offline import SYNC_MAX_BYTES
 from lms.request_body import MAX_JSON_DEPTH
-from tests.conftest import Browser
 
 SYNC = "/api/v1/progress/sync"
 CSRF_META_RE = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 TOO_LARGE = {"id": "Yang Anda kirim terlalu besar.", "en": "What you sent is too large."}
-
-
-@pytest.fixture
-def signed_in(app, make_user):
-    """sign_in(role, language) -> a Browser signed in as a new user of that role."""
-
-    def _signed_in(role=Role.LEARNER, language="id"):
-        user = make_user(role, locale=language)
-        browser = Browser(app.test_client())
-        browser.login(user.phone.replace("+62", "0"))
-        return browser
-
-    return _signed_in
 
 
 def sync_token(browser) -> str:
@@ -49,22 +35,22 @@ def send(browser, body: str | bytes, **kwargs):
 @pytest.mark.parametrize("number", ["99999999999999999999", "9223372036854775808", "2147483648", "1" * 5000])
 @pytest.mark.parametrize("url", ["/kursus/k/kuis/m/percobaan/{n}", "/kelompok/{n}", "/tulis/{n}",
                                  "/admin/pengguna/{n}/keluar-semua"])
-def test_an_id_no_row_can_have_is_a_404(signed_in, url, number):
-    browser = signed_in(Role.ADMIN)
+def test_an_id_no_row_can_have_is_a_404(sign_in, url, number):
+    browser = sign_in(Role.ADMIN)
     response = browser.get(url.format(n=number))
     assert response.status_code == 404
     assert "Halaman tidak ditemukan" in response.get_data(as_text=True)
 
 
-def test_the_largest_id_a_row_can_have_still_reaches_the_view(signed_in):
-    browser = signed_in(Role.ADMIN, "en")
+def test_the_largest_id_a_row_can_have_still_reaches_the_view(sign_in):
+    browser = sign_in(Role.ADMIN, locale="en")
     response = browser.get(f"/kelompok/{2**31 - 1}")
     assert response.status_code in (403, 404)
     assert "Page not found" in response.get_data(as_text=True) or response.status_code == 403
 
 
-def test_nul_in_a_url_is_a_404(signed_in):
-    browser = signed_in()
+def test_nul_in_a_url_is_a_404(sign_in):
+    browser = sign_in()
     for url in ("/kursus/a%00b", "/gabung/%00", "/verifikasi/RWT%00", "/kursus/x/aset/images/%00.png"):
         assert browser.get(url).status_code == 404, url
 
@@ -73,13 +59,13 @@ def test_nul_in_a_url_is_a_404(signed_in):
 
 @pytest.mark.parametrize("url", ["/admin/pengguna", "/admin/sertifikat", "/admin/audit"])
 @pytest.mark.parametrize("page", ["99999999999999999999", "-5", "0", "abc", "%00", "1" * 5000, "9" * 30])
-def test_any_page_number_shows_a_page(signed_in, url, page):
-    browser = signed_in(Role.ADMIN)
+def test_any_page_number_shows_a_page(sign_in, url, page):
+    browser = sign_in(Role.ADMIN)
     assert browser.get(f"{url}?page={page}").status_code == 200
 
 
-def test_a_page_past_the_end_shows_the_last_page(app, signed_in, make_user):
-    browser = signed_in(Role.ADMIN)
+def test_a_page_past_the_end_shows_the_last_page(app, sign_in, make_user):
+    browser = sign_in(Role.ADMIN)
     for n in range(4):
         make_user(full_name=f"Anggota Daftar {n}")
     previous = app.config["USERS_PER_PAGE"]
@@ -94,15 +80,15 @@ def test_a_page_past_the_end_shows_the_last_page(app, signed_in, make_user):
         app.config["USERS_PER_PAGE"] = previous
 
 
-def test_the_audit_log_takes_the_last_day_there_is(signed_in):
-    browser = signed_in(Role.ADMIN)
+def test_the_audit_log_takes_the_last_day_there_is(sign_in):
+    browser = sign_in(Role.ADMIN)
     for dates in ("from=9999-12-31&to=9999-12-31", "from=0001-01-01&to=0001-01-01", "to=9999-99-99"):
         assert browser.get(f"/admin/audit?{dates}").status_code == 200, dates
 
 
-def test_nul_in_a_search_box_is_dropped(signed_in):
+def test_nul_in_a_search_box_is_dropped(sign_in):
     """PostgreSQL refuses NUL in text: the parsed query has none (lms/request_body.py)."""
-    browser = signed_in(Role.ADMIN)
+    browser = sign_in(Role.ADMIN)
     for url in ("/admin/pengguna?q=a%00b", "/admin/sertifikat?q=%00", "/kursus?q=%00"):
         assert browser.get(url).status_code == 200, url
 
@@ -116,9 +102,9 @@ def mark(**fields):
 
 @pytest.mark.parametrize("done_at", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59",
                                      "9999-12-31T23:59:59.999999-00:01"])
-def test_a_time_past_the_calendar_is_a_bad_time(signed_in, make_course, done_at):
+def test_a_time_past_the_calendar_is_a_bad_time(sign_in, make_course, done_at):
     make_course()
-    response = send(signed_in(), json.dumps({"marks": [mark(done_at=done_at)]}))
+    response = send(sign_in(), json.dumps({"marks": [mark(done_at=done_at)]}))
     assert response.status_code == 400
     error = response.get_json()["error"]
     assert error["code"] == "invalid_marks"
@@ -126,54 +112,54 @@ def test_a_time_past_the_calendar_is_a_bad_time(signed_in, make_course, done_at)
 
 
 @pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 1_000, 20_000])
-def test_deep_json_is_refused_before_it_is_parsed(signed_in, depth):
-    browser = signed_in(language="en")
+def test_deep_json_is_refused_before_it_is_parsed(sign_in, depth):
+    browser = sign_in(locale="en")
     response = send(browser, "[" * depth + "]" * depth)
     assert response.status_code == 400
     assert response.get_json()["error"] == {
         "code": "too_deep", "message": f"The JSON is nested too deeply (at most {MAX_JSON_DEPTH} levels)."}
 
 
-def test_json_nested_100000_deep_is_too_large_to_read(signed_in):
-    response = send(signed_in(), "[" * 100_000 + "]" * 100_000)
+def test_json_nested_100000_deep_is_too_large_to_read(sign_in):
+    response = send(sign_in(), "[" * 100_000 + "]" * 100_000)
     assert response.status_code == 413
     assert response.get_json()["error"]["message"].startswith(TOO_LARGE["id"])
 
 
-def test_brackets_inside_strings_do_not_count_as_nesting(signed_in, make_course):
+def test_brackets_inside_strings_do_not_count_as_nesting(sign_in, make_course):
     make_course()
-    response = send(signed_in(), json.dumps({"marks": [mark(lesson="[" * 500 + "{" * 500)]}))
+    response = send(sign_in(), json.dumps({"marks": [mark(lesson="[" * 500 + "{" * 500)]}))
     assert response.status_code == 400
     assert [p["code"] for p in response.get_json()["error"]["marks"]] == ["unknown_lesson"]
 
 
 @pytest.mark.parametrize("text", ["\\ud800", "a\\udfffb", "\\udc00\\ud800"])
-def test_a_lone_surrogate_is_refused(signed_in, make_course, text):
+def test_a_lone_surrogate_is_refused(sign_in, make_course, text):
     make_course()
     body = json.dumps({"marks": [mark()]}).replace("pelajaran-a", text)
-    response = send(signed_in(language="en"), body)
+    response = send(sign_in(locale="en"), body)
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "bad_text"
     assert "lone surrogate" in response.get_json()["error"]["message"]
 
 
-def test_a_surrogate_pair_is_text_like_any_other(signed_in, make_course):
+def test_a_surrogate_pair_is_text_like_any_other(sign_in, make_course):
     make_course()
-    response = send(signed_in(), json.dumps({"marks": [mark(lesson="\U0001f600")]}))  # written \ud83d\ude00
+    response = send(sign_in(), json.dumps({"marks": [mark(lesson="\U0001f600")]}))  # written \ud83d\ude00
     assert response.status_code == 400
     assert [p["code"] for p in response.get_json()["error"]["marks"]] == ["unknown_lesson"]
 
 
 @pytest.mark.parametrize("body", [b"\xff\xfe\x00", b"{", b"9" * 5000, b"\x00"])
-def test_a_body_that_is_not_json_is_a_json_400(signed_in, body):
-    response = send(signed_in(), body)
+def test_a_body_that_is_not_json_is_a_json_400(sign_in, body):
+    response = send(sign_in(), body)
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] in ("bad_json", "bad_request")
 
 
-def test_nul_in_a_course_slug_is_an_unknown_course(signed_in, make_course):
+def test_nul_in_a_course_slug_is_an_unknown_course(sign_in, make_course):
     make_course()
-    response = send(signed_in(), json.dumps({"marks": [mark(course="kursus\u0000uji")]}))
+    response = send(sign_in(), json.dumps({"marks": [mark(course="kursus\u0000uji")]}))
     assert response.status_code == 400
     assert [p["code"] for p in response.get_json()["error"]["marks"]] == ["unknown_course"]
 
@@ -189,8 +175,8 @@ class Unreadable(io.BytesIO):
     readinto = readline = read
 
 
-def test_a_large_body_to_the_sync_api_is_refused_unread(signed_in):
-    browser = signed_in()
+def test_a_large_body_to_the_sync_api_is_refused_unread(sign_in):
+    browser = sign_in()
     token = sync_token(browser)
     response = browser.client.post(SYNC, input_stream=Unreadable(), content_type="application/json",
                                    headers={"X-CSRFToken": token},
@@ -200,9 +186,9 @@ def test_a_large_body_to_the_sync_api_is_refused_unread(signed_in):
     assert error["code"] == 413 and error["message"].startswith(TOO_LARGE["id"])
 
 
-def test_a_chunked_body_without_length_is_cut_at_the_limit(signed_in):
+def test_a_chunked_body_without_length_is_cut_at_the_limit(sign_in):
     """No Content-Length (Transfer-Encoding: chunked): refused once the limit is read, not at the end."""
-    browser = signed_in()
+    browser = sign_in()
     token = sync_token(browser)
     stream = io.BytesIO(b"[" + b" " * (SYNC_MAX_BYTES * 4) + b"]")
     response = browser.client.post(SYNC, input_stream=stream, content_type="application/json",
@@ -212,12 +198,12 @@ def test_a_chunked_body_without_length_is_cut_at_the_limit(signed_in):
     assert stream.tell() <= SYNC_MAX_BYTES + 64 * 1024  # what was read: about the limit, not 256 KB
 
 
-def test_a_full_batch_fits_the_sync_limit(signed_in, make_course):
+def test_a_full_batch_fits_the_sync_limit(sign_in, make_course):
     make_course()
     marks = [mark(course="k" * 80, lesson="l" * 80, done_at="2026-05-01T08:30:00.123456+07:00") for _ in range(200)]
     body = json.dumps({"marks": marks})
     assert len(body) < SYNC_MAX_BYTES
-    response = send(signed_in(), body)
+    response = send(sign_in(), body)
     assert response.status_code == 400 and response.get_json()["error"]["code"] == "invalid_marks"
 
 
@@ -231,9 +217,9 @@ def test_a_form_too_large_gets_a_friendly_413_page(app, client, language):
     assert TOO_LARGE[language] in response.get_data(as_text=True)
 
 
-def test_no_route_takes_more_than_the_global_limit(app, signed_in):
+def test_no_route_takes_more_than_the_global_limit(app, sign_in):
     """An upload sets its own limit (a 5 MB PDF); MAX_CONTENT_LENGTH still caps it."""
-    browser = signed_in()
+    browser = sign_in()
     previous = app.config["MAX_CONTENT_LENGTH"]
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     try:
@@ -245,9 +231,9 @@ def test_no_route_takes_more_than_the_global_limit(app, signed_in):
         app.config["MAX_CONTENT_LENGTH"] = previous
 
 
-def test_an_upload_still_takes_its_own_limit(signed_in):
+def test_an_upload_still_takes_its_own_limit(sign_in):
     """A 3 MB PDF is over the form limit (1 MB) but within the upload's (5 MB): it is read and checked."""
-    browser = signed_in()
+    browser = sign_in()
     page = browser.get("/verifikasi").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     response = browser.client.post("/verifikasi/pdf", data={

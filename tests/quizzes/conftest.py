@@ -1,4 +1,7 @@
-"""Quiz fixtures: a course with a quiz of every question type, a signed-in learner, answer sheets."""
+"""Quiz fixtures: a course with a quiz of every question type, answer sheets.
+
+The signed-in learner is tests/conftest.py's `learner` (on the test's `browser`, which `pages` drives).
+"""
 from __future__ import annotations
 
 import pytest
@@ -68,15 +71,6 @@ def make_quiz(make_course):
         return db.session.scalar(select(Quiz).join(Module).join(Course).where(Course.slug == slug))
 
     return _make_quiz
-
-
-@pytest.fixture
-def learner(make_user, browser):
-    """A signed-in learner who reads the site in English."""
-    user = make_user()
-    browser.client.set_cookie("lang", "en")
-    browser.login(user.phone)
-    return user
 
 
 class QuizPages:
