@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test install system-packages translations compile-translations clean bench audit
+.PHONY: run test lint install system-packages translations compile-translations clean bench audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ system-packages:
 
 test: install system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# ruff: pyflakes, bugbear, simplify, complexity; the rules are in pyproject.toml ([tool.ruff]).
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
 
 bench: install
 	$(BIN)/python bench/run_all.py

@@ -165,7 +165,8 @@ def prepare(database_uri: str, instance: Path, learners: int) -> dict:
             register_user(f"Peserta Beban {n}", "phone", phone, PASSWORD)
             phones.append(phone)
         db.session.commit()
-        lessons = db.session.scalars(select(Lesson.slug).join(Lesson.course).where(Lesson.course.has(slug=COURSE))).all()
+        lessons = db.session.scalars(
+            select(Lesson.slug).join(Lesson.course).where(Lesson.course.has(slug=COURSE))).all()
         modules = [q.module.slug for q in db.session.scalars(select(Quiz)) if q.module.course.slug == COURSE]
         certificates = db.session.scalars(select(Certificate.public_id)).all()
         db.engine.dispose()
@@ -292,7 +293,8 @@ def main() -> int:
         uri = admin_uri.rsplit("/", 1)[0] + "/" + db_name
     server = None
     try:
-        print(f"preparing {'SQLite' if args.sqlite else 'PostgreSQL'} database with content and demo data …", flush=True)
+        database = "SQLite" if args.sqlite else "PostgreSQL"
+        print(f"preparing {database} database with content and demo data …", flush=True)
         data = prepare(uri, tmp / "instance", args.clients)
         port = int(subprocess.check_output([sys.executable, "-c",
                                             "import socket;s=socket.socket();s.bind(('127.0.0.1',0));"
@@ -345,7 +347,8 @@ def main() -> int:
             print(line)
         print(f"app workers CPU: {app_cpu / elapsed:.2f} cores, {1000 * app_cpu / max(total, 1):.2f} ms per request")
         if database_cpu:
-            print(f"PostgreSQL CPU: {database_cpu / elapsed:.2f} cores, {1000 * database_cpu / max(total, 1):.2f} ms per request")
+            print(f"PostgreSQL CPU: {database_cpu / elapsed:.2f} cores, "
+                  f"{1000 * database_cpu / max(total, 1):.2f} ms per request")
         print(f"load generator CPU: {client_cpu / elapsed:.2f} cores (it shares the machine with the server)")
         # On a virtual machine the host may take CPU time away; runs with much of it read slower.
         print(f"CPU time stolen by the hypervisor: {100 * stolen_ticks / max(all_ticks, 1):.1f} %")

@@ -269,7 +269,8 @@ def main() -> int:
     print(f"  {'sign in, course page, start':<46}{kb(start_bytes)}")
     for module, size in module_bytes:
         print(f"  {'module ' + module:<46}{kb(size)}")
-    print(f"  {'course page, verification page, PDF':<46}{kb(certificate_bytes)}  (the PDF alone {kb(pdf_bytes).strip()})")
+    label = "course page, verification page, PDF"
+    print(f"  {label:<46}{kb(certificate_bytes)}  (the PDF alone {kb(pdf_bytes).strip()})")
     print(f"  {'total':<46}{kb(total)}  in {journey.requests} requests")
     per_module = sum(size for _m, size in module_bytes) / len(module_bytes)
     six = start_bytes + 6 * per_module + certificate_bytes

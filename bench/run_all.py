@@ -59,7 +59,8 @@ def plan(quick: bool, postgres: str | None) -> list[tuple[str, list[str]]]:
         runs.append(("cohort page (PostgreSQL)",
                      ["cohort_page.py", "--postgres", postgres, *(["--requests", "5"] if quick else [])]))
         for mix in ("lessons", "verify", "mixed"):
-            runs.append((f"load, {mix} (PostgreSQL)", ["load.py", "--mix", mix, *(["--seconds", "5"] if quick else [])]))
+            short = ["--seconds", "5"] if quick else []
+            runs.append((f"load, {mix} (PostgreSQL)", ["load.py", "--mix", mix, *short]))
     return runs
 
 

@@ -61,8 +61,23 @@ def create_app(config_class: type[Config] = Config, instance_path: str | None = 
 
     certificates.init_app(app)
     verification.init_app(app)
+    connect_listeners()
 
     from .cli import lms_cli
 
     app.cli.add_command(lms_cli)
     return app
+
+
+def connect_listeners() -> None:
+    """Every feature that listens to another's signals, in one place (README: "How features talk").
+
+    Connecting is process-wide and idempotent: a second app in the same process changes nothing.
+    """
+    from .certificates import listeners as certificates
+    from .cohorts import listeners as cohorts
+    from .quizzes import listeners as quizzes
+
+    quizzes.connect()  # the importer's reading_module_files: quiz.yaml
+    certificates.connect()  # course_completed, completed_courses_shown, attempt_allowance_asked, readiness_asked
+    cohorts.connect()  # Flask-Login's user_logged_in: pending invitations

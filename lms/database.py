@@ -1,18 +1,21 @@
-"""Engine tuning that must apply to every connection."""
+"""Engine tuning that must apply to every connection, and the rule that page views only read."""
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy.orm import Session
 
 from .extensions import db
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -99,7 +102,58 @@ def retry_as_writer(work: Callable[[], T]) -> T:
     return work()
 
 
+# --- GETs read --------------------------------------------------------------------------------
+# A page view (GET, HEAD) that writes is a surprise: crawlers, prefetching browsers and the
+# offline bundle fetch pages freely. The few views that must write say so with @writes_on_get;
+# any other write from a GET is refused under test (REFUSE_UNDECLARED_GET_WRITES, on when
+# TESTING) and logged in production.
+
+class UndeclaredGetWrite(RuntimeError):
+    """A GET or HEAD wrote to the database from a view not marked with @writes_on_get."""
+
+
+def writes_on_get(reason: str) -> Callable[[Callable], Callable]:
+    """Mark a view whose GET may write; `reason` says what it writes and why (read by people)."""
+    def mark(view: Callable) -> Callable:
+        view.writes_on_get = reason
+        return view
+    return mark
+
+
+def _note_view_that_reads(app: Flask) -> None:
+    # before_request: only requests the app dispatches are held to it (not a test_request_context
+    # a test or a command uses to call services).
+    if request.method in ("GET", "HEAD") and request.endpoint is not None:
+        view = app.view_functions.get(request.endpoint)
+        g.view_only_reads = view is not None and not getattr(view, "writes_on_get", None)
+
+
+def _check_get_write(what: str) -> None:
+    if not has_request_context() or not g.get("view_only_reads"):
+        return
+    message = f"{request.method} {request.path} ({request.endpoint}) writes {what}; mark the view @writes_on_get"
+    if current_app.config.get("REFUSE_UNDECLARED_GET_WRITES", current_app.testing):
+        raise UndeclaredGetWrite(message)
+    if not g.get("undeclared_get_write_logged"):
+        g.undeclared_get_write_logged = True
+        log.warning(message)
+
+
+@event.listens_for(Session, "before_flush")
+def _flushing_from_get(session, _flush_context, _instances) -> None:
+    changed = [*session.new, *session.deleted, *(obj for obj in session.dirty if session.is_modified(obj))]
+    if changed:
+        _check_get_write(", ".join(sorted({type(obj).__name__ for obj in changed})))
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executing_from_get(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        _check_get_write(str(getattr(state.statement, "table", "a table")))
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(lambda: _note_view_that_reads(app))
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":

@@ -8,6 +8,7 @@ import sys
 import time
 import uuid
 
+from blinker import Namespace
 from flask import Flask, g, jsonify, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -44,9 +45,27 @@ def current_request_id() -> str | None:
     return g.get("request_id")
 
 
-def readiness_checks(app: Flask) -> dict:
-    """name -> callable returning None when fine or a short problem; features may add their own."""
-    return app.extensions.setdefault("readiness_checks", {})
+#: sent by /readyz; sender is the app. A feature whose readiness matters (certificates: the signing
+#: keys) returns {check name: None when fine, else a short problem}. Receivers only read.
+readiness_asked = Namespace().signal("readiness-asked")
+
+def _problem_of(check) -> str | None:
+    try:
+        return check()
+    except Exception as exc:  # noqa: BLE001 - any failure means not ready
+        return f"{type(exc).__name__}: {exc}"[:300]
+
+
+def readiness(app: Flask) -> dict[str, str]:
+    """check name -> "ok" or a short problem: the core's checks, then every feature's."""
+    results = {"database": _problem_of(_check_database), "migrations": _problem_of(_check_migrations)}
+    for receiver in readiness_asked.receivers_for(app):
+        found = _problem_of(lambda receiver=receiver: receiver(app))
+        if isinstance(found, dict):
+            results.update(found)
+        else:  # the receiver itself failed
+            results[getattr(receiver, "__name__", "feature")] = found
+    return {name: "ok" if problem is None else problem for name, problem in results.items()}
 
 
 def init_app(app: Flask) -> None:
@@ -74,10 +93,6 @@ def init_app(app: Flask) -> None:
                               "request_id": g.get("request_id"), "remote_addr": request.remote_addr})
         return response
 
-    checks = readiness_checks(app)
-    checks.setdefault("database", _check_database)
-    checks.setdefault("migrations", _check_migrations)
-
     @app.route("/healthz")
     def healthz():
         """The process is alive (no dependency is touched)."""
@@ -86,13 +101,7 @@ def init_app(app: Flask) -> None:
     @app.route("/readyz")
     def readyz():
         """Ready for traffic: database reachable, migrations at head, signing key loadable."""
-        results = {}
-        for name, check in readiness_checks(app).items():
-            try:
-                problem = check()
-            except Exception as exc:  # noqa: BLE001 - any failure means not ready
-                problem = f"{type(exc).__name__}: {exc}"[:300]
-            results[name] = "ok" if problem is None else problem
+        results = readiness(app)
         ready = all(value == "ok" for value in results.values())
         from .extensions import db
 

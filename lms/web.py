@@ -19,6 +19,8 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from . import compression, form_rendering, routing, static_assets
+from .caches import MENU_ITEMS
+from .observability import current_request_id
 from .extensions import babel
 
 LANGUAGE_COOKIE = "lang"
@@ -125,7 +127,7 @@ ERROR_MESSAGES = {
 
 
 def _error_response(code: int, message: str):
-    request_id = g.get("request_id")
+    request_id = current_request_id()
     if wants_json():
         body = {"code": code, "message": message}
         if request_id:
@@ -203,7 +205,7 @@ def init_app(app: Flask) -> None:
         from .extensions import db
 
         app.logger.error("Database unavailable on %s %s (request %s): %s", request.method, request.path,
-                         g.get("request_id"), error.__class__.__name__)
+                         current_request_id(), error.__class__.__name__)
         locale = _loaded_user_locale(app)
         _rollback_quietly(db)
         # Draw the page as for a visitor: the signed-in user cannot be (re)loaded now, and trying
@@ -221,7 +223,7 @@ def init_app(app: Flask) -> None:
         if isinstance(error, HTTPException):
             return http_error(error)
         app.logger.exception("Unhandled error on %s %s (request %s)", request.method, request.path,
-                             g.get("request_id"))
+                             current_request_id())
         from .extensions import db
 
         _rollback_quietly(db)
@@ -260,12 +262,12 @@ def nav_items() -> list[tuple[str, str, str]]:
     """
     signed_in = bool(current_user.is_authenticated)
     key = (signed_in, signed_in and current_user.is_trainer, signed_in and current_user.is_admin,
-           str(get_locale()), request.script_root)
-    cache = current_app.extensions.setdefault("rawat_nav_items", {})
-    items = cache.get(key)
+           str(get_locale()), request.script_root, id(current_app._get_current_object()))
+    items = MENU_ITEMS.get(key)
     if items is None:
-        _signed_in, trainer, admin, _locale, _root = key
+        _signed_in, trainer, admin, *_rest = key
         shown = {"everyone": True, "signed_in": signed_in, "trainer": trainer, "admin": admin}
-        items = cache[key] = [(endpoint, url_for(endpoint), str(label)) for endpoint, label, audience in NAV_ENTRIES
-                              if endpoint in current_app.view_functions and shown[audience]]
+        items = [(endpoint, url_for(endpoint), str(label)) for endpoint, label, audience in NAV_ENTRIES
+                 if endpoint in current_app.view_functions and shown[audience]]
+        MENU_ITEMS.put(key, items)
     return items

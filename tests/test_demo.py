@@ -17,7 +17,8 @@ def test_demo_creates_varied_data_once_and_prints_logins(runner):
     counts = {model.__name__: db.session.scalar(select(func.count()).select_from(model))
               for model in (User, Cohort, CohortMember, Enrollment, Attempt)}
     assert counts["User"] == 14 and counts["Cohort"] == 1 and counts["CohortMember"] == 12
-    finished = db.session.scalar(select(func.count()).select_from(Enrollment).where(Enrollment.completed_at.is_not(None)))
+    finished = db.session.scalar(
+        select(func.count()).select_from(Enrollment).where(Enrollment.completed_at.is_not(None)))
     failed = db.session.scalar(select(func.count()).select_from(Attempt).where(Attempt.passed.is_(False)))
     assert finished >= 3 and failed >= 1
     # The care manager owns one course in the browser editor, so her authoring pages are not empty.

@@ -39,7 +39,7 @@ def cubic(p0, c1, c2, p1, n=64):
         t = i / n
         u = 1 - t
         out.append(tuple(u**3 * a + 3 * u * u * t * b + 3 * u * t * t * c + t**3 * d
-                         for a, b, c, d in zip(p0, c1, c2, p1)))
+                         for a, b, c, d in zip(p0, c1, c2, p1, strict=True)))
     return out
 
 
@@ -78,7 +78,7 @@ def small_png(image: Image.Image, *, opaque: bool) -> Image.Image:
     palette = palette_image.getpalette(mode)
     for k in range(len(palette) // step):
         for exact in (BRAND[:3], WHITE[:3]):
-            if sum(abs(a - b) for a, b in zip(palette[step * k:step * k + 3], exact)) <= 12:
+            if sum(abs(a - b) for a, b in zip(palette[step * k:step * k + 3], exact, strict=True)) <= 12:
                 palette[step * k:step * k + 3] = list(exact)
         if step == 4 and palette[step * k + 3] >= 248:
             palette[step * k + 3] = 255

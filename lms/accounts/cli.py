@@ -21,7 +21,7 @@ def create_admin(name: str, contact: str, password: str) -> None:
     try:
         kind, value = normalize_identifier(contact)
     except InvalidIdentifier:
-        raise click.BadParameter("not an Indonesian mobile number or a valid e-mail", param_hint="--contact")
+        raise click.BadParameter("not an Indonesian mobile number or a valid e-mail", param_hint="--contact") from None
     existing = find_by_identifier(kind, value)
     if existing is not None:
         previous = existing.role
@@ -38,7 +38,7 @@ def create_admin(name: str, contact: str, password: str) -> None:
     try:
         register_user(" ".join(name.split()), kind, value, password, role=Role.ADMIN)
     except DuplicateAccount:
-        raise click.ClickException("an account with this contact already exists")
+        raise click.ClickException("an account with this contact already exists") from None
     db.session.commit()
     click.echo(f"Administrator {value} created.")
 
@@ -54,7 +54,7 @@ def rescue_code(contact: str, reason: str) -> None:
     try:
         kind, value = normalize_identifier(contact)
     except InvalidIdentifier:
-        raise click.BadParameter("not a mobile number, e-mail or sign-in ID", param_hint="CONTACT")
+        raise click.BadParameter("not a mobile number, e-mail or sign-in ID", param_hint="CONTACT") from None
     user = find_by_identifier(kind, value)
     if user is None:
         raise click.ClickException("no account uses this contact")
@@ -63,7 +63,8 @@ def rescue_code(contact: str, reason: str) -> None:
     try:
         code = rescue.issue_code(user, channel="helper", issued_by=None, reason=reason.strip(), via="command line")
     except rescue.TooManyCodes:
-        raise click.ClickException(f"{rescue.MAX_CODES_PER_HOUR} codes were made for this account in the last hour")
+        raise click.ClickException(
+            f"{rescue.MAX_CODES_PER_HOUR} codes were made for this account in the last hour") from None
     sessions.end_all_sessions(user)  # whoever holds the account now is signed out before the owner takes it back
     db.session.commit()
     hours = int(rescue.CODE_LIFETIMES["helper"].total_seconds() // 3600)

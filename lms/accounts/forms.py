@@ -124,7 +124,8 @@ class ProfileForm(AppForm):
     )
     phone = StringField(_l("Mobile number"), validators=[Optional(), Length(max=32)])
     email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254)])
-    locale = SelectField(_l("Language"), choices=[SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")])
+    locale = SelectField(_l("Language"),
+                         choices=[SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")])
     submit = SubmitField(_l("Save profile"))
 
     def __init__(self, *args, **kwargs):

@@ -5,6 +5,8 @@ into words. An unknown key is still shown, as "key: value", so nothing recorded 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -30,62 +32,111 @@ def _role(value) -> str:
     return str(ROLE_NAMES.get(value, value))
 
 
+def _reason(details: dict) -> list[str]:
+    if "reason" in details:
+        return [_("Reason: %(reason)s", reason=details.pop("reason"))]
+    return []
+
+
+def _role_changed(details: dict) -> list[str]:
+    return [_("From %(old)s to %(new)s.", old=_role(details.pop("old", None)), new=_role(details.pop("new", None)))]
+
+
+def _password_reset_issued(details: dict) -> list[str]:
+    said = []
+    channel = details.pop("channel", None)
+    if details.pop("via", None) == "command line":
+        said.append(_("Made on the server's command line."))
+    elif channel in CODE_CHANNELS:
+        said.append(str(CODE_CHANNELS[channel]))
+    if "target_role" in details:
+        said.append(_("Account type: %(role)s.", role=_role(details.pop("target_role"))))
+    if "cohort" in details:
+        said.append(_("Group: %(name)s.", name=details.pop("cohort")))
+    said += _reason(details)
+    return said
+
+
+def _signed_out_everywhere(details: dict) -> list[str]:
+    return [_("Sessions ended: %(num)s.", num=details.pop("sessions", 0))]
+
+
+def _created_for_family(details: dict) -> list[str]:
+    return [_("In the group %(name)s.", name=details.pop("cohort", ""))]
+
+
+def _certificate_issued(details: dict) -> list[str]:
+    said = []
+    cause = details.pop("cause", None)
+    if cause in ISSUE_CAUSES:
+        said.append(str(ISSUE_CAUSES[cause]))
+    cycle = details.pop("cycle", 1)
+    if "renews" in details:
+        said.append(_("Renews certificate %(id)s.", id=details.pop("renews")))
+    elif cycle and int(cycle) > 1:
+        said.append(_("Certificate number %(num)s of this course for this person.", num=cycle))
+    return said
+
+
+def _certificate_revoked_or_reinstated(details: dict) -> list[str]:
+    said = _reason(details)
+    details.pop("by", None)  # the same person as under Who; kept in the data for entries from the command line
+    return said
+
+
+def _course_published(details: dict) -> list[str]:
+    return [_("Version %(version)s.", version=details.pop("version", "?"))]
+
+
+def _member_added(details: dict) -> list[str]:
+    how, learner = details.pop("how", None), details.pop("learner", "")
+    return [str(JOIN_WAYS[how] % {"learner": learner}) if how in JOIN_WAYS else learner]
+
+
+def _member_removed(details: dict) -> list[str]:
+    return [_("%(learner)s was taken out of the group.", learner=details.pop("learner", ""))]
+
+
+def _invitation_sent(details: dict) -> list[str]:
+    return [_("To the mobile number ending in %(digits)s.", digits=details.pop("phone_ending", ""))]
+
+
+def _invitation_answered(details: dict) -> list[str]:
+    return [_("Accepted.") if details.pop("accepted", None) else _("Declined.")]
+
+
+def _keys_rotated(details: dict) -> list[str]:
+    said = []
+    if "retired" in details:
+        said.append(_("Replaces key %(kid)s.", kid=details.pop("retired")))
+    if "by" in details:
+        said.append(_("On the server, by %(who)s.", who=details.pop("by")))
+    return said
+
+
+#: action -> what its details say; each takes (pops) the keys it tells, the rest are shown as "key: value"
+DESCRIBERS: dict[str, Callable[[dict], list[str]]] = {
+    "user.role_changed": _role_changed,
+    "user.password_reset_issued": _password_reset_issued,
+    "user.signed_out_everywhere": _signed_out_everywhere,
+    "user.created_for_family": _created_for_family,
+    "certificate.issued": _certificate_issued,
+    "certificate.revoked": _certificate_revoked_or_reinstated,
+    "certificate.reinstated": _certificate_revoked_or_reinstated,
+    "course.published": _course_published,
+    "cohort.member_added": _member_added,
+    "cohort.member_removed": _member_removed,
+    "cohort.invitation_sent": _invitation_sent,
+    "cohort.invitation_answered": _invitation_answered,
+    "keys.rotated": _keys_rotated,
+}
+
+
 def describe(entry) -> list[str]:
     """The sentences shown for one entry (its "Details" column)."""
     details = dict(entry.details or {})
-    action = entry.action
-    said: list[str] = []
-
-    def take(key, default=None):
-        return details.pop(key, default)
-
-    if action == "user.role_changed":
-        said.append(_("From %(old)s to %(new)s.", old=_role(take("old")), new=_role(take("new"))))
-    elif action == "user.password_reset_issued":
-        channel = take("channel")
-        if take("via") == "command line":
-            said.append(_("Made on the server's command line."))
-        elif channel in CODE_CHANNELS:
-            said.append(str(CODE_CHANNELS[channel]))
-        if "target_role" in details:
-            said.append(_("Account type: %(role)s.", role=_role(take("target_role"))))
-        if "cohort" in details:
-            said.append(_("Group: %(name)s.", name=take("cohort")))
-        if "reason" in details:
-            said.append(_("Reason: %(reason)s", reason=take("reason")))
-    elif action == "user.signed_out_everywhere":
-        said.append(_("Sessions ended: %(num)s.", num=take("sessions", 0)))
-    elif action == "user.created_for_family":
-        said.append(_("In the group %(name)s.", name=take("cohort", "")))
-    elif action == "certificate.issued":
-        cause = take("cause")
-        if cause in ISSUE_CAUSES:
-            said.append(str(ISSUE_CAUSES[cause]))
-        cycle = take("cycle", 1)
-        if "renews" in details:
-            said.append(_("Renews certificate %(id)s.", id=take("renews")))
-        elif cycle and int(cycle) > 1:
-            said.append(_("Certificate number %(num)s of this course for this person.", num=cycle))
-    elif action in ("certificate.revoked", "certificate.reinstated"):
-        if "reason" in details:
-            said.append(_("Reason: %(reason)s", reason=take("reason")))
-        take("by")  # the same person as under Who; kept in the data for entries from the command line
-    elif action == "course.published":
-        said.append(_("Version %(version)s.", version=take("version", "?")))
-    elif action == "cohort.member_added":
-        how, learner = take("how"), take("learner", "")
-        said.append(str(JOIN_WAYS[how] % {"learner": learner}) if how in JOIN_WAYS else learner)
-    elif action == "cohort.member_removed":
-        said.append(_("%(learner)s was taken out of the group.", learner=take("learner", "")))
-    elif action == "cohort.invitation_sent":
-        said.append(_("To the mobile number ending in %(digits)s.", digits=take("phone_ending", "")))
-    elif action == "cohort.invitation_answered":
-        said.append(_("Accepted.") if take("accepted") else _("Declined."))
-    elif action == "keys.rotated":
-        if "retired" in details:
-            said.append(_("Replaces key %(kid)s.", kid=take("retired")))
-        if "by" in details:
-            said.append(_("On the server, by %(who)s.", who=take("by")))
+    describer = DESCRIBERS.get(entry.action)
+    said = describer(details) if describer else []
     said.extend(f"{key}: {value}" for key, value in details.items())
     return said
 

@@ -31,6 +31,8 @@ MAX_TEXT_BYTES = 256 * 1024
 MAX_TOTAL_BYTES = 60 * 1024 * 1024
 MAX_PATH_LENGTH = 200
 _DRIVE_RE = re.compile(r"^[A-Za-z]:")
+#: a file of the zip to read, with its path split at "/"
+_Entry = tuple[zipfile.ZipInfo, list[str]]
 
 
 def build_zip(slug: str, files: dict[str, str], images: dict[str, bytes]) -> bytes:
@@ -90,8 +92,20 @@ def _path_problem(name: str):
     return None
 
 
-def read_zip(data: bytes) -> CourseArchive:
-    """The course folder in a zip, or ZipRefused listing every problem found."""
+class _EntryRefused(Exception):
+    """One file of the zip cannot be taken; its problem is listed with the others."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def _too_large_in_total() -> ZipProblem:
+    return ZipProblem(_l("The files in the zip add up to more than %(mb)d MB.", mb=MAX_TOTAL_BYTES // 1024 // 1024))
+
+
+def _open_zip(data: bytes) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
+    """The archive and its entries; ZipRefused when it is too large, no zip, or holds too many files."""
     if len(data) > MAX_ZIP_BYTES:
         raise ZipRefused([ZipProblem(_l("The zip file is larger than %(mb)d MB.", mb=MAX_ZIP_BYTES // 1024 // 1024))])
     try:
@@ -101,32 +115,44 @@ def read_zip(data: bytes) -> CourseArchive:
         raise ZipRefused([ZipProblem(_l("This is not a zip file."))]) from None
     if len(infos) > MAX_ENTRIES:
         raise ZipRefused([ZipProblem(_l("The zip holds more than %(n)d files.", n=MAX_ENTRIES))])
-    problems: list[ZipProblem] = []
-    wanted: list[tuple[zipfile.ZipInfo, list[str]]] = []
+    return archive, infos
+
+
+def _entry_problem(info: zipfile.ZipInfo, parts: list[str]):
+    """Why a file (not a folder, not skipped) with a safe path cannot be taken, or None."""
+    if stat.S_ISLNK(info.external_attr >> 16):
+        return _l("links are not allowed")
+    if info.flag_bits & 0x1:
+        return _l("encrypted files are not supported")
+    if len(parts) < 2:
+        return _l("every file must be inside one folder named like the course")
+    return None
+
+
+def _wanted_entries(infos: list[zipfile.ZipInfo], problems: list[ZipProblem]) -> list[_Entry]:
+    """The files to read with their path parts, from what the entries declare (nothing decompressed yet)."""
+    wanted: list[_Entry] = []
     declared = 0
     for info in infos:
         name = info.filename
+        parts = name.rstrip("/").split("/")
         problem = _path_problem(name)
+        if problem is None:
+            if info.is_dir() or _skipped(parts):
+                continue
+            problem = _entry_problem(info, parts)
         if problem is not None:
             problems.append(ZipProblem(problem, name))
-            continue
-        parts = name.rstrip("/").split("/")
-        if info.is_dir() or _skipped(parts):
-            continue
-        if stat.S_ISLNK(info.external_attr >> 16):
-            problems.append(ZipProblem(_l("links are not allowed"), name))
-            continue
-        if info.flag_bits & 0x1:
-            problems.append(ZipProblem(_l("encrypted files are not supported"), name))
-            continue
-        if len(parts) < 2:
-            problems.append(ZipProblem(_l("every file must be inside one folder named like the course"), name))
             continue
         declared += info.file_size
         wanted.append((info, parts))
     if declared > MAX_TOTAL_BYTES:
-        problems.append(ZipProblem(_l("The files in the zip add up to more than %(mb)d MB.",
-                                      mb=MAX_TOTAL_BYTES // 1024 // 1024)))
+        problems.append(_too_large_in_total())
+    return wanted
+
+
+def _course_folder(wanted: list[_Entry], problems: list[ZipProblem]) -> str:
+    """The one top folder every file is in (the course's slug); a problem is listed when there is not one ("")."""
     tops = sorted({parts[0] for _info, parts in wanted})
     if len(tops) > 1:
         problems.append(ZipProblem(_l("The zip must hold exactly one course folder; found %(names)s.",
@@ -135,49 +161,77 @@ def read_zip(data: bytes) -> CourseArchive:
         problems.append(ZipProblem(_l("The zip holds no course folder.")))
     elif tops and (not SLUG_RE.match(tops[0]) or len(tops[0]) > 80):
         problems.append(ZipProblem(_l("course folder names use lower-case letters, digits and '-' only"), tops[0]))
-    if problems:
-        raise ZipRefused(problems)
-    course = CourseArchive(slug=tops[0])
+    return tops[0] if tops else ""
+
+
+def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, parts: list[str], is_image: bool) -> bytes:
+    """The bytes of one file, decompressed no further than its limit; _EntryRefused when it cannot be."""
+    if is_image and len(parts) != 3:
+        raise _EntryRefused(_l("the images/ folder holds files only, no folders"))
+    limit = MAX_ASSET_BYTES if is_image else MAX_TEXT_BYTES
+    try:
+        with archive.open(info) as handle:
+            content = handle.read(limit + 1)
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
+        raise _EntryRefused(_l("the file is damaged and cannot be read")) from None
+    if len(content) > limit:
+        raise _EntryRefused(_l("the file is larger than %(kb)d KB", kb=limit // 1024))
+    return content
+
+
+def _as_text(content: bytes) -> str:
+    """A text file's content; _EntryRefused when it is not UTF-8 or holds a NUL."""
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _EntryRefused(_l("the file is not UTF-8 text")) from None
+    if "\x00" in text:
+        raise _EntryRefused(_l("the file contains a NUL character, so it is not text"))
+    return text
+
+
+def _add(course: CourseArchive, relative: str, content: bytes, is_image: bool) -> None:
+    """Put one file into the course: a picture as it is (an SVG drawing cleaned), a text file as text."""
+    if not is_image:
+        course.files[relative] = _as_text(content)
+    elif relative.lower().endswith(".svg"):
+        try:
+            course.images[relative] = clean_svg(content)
+        except SvgRefused as refused:
+            raise _EntryRefused(refused.message) from None
+    else:
+        course.images[relative] = content
+
+
+def _read_course(archive: zipfile.ZipFile, slug: str, wanted: list[_Entry],
+                 problems: list[ZipProblem]) -> CourseArchive:
+    """Every wanted file read into the course, counting what is really decompressed against the total."""
+    course = CourseArchive(slug=slug)
     total = 0
     for info, parts in wanted:
         relative = "/".join(parts[1:])
         is_image = relative.startswith(IMAGES_DIR)
-        if is_image and len(parts) != 3:
-            problems.append(ZipProblem(_l("the images/ folder holds files only, no folders"), info.filename))
-            continue
-        limit = MAX_ASSET_BYTES if is_image else MAX_TEXT_BYTES
         try:
-            with archive.open(info) as handle:
-                content = handle.read(limit + 1)
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
-            problems.append(ZipProblem(_l("the file is damaged and cannot be read"), info.filename))
-            continue
-        if len(content) > limit:
-            problems.append(ZipProblem(_l("the file is larger than %(kb)d KB", kb=limit // 1024), info.filename))
-            continue
-        total += len(content)
-        if total > MAX_TOTAL_BYTES:
-            problems.append(ZipProblem(_l("The files in the zip add up to more than %(mb)d MB.",
-                                          mb=MAX_TOTAL_BYTES // 1024 // 1024)))
-            break
-        if is_image:
-            if relative.lower().endswith(".svg"):
-                try:
-                    content = clean_svg(content)
-                except SvgRefused as refused:
-                    problems.append(ZipProblem(refused.message, info.filename))
-                    continue
-            course.images[relative] = content
-            continue
-        try:
-            text = content.decode("utf-8")
-        except UnicodeDecodeError:
-            problems.append(ZipProblem(_l("the file is not UTF-8 text"), info.filename))
-            continue
-        if "\x00" in text:
-            problems.append(ZipProblem(_l("the file contains a NUL character, so it is not text"), info.filename))
-            continue
-        course.files[relative] = text
+            content = _read_entry(archive, info, parts, is_image)
+            total += len(content)
+            if total > MAX_TOTAL_BYTES:
+                problems.append(_too_large_in_total())
+                break
+            _add(course, relative, content, is_image)
+        except _EntryRefused as refused:
+            problems.append(ZipProblem(refused.message, info.filename))
+    return course
+
+
+def read_zip(data: bytes) -> CourseArchive:
+    """The course folder in a zip, or ZipRefused listing every problem found."""
+    archive, infos = _open_zip(data)
+    problems: list[ZipProblem] = []
+    wanted = _wanted_entries(infos, problems)
+    slug = _course_folder(wanted, problems)
+    if problems:
+        raise ZipRefused(problems)
+    course = _read_course(archive, slug, wanted, problems)
     if problems:
         raise ZipRefused(problems)
     course.files = dict(sorted(course.files.items()))

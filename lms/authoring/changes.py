@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 
+from .. import content_format as cf
 from ..courses.importer import CourseSpec, LessonSpec, ModuleSpec
 from ..quizzes.loader import QuestionSpec, QuizFile, QuizSpec
 
@@ -21,10 +22,11 @@ KINDS = ("course_changed", "modules_added", "modules_changed", "modules_moved", 
          "quizzes_added", "quizzes_changed", "quizzes_removed",
          "questions_added", "questions_changed", "questions_moved", "questions_removed",
          "pictures_added", "pictures_changed", "pictures_removed")
-COURSE_FIELDS = ("title", "summary", "audience", "language", "pass_mark", "certificate_validity_months",
-                 "authors", "sources")
-QUIZ_FIELDS = ("title", "questions_per_attempt", "shuffle_questions", "shuffle_options", "max_attempts",
-               "wait_minutes", "show_correct_answers")
+#: course.yaml keys whose change is a change of the course's settings: not the hours (computed from the
+#: content), the version (each publish raises it) nor `published` (publishing is what is being counted)
+COURSE_FIELDS = tuple(key for key in cf.COURSE.keys if key not in ("hours", "version", "published"))
+#: quiz.yaml settings compared as they are (the pass mark is compared as the quiz's own, the questions one by one)
+QUIZ_FIELDS = tuple(key for key in cf.QUIZ.keys if key not in ("pass_mark", "questions"))
 
 
 def _moves(before: list[str], after: list[str]) -> int:

@@ -1,5 +1,7 @@
 """A draft's files (relative path -> text), read and written as content/README.md describes them.
 
+Keys are written in the order `lms.content_format` gives, and left out when they have its default.
+
 Pure functions: each change takes the map and returns a new one, so a service can
 assign the result to the JSON column in one go. Nothing here validates a course:
 publishing runs the real importer on these files, and forms check their own fields.
@@ -12,14 +14,11 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from ..courses.content_files import FRONT_MATTER_RE, ORDERED_NAME_RE
+from .. import content_format as cf
+from ..content_format import COURSE_FILE, MODULE_FILE, ORDERED_NAME_RE, QUIZ_FILE
+from ..courses.content_files import FRONT_MATTER_RE
 
-COURSE_FILE = "course.yaml"
-MODULE_FILE = "module.yaml"
-QUIZ_FILE = "quiz.yaml"
-IMAGES_DIR = "images/"
-COURSE_KEY_ORDER = ("title", "summary", "audience", "language", "hours", "version", "pass_mark",
-                    "certificate_validity_months", "published", "authors", "sources")
+IMAGES_DIR = f"{cf.IMAGES_FOLDER}/"
 SLUG_MAX = 60
 #: control characters other than tab and line ends (NUL cannot even be stored by PostgreSQL)
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -46,13 +45,6 @@ def load_yaml(text: str | None) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def ordered(data: dict, order: tuple[str, ...]) -> dict:
-    """The same mapping with known keys first, in `order`, then any others as they were."""
-    result = {key: data[key] for key in order if key in data}
-    result.update({key: value for key, value in data.items() if key not in result})
-    return result
-
-
 def strip_controls(value):
     """Text without control characters (other values as they are)."""
     return CONTROL_RE.sub("", value) if isinstance(value, str) else value
@@ -65,7 +57,7 @@ def clean_text(value: str | None) -> str:
 
 def lesson_text(title: str, minutes: int, body: str) -> str:
     """A lesson file: front matter with title and minutes, a blank line, then the Markdown."""
-    front = dump_yaml({"title": title, "minutes": minutes})
+    front = dump_yaml(cf.LESSON.written({"title": title, "minutes": minutes}))
     return f"---\n{front}---\n\n{clean_text(body)}\n"
 
 
@@ -140,7 +132,7 @@ def modules(files: Files) -> list[ModuleFile]:
                 number=int(match.group(1)), slug=match.group(2), folder=parts[0],
                 title=str(meta.get("title") or ""), summary=str(meta.get("summary") or ""),
                 has_quiz=f"{parts[0]}/{QUIZ_FILE}" in files)
-        lesson_match = ORDERED_NAME_RE.match(parts[1][:-3]) if parts[1].endswith(".md") else None
+        lesson_match = ORDERED_NAME_RE.match(parts[1][:-3]) if parts[1].endswith(cf.LESSON_SUFFIX) else None
         if lesson_match:
             meta, _body = parse_lesson(files[path])
             minutes = meta.get("minutes")
@@ -198,14 +190,12 @@ def course_data(files: Files) -> dict:
 
 
 def set_course(files: Files, data: dict) -> Files:
-    return {**files, COURSE_FILE: dump_yaml(ordered(data, COURSE_KEY_ORDER))}
+    return {**files, COURSE_FILE: dump_yaml(cf.COURSE.ordered(data))}
 
 
-def module_text(title: str, summary: str) -> str:
-    data = {"title": title}
-    if summary:
-        data["summary"] = summary
-    return dump_yaml(data)
+def module_text(title: str, summary: str, practice_minutes: int | None = 0) -> str:
+    return dump_yaml(cf.MODULE.written({"title": title, "summary": summary or "",
+                                        "practice_minutes": practice_minutes or 0}))
 
 
 def add_module(files: Files, slug: str, title: str, summary: str) -> Files:
@@ -215,7 +205,10 @@ def add_module(files: Files, slug: str, title: str, summary: str) -> Files:
 
 
 def set_module(files: Files, module: ModuleFile, title: str, summary: str) -> Files:
-    return {**files, f"{module.folder}/{MODULE_FILE}": module_text(title, summary)}
+    """Write the module's title and summary, keeping its other keys (practice_minutes is not in the form)."""
+    path = f"{module.folder}/{MODULE_FILE}"
+    data = {**load_yaml(files.get(path)), "title": title, "summary": summary or ""}
+    return {**files, path: dump_yaml(cf.MODULE.written(data))}
 
 
 def move_module(files: Files, slug: str, delta: int) -> Files:

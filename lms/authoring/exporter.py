@@ -3,19 +3,25 @@
 What the importer made of the files, written the way the draft editor writes them,
 so that importing the result changes nothing and exporting it again gives the same
 bytes. Retired modules, lessons, questions and options are left out, as they are no
-longer in the course; defaults are left out as a trainer would leave them out.
+longer in the course; defaults are left out as a trainer would leave them out. The keys,
+their order and their defaults are those of `lms.content_format`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from .. import content_format as cf
 from ..courses.models import Course, CourseAsset
 from ..extensions import db
-from ..quizzes.models import Question, Quiz
+from ..quizzes.queries import module_quiz
 from . import draft_files as df
 from . import quiz_files as qf
+
+if TYPE_CHECKING:
+    from ..quizzes.models import Question, Quiz
 
 
 @dataclass
@@ -32,27 +38,21 @@ def _year(value):
 
 
 def course_yaml(course: Course) -> dict:
-    data = {"title": course.title, "summary": course.summary, "audience": course.audience,
-            "language": course.language, "version": course.version,
-            "pass_mark": course.pass_mark}
-    if course.certificate_validity_months is not None:
-        data["certificate_validity_months"] = course.certificate_validity_months
-    data["published"] = course.is_published
-    data["authors"] = list(course.authors or [])
-    data["sources"] = [{k: _year(v) if k == "year" else v for k, v in source.items()}
-                       for source in course.sources or []]
-    return data
+    """course.yaml; `hours` is computed from the content, so it is not written (no value: the default)."""
+    return cf.COURSE.written({
+        "title": course.title, "summary": course.summary, "audience": course.audience, "language": course.language,
+        "hours": None, "version": course.version, "pass_mark": course.pass_mark,
+        "certificate_validity_months": course.certificate_validity_months, "published": course.is_published,
+        "authors": list(course.authors or []),
+        "sources": [cf.SOURCE.ordered({k: _year(v) if k == "year" else v for k, v in source.items()})
+                    for source in course.sources or []],
+    })
 
 
 def question_yaml(question: Question) -> dict:
-    data: dict = {"id": question.key, "type": question.type}
-    if question.scenario:
-        data["scenario"] = question.scenario
-    data["text"] = question.text
-    if question.image:
-        data["image"] = question.image
-    if question.image_alt:
-        data["image_alt"] = question.image_alt
+    data: dict = {"id": question.key, "type": question.type, "scenario": question.scenario or "",
+                  "text": question.text, "image": question.image or "", "image_alt": question.image_alt or "",
+                  "explanation": question.explanation}
     options = question.current_options
     if question.type == "true_false":
         data["answer"] = any(o.key == "true" and o.is_correct for o in options)
@@ -62,8 +62,7 @@ def question_yaml(question: Question) -> dict:
     else:
         data["options"] = qf.options_yaml([{"key": o.key, "text": o.text, "correct": o.is_correct,
                                             "feedback": o.feedback} for o in options])
-    data["explanation"] = question.explanation
-    return data
+    return cf.question_format(question.type).written(data)
 
 
 def quiz_yaml(quiz: Quiz, course: Course) -> dict:
@@ -84,19 +83,20 @@ def quiz_yaml(quiz: Quiz, course: Course) -> dict:
 def export_course(course: Course) -> CourseFiles:
     """The current version of a course as content/ files."""
     result = CourseFiles(slug=course.slug)
-    result.files[df.COURSE_FILE] = df.dump_yaml(course_yaml(course))
+    result.files[cf.COURSE_FILE] = df.dump_yaml(course_yaml(course))
     for module in course.modules:
         if module.retired_at is not None:
             continue
         folder = f"{module.position:02d}-{module.slug}"
-        result.files[f"{folder}/{df.MODULE_FILE}"] = df.module_text(module.title, module.summary)
+        result.files[f"{folder}/{cf.MODULE_FILE}"] = df.module_text(module.title, module.summary,
+                                                                     module.practice_minutes)
         for lesson in module.lessons:
             if lesson.retired_at is None:
-                result.files[f"{folder}/{lesson.position:02d}-{lesson.slug}.md"] = df.lesson_text(
+                result.files[f"{folder}/{lesson.position:02d}-{lesson.slug}{cf.LESSON_SUFFIX}"] = df.lesson_text(
                     lesson.title, lesson.minutes, lesson.body)
-        quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == module.id))
-        if module.has_quiz and quiz is not None and quiz.retired_at is None:
-            result.files[f"{folder}/{df.QUIZ_FILE}"] = qf.quiz_text(quiz_yaml(quiz, course))
+        quiz = module_quiz(module.id) if module.has_quiz else None
+        if quiz is not None:
+            result.files[f"{folder}/{cf.QUIZ_FILE}"] = qf.quiz_text(quiz_yaml(quiz, course))
     result.files = dict(sorted(result.files.items()))
     assets = db.session.scalars(select(CourseAsset).where(CourseAsset.course_id == course.id)
                                 .order_by(CourseAsset.path))

@@ -2,28 +2,17 @@
 
 Pure functions like those of draft_files: a question is the mapping quiz.yaml holds
 (content/README.md), and option and step ids are kept stable across edits so that
-learners' past attempts keep pointing at the same choices once published.
+learners' past attempts keep pointing at the same choices once published. Keys, their order
+and their defaults are those of `lms.content_format`.
 """
 from __future__ import annotations
 
-import string
+from .. import content_format as cf
+from ..content_format import QUIZ_FILE, SLUG_RE, default_key
+from .draft_files import Files, ModuleFile, clean_text, dump_yaml, load_yaml
 
-from ..courses.content_files import SLUG_RE
-from .draft_files import QUIZ_FILE, Files, ModuleFile, clean_text, dump_yaml, load_yaml, ordered
-
-QUIZ_KEY_ORDER = ("title", "pass_mark", "questions_per_attempt", "shuffle_questions", "shuffle_options",
-                  "max_attempts", "wait_minutes", "show_correct_answers", "questions")
 #: quiz settings and the value meaning "as by default" (such keys are left out of quiz.yaml)
-QUIZ_DEFAULTS = {"pass_mark": None, "questions_per_attempt": None, "shuffle_questions": True,
-                 "shuffle_options": True, "max_attempts": None, "wait_minutes": 0, "show_correct_answers": True}
-QUESTION_KEY_ORDER = ("id", "type", "scenario", "text", "image", "image_alt", "options", "answer", "steps",
-                      "explanation")
-
-
-def default_key(index: int) -> str:
-    """An option's or step's id when none is written: a, b, c… (as the quiz loader does)."""
-    return string.ascii_lowercase[index] if index < len(string.ascii_lowercase) else f"o{index + 1}"
-
+QUIZ_DEFAULTS = cf.QUIZ.defaults
 
 
 # --- quiz.yaml ------------------------------------------------------------------------------------
@@ -35,10 +24,9 @@ def quiz_data(files: Files, module: ModuleFile) -> dict | None:
 
 
 def quiz_text(data: dict) -> str:
-    data = {k: v for k, v in data.items() if not (k in QUIZ_DEFAULTS and QUIZ_DEFAULTS[k] == v)}
-    data["questions"] = [ordered(q, QUESTION_KEY_ORDER) if isinstance(q, dict) else q
-                         for q in data.get("questions") or []]
-    return dump_yaml(ordered(data, QUIZ_KEY_ORDER))
+    data = {k: v for k, v in data.items() if not cf.QUIZ.is_default(k, v)}
+    data["questions"] = [cf.QUESTION.ordered(q) if isinstance(q, dict) else q for q in data.get("questions") or []]
+    return dump_yaml(cf.QUIZ.ordered(data))
 
 
 def set_quiz(files: Files, module: ModuleFile, data: dict) -> Files:
@@ -88,10 +76,7 @@ def remove_question(data: dict, key: str) -> dict:
 
 def choice_entries(question: dict, kind: str) -> list[dict]:
     """Options or steps of a question as [{key, text, correct, feedback}], ids filled in."""
-    if kind == "ordering":
-        raw = question.get("steps") or []
-    else:
-        raw = question.get("options") or []
+    raw = (question.get("steps") if kind == "ordering" else question.get("options")) or []
     entries = []
     for index, item in enumerate(raw if isinstance(raw, list) else []):
         if isinstance(item, dict):
@@ -130,15 +115,10 @@ def options_yaml(entries: list[dict]) -> list[dict]:
     keys = assign_keys([e.get("key") for e in entries])
     result = []
     for index, (entry, key) in enumerate(zip(entries, keys, strict=True)):
-        item: dict = {}
+        item = {"text": entry["text"], "correct": bool(entry.get("correct")), "feedback": entry.get("feedback") or ""}
         if key != default_key(index):
             item["id"] = key
-        item["text"] = entry["text"]
-        if entry.get("correct"):
-            item["correct"] = True
-        if entry.get("feedback"):
-            item["feedback"] = entry["feedback"]
-        result.append(item)
+        result.append(cf.OPTION.written(item))
     return result
 
 
@@ -148,7 +128,7 @@ def steps_yaml(lines: list[str], previous: list[dict]) -> list:
     for entry in previous:
         by_text.setdefault(entry["text"], entry["key"])
     keys = assign_keys([by_text.get(line) for line in lines])
-    return [line if key == default_key(index) else {"id": key, "text": line}
+    return [line if key == default_key(index) else cf.STEP.written({"id": key, "text": line})
             for index, (line, key) in enumerate(zip(lines, keys, strict=True))]
 
 
@@ -156,19 +136,13 @@ def build_question(kind: str, key: str, *, text: str, explanation: str, scenario
                    image_alt: str = "", options: list[dict] | None = None, answer: bool | None = None,
                    steps: list[str] | None = None, previous: dict | None = None) -> dict:
     """A question for quiz.yaml from the editor's fields; options and steps keep their ids."""
-    data: dict = {"id": key, "type": kind}
-    if clean_text(scenario):
-        data["scenario"] = clean_text(scenario)
-    data["text"] = clean_text(text)
-    if image:
-        data["image"] = image
-        if clean_text(image_alt):
-            data["image_alt"] = clean_text(image_alt)
+    data: dict = {"id": key, "type": kind, "scenario": clean_text(scenario), "text": clean_text(text),
+                  "image": image or "", "image_alt": clean_text(image_alt) if image else "",
+                  "explanation": clean_text(explanation)}
     if kind == "true_false":
         data["answer"] = bool(answer)
     elif kind == "ordering":
         data["steps"] = steps_yaml(steps or [], choice_entries(previous or {}, "ordering"))
     else:
         data["options"] = options_yaml(options or [])
-    data["explanation"] = clean_text(explanation)
-    return data
+    return cf.QUESTION.written(data)

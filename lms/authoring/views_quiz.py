@@ -88,9 +88,7 @@ def remove_quiz(draft_id: int, module_slug: str):
 
 
 def _question_form(draft, question: dict | None, kind: str) -> QuestionForm:
-    if request.method == "POST":
-        form = QuestionForm()
-    elif question is None:
+    if request.method == "POST" or question is None:
         form = QuestionForm()
     else:
         entries = qf.choice_entries(question, kind)

@@ -21,7 +21,17 @@ from cryptography.x509.oid import NameOID
 from flask import Flask, current_app
 
 from ..timeutil import utcnow
-from .keys import FORMAT, KeysMissing, b64url, cert_pem, external_chain, fingerprint, iso_utc, key_folder, load_pem_certs
+from .keys import (
+    FORMAT,
+    KeysMissing,
+    b64url,
+    cert_pem,
+    external_chain,
+    fingerprint,
+    iso_utc,
+    key_folder,
+    load_pem_certs,
+)
 
 ROOT_YEARS = 30
 SIGNING_YEARS = 25

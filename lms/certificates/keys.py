@@ -266,7 +266,8 @@ def describe(keyring: Keyring) -> list[str]:
     for key in sorted(keyring.keys.values(), key=lambda k: k.created_at):
         state = "current" if key.is_current else f"retired {iso_utc(key.retired_at)}"
         lines.append(f"{key.kid}  created {iso_utc(key.created_at)}  {state}  "
-                     f"x509 sha256 {key.x509_sha256[:16]}…  ed25519 {hashlib.sha256(key.public_raw()).hexdigest()[:16]}…")
+                     f"x509 sha256 {key.x509_sha256[:16]}…  "
+                     f"ed25519 {hashlib.sha256(key.public_raw()).hexdigest()[:16]}…")
     return lines
 
 

@@ -5,9 +5,10 @@ from datetime import date
 
 from sqlalchemy import bindparam, func, or_, select
 
+from ..caches import request_memo
 from ..extensions import db
 from .dates import today as local_today
-from .models import Certificate, CertificateDocument, CertificateEvent
+from .models import Certificate, CertificateEvent
 from .signing import payload_fields
 
 STATUSES = ("valid", "revoked", "expired")
@@ -53,6 +54,12 @@ def latest_certificates_of(user_id: int) -> dict[int, Certificate]:
     return {certificate.course_id: certificate for certificate in rows}
 
 
+def latest_certificates_in_request(user_id: int) -> dict[int, Certificate]:
+    """latest_certificates_of, read once per request: every course card of the dashboard asks, and
+    the dashboard's catch-up (listeners.on_completed_courses_shown) adds what it issues."""
+    return request_memo(("latest_certificates", user_id), lambda: latest_certificates_of(user_id))
+
+
 def renewed_by(certificate: Certificate) -> Certificate | None:
     """The certificate that renewed this one. Renewal needs an expiry first, so a certificate
     still within its validity needs no query (most verifications)."""
@@ -64,10 +71,6 @@ def renewed_by(certificate: Certificate) -> Certificate | None:
 def events_of(certificate: Certificate) -> list[CertificateEvent]:
     return list(db.session.scalars(select(CertificateEvent).where(CertificateEvent.certificate_id == certificate.id)
                                    .order_by(CertificateEvent.created_at, CertificateEvent.id)))
-
-
-def document_by_hash(sha256: str) -> CertificateDocument | None:
-    return db.session.scalar(select(CertificateDocument).where(CertificateDocument.sha256 == sha256))
 
 
 def search_certificates(query: str | None = None, status: str | None = None, today: date | None = None):

@@ -129,12 +129,12 @@ def _find(user_id: int, course_id: int, cycle: int) -> Certificate | None:
         Certificate.user_id == user_id, Certificate.course_id == course_id, Certificate.cycle == cycle))
 
 
-def on_course_completed(course: Course, *, user_id: int, enrollment: Enrollment, **_kwargs) -> None:
-    """Receiver of courses.signals.course_completed: the first certificate, in the completing transaction.
+def issue_first_certificate(user_id: int, course: Course, enrollment: Enrollment) -> None:
+    """The first certificate of a course just completed, in the completing transaction.
 
     Without signing keys the learner's completion is still recorded (it matters more);
     the error is logged, and `lms certificates reconcile` (or the learner's dashboard, see
-    views.issue_owed_certificates) issues the certificate later.
+    issue_owed_certificates) issues the certificate later.
     """
     user = db.session.get(User, user_id)
     if user is None:  # pragma: no cover - the enrolment points at the user
@@ -339,6 +339,34 @@ def renewal_state(user_id: int, course: Course) -> RenewalState | None:
     remaining = [quiz for quiz in quizzes if quiz.id not in passed]
     last = max(passed.values()) if passed and not remaining else None
     return RenewalState(previous=previous, quizzes=quizzes, remaining=remaining, last_passed_at=last)
+
+
+def issue_owed_certificates(user_id: int, finished: list[tuple[Enrollment, Course]],
+                            latest: dict[int, Certificate]) -> bool:
+    """First certificates for the finished courses (Enrollment, Course) missing from `latest`.
+
+    `latest` is the learner's latest certificate per course id (certificates.queries.
+    latest_certificates_of), and receives what is issued. A finished course without a certificate
+    (the completion happened without signing keys, or the request crashed before issuing) gets it
+    now; the unique constraint settles two requests doing it at once. True when one was issued.
+    """
+    owed = [(enrollment, course) for enrollment, course in finished if course.id not in latest]
+    if not owed:
+        return False
+    user = db.session.get(User, user_id)
+    issued = False
+    for enrollment, course in owed:
+        try:
+            certificate = issue_certificate(user, course, completed_at=enrollment.completed_at, enrollment=enrollment,
+                                            cycle=1)
+        except KeysMissing:
+            log.warning("no signing keys: certificate for user %s, course %s still owed", user_id, course.slug)
+            break
+        except NameNotPrintable:
+            break  # the certificate links ask the learner to correct the name; then the dashboard issues it
+        latest[course.id] = certificate
+        issued = True
+    return issued
 
 
 def renewal_attempt_window(user_id: int, quiz) -> datetime | None:

@@ -1,14 +1,14 @@
 """The learner's download and renewal, the certificate links helper, and the admin pages."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from ..accounts.models import User
 from ..accounts.names import shown_character, unprintable_characters
 from ..courses.queries import get_course_or_404
+from ..database import writes_on_get
 from ..extensions import db
 from ..pagination import paginate
 from . import bp
@@ -21,7 +21,7 @@ from .queries import (
     certificate_status,
     events_of,
     get_by_public_id,
-    latest_certificates_of,
+    latest_certificates_in_request,
     renewed_by,
     search_certificates,
 )
@@ -29,7 +29,6 @@ from .services import (
     CertificateError,
     NameNotPrintable,
     ensure_document,
-    issue_certificate,
     reinstate,
     renew_if_eligible,
     renewal_state,
@@ -53,9 +52,7 @@ def certificate_links(course, enrollment) -> Markup:
     """For the course page and the dashboard: the learner's certificate, or how to renew it."""
     if enrollment is None or not current_user.is_authenticated or enrollment.user_id != current_user.id:
         return Markup("")
-    if "_rawat_certificates" not in g:
-        g._rawat_certificates = latest_certificates_of(current_user.id)
-    certificate = g._rawat_certificates.get(course.id)
+    certificate = latest_certificates_in_request(current_user.id).get(course.id)
     if certificate is None:
         if enrollment.completed_at is None:
             return Markup("")
@@ -70,36 +67,6 @@ def certificate_links(course, enrollment) -> Markup:
                                   course=course, renewal=renewal))
 
 
-def issue_owed_certificates(_sender, *, user_id: int, finished: list, **_kwargs) -> bool:
-    """Receiver of courses.signals.completed_courses_shown (the learner's dashboard).
-
-    A finished course without a certificate (the completion happened without signing keys, or
-    the request crashed before issuing) gets it now, in this request; the unique constraint
-    settles two requests doing it at once. Reuses and fills the list certificate_links reads,
-    so a dashboard with nothing owed costs no extra query. True when a certificate was issued.
-    """
-    if "_rawat_certificates" not in g:
-        g._rawat_certificates = latest_certificates_of(user_id)
-    owed = [(enrollment, course) for enrollment, course in finished if course.id not in g._rawat_certificates]
-    if not owed:
-        return False
-    user = db.session.get(User, user_id)
-    issued = False
-    for enrollment, course in owed:
-        try:
-            certificate = issue_certificate(user, course, completed_at=enrollment.completed_at, enrollment=enrollment,
-                                            cycle=1)
-        except KeysMissing:
-            current_app.logger.warning("no signing keys: certificate for user %s, course %s still owed",
-                                       user_id, course.slug)
-            break
-        except NameNotPrintable:
-            break  # certificate_links asks the learner to correct the name; then this page issues it
-        g._rawat_certificates[course.id] = certificate
-        issued = True
-    return issued
-
-
 @bp.app_context_processor
 def certificate_helpers():
     return {"certificate_links": certificate_links}
@@ -107,6 +74,8 @@ def certificate_helpers():
 
 @bp.route("/sertifikat/<public_id>/unduh")
 @login_required
+@writes_on_get("stores the signed PDF made on the first download (a certificate has one document, "
+               "signed once)")
 def download(public_id: str):
     """The signed PDF, for its holder (or an admin); anyone else gets 404."""
     certificate = get_certificate_or_404(public_id)

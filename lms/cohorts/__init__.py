@@ -3,6 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("cohorts", __name__, template_folder="templates")
 
-from . import listeners, views  # noqa: E402,F401
-
-listeners.connect()
+from . import views  # noqa: E402,F401

@@ -13,10 +13,17 @@ from ..timeutil import utcnow
 
 
 class Cohort(db.Model):
+    """A group of learners (families of a village, a Posyandu) that a care manager accompanies.
+
+    Learners join with its code or by accepting an invitation; the care manager then follows
+    their progress in the group's courses (cohorts.queries.cohort_report).
+    """
+
     __tablename__ = "cohorts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
+    #: the care manager's own notes on the group, shown on its page; may be empty
     description: Mapped[str] = mapped_column(Text, default="")
     #: the trainer (care manager) who accompanies the group
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -25,10 +32,13 @@ class Cohort(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     owner: Mapped[User] = relationship()
+    #: the courses whose steps the group's report shows, by title
     courses: Mapped[list[Course]] = relationship(secondary="cohort_courses", order_by="Course.title")
 
 
 class CohortCourse(db.Model):
+    """A course a group follows: its steps are the columns of the group's report."""
+
     __tablename__ = "cohort_courses"
 
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True)
@@ -52,9 +62,11 @@ class CohortMember(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: when the learner joined; with no activity since, they need a visit after queries.INACTIVE_AFTER
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: the trainer who invited the learner or made their account; None when they joined with the code
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: one of JOINED_VIA
     joined_via: Mapped[str] = mapped_column(String(16), default="code", server_default="code")
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
@@ -71,8 +83,10 @@ class CohortInvitation(db.Model):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     #: E.164 mobile number as the trainer typed it; matched against users.phone when its owner signs in
     phone: Mapped[str] = mapped_column(String(16), index=True)
+    #: the trainer who sent it; None once their account is deleted
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: after this the invitation is neither shown nor accepted (services.INVITATION_LIFETIME after sending)
     expires_at: Mapped[datetime]
 
     cohort: Mapped[Cohort] = relationship()

@@ -1,22 +1,34 @@
 """Read helpers: who may see which group, and the group report.
 
-The report puts every learner against every step of the group's courses. It runs
-a fixed number of queries whatever the number of learners (no query per row).
+The report puts every learner against every step of the group's courses. What counts as
+done is the progress service's (lms/courses/progress.py): each row holds the learner's
+CourseProgress. It runs a fixed number of queries whatever the number of learners (no
+query per row): the members, their progress (2), their quiz attempts, and the outlines
+when this process has not cached them (2).
 """
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
+from functools import cached_property
 
 from flask import abort
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import func, select
 
 from ..accounts.models import User
-from ..courses.models import Course, Enrollment, Lesson, LessonCompletion, Module, QuizPass
-from ..courses.progress import load_outline
+from ..courses.models import Course
+from ..courses.progress import (
+    CourseProgress,
+    LearnersProgress,
+    ModuleProgress,
+    OutlineLesson,
+    OutlineModule,
+    progress_of_learners,
+)
 from ..extensions import db
-from ..quizzes.models import Attempt, Quiz
+from ..quizzes.queries import first_attempt_passes
 from ..timeutil import utcnow
 from .models import Cohort, CohortInvitation, CohortMember
 
@@ -94,12 +106,23 @@ def is_member(cohort_id: int, user_id: int) -> bool:
     ) is not None
 
 
+class StepState(StrEnum):
+    """What a learner's cell of a step shows; the group table, the learner's page and the CSV all ask here."""
+
+    DONE = "done"
+    #: a quiz submitted at least once, not passed yet
+    TRIED = "tried"
+    NOT_YET = "not_yet"
+
+
 @dataclass
 class StepColumn:
+    """A step of the group's courses: a current lesson, or a module's quiz (lesson None)."""
+
     course: Course
-    module: Module
+    module: OutlineModule
     module_number: int
-    lesson: Lesson | None = None  # None: the module's quiz
+    lesson: OutlineLesson | None = None
 
     @property
     def is_quiz(self) -> bool:
@@ -108,36 +131,67 @@ class StepColumn:
 
 @dataclass
 class LearnerRow:
+    """A learner of the group and their progress in each of its courses."""
+
     user: User
     joined_at: datetime
-    done_lessons: set[int] = field(default_factory=set)
-    quiz_scores: dict[int, int] = field(default_factory=dict)
-    attempted_modules: set[int] = field(default_factory=set)
-    #: modules whose quiz the learner passed at their very first attempt
-    first_try_modules: set[int] = field(default_factory=set)
-    last_activity: datetime | None = None
-    completed_courses: dict[int, datetime] = field(default_factory=dict)
+    #: course id -> the learner's progress, as the progress service counts it
+    progress: dict[int, CourseProgress] = field(default_factory=dict)
+    #: module id -> passed at the first attempt, for each module quiz the learner submitted at least once
+    attempts: dict[int, bool] = field(default_factory=dict)
     needs_visit: bool = False
-    steps_done: int = 0
+
+    def module_progress(self, course_id: int, module_number: int) -> ModuleProgress:
+        # Columns and progress come from the same outline: a module's number is its place in the course.
+        return self.progress[course_id].modules[module_number - 1]
+
+    @property
+    def steps_done(self) -> int:
+        return sum(progress.done_steps for progress in self.progress.values())
+
+    @property
+    def total_steps(self) -> int:
+        return sum(progress.total_steps for progress in self.progress.values())
+
+    @property
+    def percent(self) -> int:
+        """Steps done in all the group's courses; for one course, CourseProgress.percent."""
+        total = self.total_steps
+        return int(self.steps_done * 100 / total) if total else 0
+
+    @cached_property
+    def last_activity(self) -> datetime | None:
+        moments = [p.enrollment.last_activity_at for p in self.progress.values() if p.enrollment is not None]
+        return max(moments, default=None)
+
+    @cached_property
+    def completed_courses(self) -> dict[int, datetime]:
+        """course id -> when the learner completed it (set once, even if the course changed since)."""
+        return {course_id: p.enrollment.completed_at for course_id, p in self.progress.items()
+                if p.enrollment is not None and p.enrollment.completed_at is not None}
 
     def is_done(self, column: StepColumn) -> bool:
-        if column.is_quiz:
-            return column.module.id in self.quiz_scores
-        return column.lesson.id in self.done_lessons
+        entry = self.module_progress(column.course.id, column.module_number)
+        return entry.quiz_passed if column.is_quiz else column.lesson.id in entry.done_lesson_ids
 
     def quiz_score(self, column: StepColumn) -> int | None:
-        return self.quiz_scores.get(column.module.id)
+        """The best passing score of the column's quiz, None when not passed."""
+        return self.module_progress(column.course.id, column.module_number).quiz_score
 
-    def tried_quiz(self, column: StepColumn) -> bool:
-        return column.module.id in self.attempted_modules
+    def state(self, column: StepColumn) -> StepState:
+        if self.is_done(column):
+            return StepState.DONE
+        if column.is_quiz and column.module.id in self.attempts:
+            return StepState.TRIED
+        return StepState.NOT_YET
 
 
 @dataclass
 class ModuleRate:
     course: Course
-    module: Module
+    module: OutlineModule
     module_number: int
-    #: learners who submitted at least one attempt
+    #: learners who submitted at least one attempt (or passed: a pass recorded without an attempt counts)
     attempted: int
     #: learners who passed, at any attempt
     passed: int
@@ -179,7 +233,7 @@ class CohortReport:
         return spans
 
     def percent(self, row: LearnerRow) -> int:
-        return int(row.steps_done * 100 / self.total_steps) if self.total_steps else 0
+        return row.percent
 
     @property
     def needing_visit(self) -> int:
@@ -199,83 +253,75 @@ def _week_start(moment: datetime) -> datetime:
 def cohort_report(cohort: Cohort, now: datetime, *, only_user_id: int | None = None) -> CohortReport:
     """The whole group's report, or one learner's (only_user_id: the per-learner page)."""
     courses = list(cohort.courses)
-    course_ids = [c.id for c in courses]
-    outline = load_outline(course_ids)
-    columns: list[StepColumn] = []
-    for course in courses:
-        for number, (module, lessons) in enumerate(outline.get(course.id, []), start=1):
-            columns.extend(StepColumn(course, module, number, lesson) for lesson in lessons)
-            if module.has_quiz:
-                columns.append(StepColumn(course, module, number))
-    lesson_ids = {c.lesson.id for c in columns if c.lesson is not None}
-    module_ids = {c.module.id for c in columns}
-
     in_group = [CohortMember.cohort_id == cohort.id]
     if only_user_id is not None:
         in_group.append(CohortMember.user_id == only_user_id)
-    members = select(CohortMember.user_id).where(*in_group).scalar_subquery()
-    rows = {
-        member.user_id: LearnerRow(user=user, joined_at=member.joined_at)
-        for member, user in db.session.execute(
-            select(CohortMember, User).join(User, User.id == CohortMember.user_id)
-            .where(*in_group).order_by(User.full_name, User.id)
-        ).all()
-    }
+    members = db.session.execute(
+        select(CohortMember.joined_at, User).join(User, User.id == CohortMember.user_id)
+        .where(*in_group).order_by(User.full_name, User.id)
+    ).all()
+    learners = select(CohortMember.user_id).where(*in_group)
+    # Nobody in the group (or not this learner): the outlines still give the columns, no step is read.
+    progress = progress_of_learners(learners if members else [], courses)
+    columns = report_columns(courses, progress)
+    quiz_modules = list({column.module.id for column in columns if column.is_quiz})
+    attempts = first_attempt_passes(learners, quiz_modules) if members else {}
+    rows = report_rows(members, progress, attempts, now)
     weeks = [_week_start(now) - timedelta(weeks=n) for n in range(CHART_WEEKS - 1, -1, -1)]
-    lessons_per_week: Counter = Counter()
-    completions_per_week: Counter = Counter()
+    lessons, completions = weekly_counts(progress.lesson_completed_at if columns else [], rows)
+    return CohortReport(
+        cohort=cohort, columns=columns, rows=rows, weeks=weeks,
+        lessons_per_week=[lessons.get(week, 0) for week in weeks],
+        completions_per_week=[completions.get(week, 0) for week in weeks],
+        module_rates=module_rates(courses, progress, rows),
+    )
 
-    if rows and columns:
-        for user_id, lesson_id, completed_at in db.session.execute(
-            select(LessonCompletion.user_id, LessonCompletion.lesson_id, LessonCompletion.completed_at)
-            .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
-            .where(LessonCompletion.user_id.in_(members), Lesson.course_id.in_(course_ids))
-        ).all():
-            if lesson_id in lesson_ids:
-                rows[user_id].done_lessons.add(lesson_id)
-            lessons_per_week[_week_start(completed_at)] += 1
-        for user_id, module_id, score in db.session.execute(
-            select(QuizPass.user_id, QuizPass.module_id, QuizPass.best_score)
-            .where(QuizPass.user_id.in_(members), QuizPass.module_id.in_(module_ids))
-        ).all():
-            rows[user_id].quiz_scores[module_id] = score
-        passed_first = func.max(case((and_(Attempt.number == 1, Attempt.passed.is_(True)), 1), else_=0))
-        for user_id, module_id, first_try in db.session.execute(
-            select(Attempt.user_id, Quiz.module_id, passed_first).join(Quiz, Quiz.id == Attempt.quiz_id)
-            .where(Attempt.user_id.in_(members), Quiz.module_id.in_(module_ids), Attempt.submitted_at.is_not(None))
-            .group_by(Attempt.user_id, Quiz.module_id)
-        ).all():
-            rows[user_id].attempted_modules.add(module_id)
-            if first_try:
-                rows[user_id].first_try_modules.add(module_id)
-    if rows and course_ids:
-        for user_id, course_id, last_activity, completed_at in db.session.execute(
-            select(Enrollment.user_id, Enrollment.course_id, Enrollment.last_activity_at, Enrollment.completed_at)
-            .where(Enrollment.user_id.in_(members), Enrollment.course_id.in_(course_ids))
-        ).all():
-            row = rows[user_id]
-            if row.last_activity is None or last_activity > row.last_activity:
-                row.last_activity = last_activity
-            if completed_at is not None:
-                row.completed_courses[course_id] = completed_at
-                completions_per_week[_week_start(completed_at)] += 1
 
-    for row in rows.values():
-        row.steps_done = sum(1 for column in columns if row.is_done(column))
-        reference = row.last_activity or row.joined_at
-        row.needs_visit = now - reference > INACTIVE_AFTER
+def report_columns(courses: list[Course], progress: LearnersProgress) -> list[StepColumn]:
+    """Every current step of the courses in order: each module's lessons, then its quiz."""
+    columns: list[StepColumn] = []
+    for course in courses:
+        for number, (module, lessons) in enumerate(progress.outlines.get(course.id, []), start=1):
+            columns.extend(StepColumn(course, module, number, lesson) for lesson in lessons)
+            if module.has_quiz:
+                columns.append(StepColumn(course, module, number))
+    return columns
 
+
+def report_rows(members: list, progress: LearnersProgress, attempts: dict[tuple[int, int], bool],
+                now: datetime) -> list[LearnerRow]:
+    """One row per (joined_at, User), in the order given; a row needs a visit after INACTIVE_AFTER idle."""
+    by_learner: dict[int, dict[int, bool]] = {}
+    for (user_id, module_id), first_try in attempts.items():
+        by_learner.setdefault(user_id, {})[module_id] = first_try
+    rows = []
+    for joined_at, user in members:
+        row = LearnerRow(user=user, joined_at=joined_at, progress=progress.of(user.id),
+                         attempts=by_learner.get(user.id, {}))
+        row.needs_visit = now - (row.last_activity or row.joined_at) > INACTIVE_AFTER
+        rows.append(row)
+    return rows
+
+
+def weekly_counts(lesson_times: list[datetime], rows: list[LearnerRow]) -> tuple[Counter, Counter]:
+    """Lessons finished (when each was, retired lessons too) and the rows' courses completed, per week start."""
+    lessons = Counter(_week_start(moment) for moment in lesson_times)
+    completions = Counter(_week_start(moment) for row in rows for moment in row.completed_courses.values())
+    return lessons, completions
+
+
+def module_rates(courses: list[Course], progress: LearnersProgress, rows: list[LearnerRow]) -> list[ModuleRate]:
+    """For each module quiz, in course and module order: how many tried, passed, passed at the first try."""
     rates = []
     for course in courses:
-        for number, (module, _lessons) in enumerate(outline.get(course.id, []), start=1):
+        for number, (module, _lessons) in enumerate(progress.outlines.get(course.id, []), start=1):
             if module.has_quiz:
-                attempted = sum(1 for r in rows.values() if module.id in r.attempted_modules or module.id in r.quiz_scores)
-                passed = sum(1 for r in rows.values() if module.id in r.quiz_scores)
-                first_try = sum(1 for r in rows.values() if module.id in r.first_try_modules)
-                rates.append(ModuleRate(course, module, number, attempted, passed, first_try))
-    return CohortReport(
-        cohort=cohort, columns=columns, rows=list(rows.values()), weeks=weeks,
-        lessons_per_week=[lessons_per_week.get(week, 0) for week in weeks],
-        completions_per_week=[completions_per_week.get(week, 0) for week in weeks],
-        module_rates=rates,
-    )
+                rates.append(_module_rate(course, module, number, rows))
+    return rates
+
+
+def _module_rate(course: Course, module: OutlineModule, number: int, rows: list[LearnerRow]) -> ModuleRate:
+    passed = {row.user.id for row in rows if row.module_progress(course.id, number).quiz_passed}
+    tried = {row.user.id for row in rows if module.id in row.attempts} | passed
+    first_try = sum(1 for row in rows if row.attempts.get(module.id))
+    return ModuleRate(course, module, number, attempted=len(tried), passed=len(passed), first_try=first_try)

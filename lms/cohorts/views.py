@@ -24,6 +24,7 @@ from . import bp
 from .charts import column_chart, percent_bars
 from .forms import AddMemberForm, CohortForm, ConfirmForm, FamilyAccountForm, JoinCodeForm
 from .queries import (
+    StepState,
     cohort_report,
     cohorts_of_learner,
     cohorts_visible_to,
@@ -73,7 +74,8 @@ def create():
     form = CohortForm()
     form.courses.choices = _course_choices()
     if form.validate_on_submit():
-        cohort = create_cohort(current_user, form.name.data.strip(), (form.description.data or "").strip(), form.courses.data)
+        cohort = create_cohort(current_user, form.name.data.strip(), (form.description.data or "").strip(),
+                               form.courses.data)
         db.session.commit()
         flash(_("The group is ready. Share the code %(code)s with the families.", code=cohort.join_code), "success")
         return redirect(url_for("cohorts.show", cohort_id=cohort.id))
@@ -185,24 +187,23 @@ def learner(cohort_id: int, user_id: int):
 CELL_DONE = '<td class="cell"><span class="ok">✓</span></td>'
 CELL_TRIED = '<td class="cell"><span class="bad">✗</span></td>'
 CELL_NOT_YET = '<td class="cell">–</td>'
+CELLS = {StepState.DONE: CELL_DONE, StepState.TRIED: CELL_TRIED, StepState.NOT_YET: CELL_NOT_YET}
 
 
 def step_cells(report, row) -> Markup:
     """One learner's cells of the group table: ✓ done, the best quiz score, ✗ tried, – not yet.
 
-    Built here rather than in the template: a group of 500 learners over a 40-step course
-    has 20,000 cells, and a template loop costs several times more per cell.
+    The row says which (LearnerRow.state, from the learner's CourseProgress). Built here rather
+    than in the template: a group of 500 learners over a 40-step course has 20,000 cells, and a
+    template loop costs several times more per cell.
     """
     cells = []
     for column in report.columns:
-        if column.is_quiz:
-            score = row.quiz_scores.get(column.module.id)
-            if score is not None:
-                cells.append(f'<td class="cell"><span class="ok">{int(score)}</span></td>')
-            else:
-                cells.append(CELL_TRIED if column.module.id in row.attempted_modules else CELL_NOT_YET)
+        state = row.state(column)
+        if state is StepState.DONE and column.is_quiz:
+            cells.append(f'<td class="cell"><span class="ok">{int(row.quiz_score(column))}</span></td>')
         else:
-            cells.append(CELL_DONE if column.lesson.id in row.done_lessons else CELL_NOT_YET)
+            cells.append(CELLS[state])
     return Markup("".join(cells))  # noqa: S704 - fixed markup and integers only
 
 
@@ -313,13 +314,7 @@ def export_csv(cohort_id: int):
     completion_headers = [f"{course.slug}/completed_on" for course in cohort.courses]
     writer.writerow([_csv_safe(header) for header in (*CSV_COLUMNS, *completion_headers, *step_headers)])
     for row in report.rows:
-        cells = []
-        for column in report.columns:
-            if column.is_quiz:
-                score = row.quiz_score(column)
-                cells.append("" if score is None else score)
-            else:
-                cells.append(1 if row.is_done(column) else 0)
+        cells = [_csv_step(row, column) for column in report.columns]
         completed = [_local_date(row.completed_courses[c.id]) if c.id in row.completed_courses else ""
                      for c in cohort.courses]
         writer.writerow([
@@ -331,6 +326,14 @@ def export_csv(cohort_id: int):
     # Names and progress are personal data: never kept in a shared or browser cache.
     return Response("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+def _csv_step(row, column) -> int | str:
+    """A step's CSV cell: a quiz's best passing score (empty: not passed), a lesson's 1 done or 0."""
+    if column.is_quiz:
+        score = row.quiz_score(column)
+        return "" if score is None else score
+    return 1 if row.is_done(column) else 0
 
 
 def _local_date(moment) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..content_format import COURSE_FILE, QUIZ_FILE
 from ..courses.content_files import Problem
 from ..courses.importer import CourseSpec, parse_course
 from .course import check_hours, check_terms
@@ -32,7 +33,7 @@ def advise(spec: CourseSpec) -> list[Finding]:
     for module in spec.modules:
         for lesson in module.lessons:
             found.extend(check_lesson(lesson, familiar))
-        quiz = module.path / "quiz.yaml"
+        quiz = module.path / QUIZ_FILE
         if quiz.is_file():
             found.extend(check_quiz(quiz, spec.language, facts))
     found.extend(check_answer_patterns(facts))
@@ -50,7 +51,7 @@ def check_course(folder: Path) -> CourseCheck:
 
 def course_folders(root: Path) -> list[Path]:
     """`root` itself when it is a course, else the course folders in it (as the importer reads them)."""
-    if (root / "course.yaml").is_file():
+    if (root / COURSE_FILE).is_file():
         return [root]
     return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
 

@@ -5,6 +5,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from ..content_format import COURSE_FILE, MODULE_FILE, QUIZ_FILE
 from ..courses.content_files import load_yaml_file
 from ..courses.importer import CourseSpec
 from ..courses.study_time import JP_MINUTES
@@ -16,7 +17,7 @@ def check_hours(spec: CourseSpec) -> list[Finding]:
     declared = spec.declared_hours
     if declared is None or abs(declared - spec.hours) <= limits.HOURS_TOLERANCE * spec.hours:
         return []
-    path = spec.path / "course.yaml"
+    path = spec.path / COURSE_FILE
     line = load_yaml_file(path).line_of("hours")
     return [Finding(path, line, "hours_differ", {"declared": declared, "computed": spec.hours,
                                                  "minutes": spec.study_minutes, "jp": JP_MINUTES})]
@@ -26,7 +27,7 @@ def _course_files(spec: CourseSpec) -> list[Path]:
     files = []
     for module in spec.modules:
         files.extend(lesson.path for lesson in module.lessons)
-        files.extend(module.path / name for name in ("module.yaml", "quiz.yaml") if (module.path / name).is_file())
+        files.extend(module.path / name for name in (MODULE_FILE, QUIZ_FILE) if (module.path / name).is_file())
     return files
 
 

@@ -86,7 +86,8 @@ def _check_question(path: Path, question: dict, language: str, facts: QuizFacts)
         asked = (_text(question.get("text")) + " " + _text(question.get("scenario"))).lower()
         if not any(words in asked for words in limits.SELECT_ALL_WORDS):
             found.append(Finding(path, _line(question, "text"), "no_select_all_hint",
-                                 {"question": key, "hint": limits.SELECT_ALL_HINTS.get(language, "pilih semua yang benar")}))
+                                 {"question": key,
+                                  "hint": limits.SELECT_ALL_HINTS.get(language, "pilih semua yang benar")}))
     return found
 
 

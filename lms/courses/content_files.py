@@ -8,13 +8,13 @@ English text.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-ORDERED_NAME_RE = re.compile(r"^(\d{1,3})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
+from ..content_format import ORDERED_NAME_RE, SLUG_RE  # noqa: F401 - SLUG_RE is imported from here too
 
 
 @dataclass(frozen=True)
@@ -206,7 +206,7 @@ class Reader:
             return []
         return value
 
-    def unknown_keys(self, allowed: set[str]) -> None:
+    def unknown_keys(self, allowed: Collection[str]) -> None:
         for key in self.data:
             if key not in allowed:
                 self.problem(f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})", key,

@@ -2,8 +2,9 @@
 
 All or nothing: every file of every course is parsed and checked first; the database
 is touched only when no problem was found, and the caller commits once. Applying the
-same files twice changes nothing. Other features (quizzes) read their own files in a
-module folder through `register_module_file`, so this module imports none of them.
+same files twice changes nothing. The keys each file may have are those of `lms.content_format`.
+Other features (quizzes) read their own files in a module folder: they answer the
+`reading_module_files` signal, so this module imports none of them.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import select
 
+from .. import content_format as cf
 from ..extensions import db
 from ..timeutil import utcnow
 from .study_time import hours_of_study
@@ -29,6 +31,7 @@ from .content_files import (
 )
 from .images import refresh_variants
 from .queries import forget_pictures
+from .signals import reading_module_files
 from .svg_sanitizer import SvgRefused, clean_svg
 from .models import Course, CourseAsset, Lesson, Module
 
@@ -36,8 +39,6 @@ ASSET_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".svg": "image/svg+xml"}
 MAX_ASSET_BYTES = 2 * 1024 * 1024
 IMAGE_REF_RE = re.compile(r"!\[[^\]]*\]\(\s*([^)\s]+)")
-COURSE_KEYS = {"title", "summary", "audience", "language", "hours", "version", "pass_mark",
-               "certificate_validity_months", "published", "authors", "sources"}
 
 
 @dataclass
@@ -60,7 +61,7 @@ class ModuleSpec:
     #: hands-on practice the module asks for (module.yaml), counted in the hours of study
     practice_minutes: int = 0
     lessons: list[LessonSpec] = field(default_factory=list)
-    #: parsed extra files by file name (e.g. quiz.yaml), from registered handlers
+    #: parsed extra files by file name (e.g. quiz.yaml), from other features' handlers (module_file_handlers)
     extras: dict[str, Any] = field(default_factory=dict)
 
 
@@ -104,11 +105,9 @@ class ModuleFileHandler(Protocol):
         """Minutes a learner spends on what the file holds (counted in the hours of study)."""
 
 
-MODULE_FILE_HANDLERS: dict[str, ModuleFileHandler] = {}
-
-
-def register_module_file(handler: ModuleFileHandler) -> None:
-    MODULE_FILE_HANDLERS[handler.filename] = handler
+def module_file_handlers() -> dict[str, ModuleFileHandler]:
+    """file name -> the handler its feature returns to courses.signals.reading_module_files."""
+    return {handler.filename: handler for _receiver, handler in reading_module_files.send(None) if handler}
 
 
 class ContentError(Exception):
@@ -134,7 +133,7 @@ def parse_course(folder: Path, problems: list[Problem]) -> CourseSpec:
     if not SLUG_RE.match(folder.name):
         problems.append(Problem(folder, "course folder names use lower-case letters, digits and '-' only",
                                 code="bad_course_folder"))
-    course_file = folder / "course.yaml"
+    course_file = folder / cf.COURSE_FILE
     if not course_file.is_file():
         problems.append(Problem(course_file, "missing course.yaml", code="missing_file"))
         return spec
@@ -144,7 +143,7 @@ def parse_course(folder: Path, problems: list[Problem]) -> CourseSpec:
         problems.extend(exc.problems)
         return spec
     reader = Reader(data, course_file, problems)
-    reader.unknown_keys(COURSE_KEYS)
+    reader.unknown_keys(cf.COURSE.allowed)
     spec.title = reader.text("title", max_length=200)
     spec.summary = reader.text("summary", max_length=2000)
     spec.audience = reader.text("audience", max_length=2000)
@@ -166,11 +165,11 @@ def parse_course(folder: Path, problems: list[Problem]) -> CourseSpec:
             reader.problem(f"source {index + 1} needs at least a title", "sources", code="source_without_title",
                            number=index + 1)
             continue
-        spec.sources.append({k: str(source[k]).strip() for k in ("title", "publisher", "url", "year") if source.get(k)})
-    spec.assets = _parse_assets(folder / "images", problems)
+        spec.sources.append({k: str(source[k]).strip() for k in cf.SOURCE.keys if source.get(k)})
+    spec.assets = _parse_assets(folder / cf.IMAGES_FOLDER, problems)
     for position, slug, module_dir in ordered_entries(folder, dirs=True):
         spec.modules.append(_parse_module(module_dir, position, slug, spec, problems))
-    _check_unordered(folder, problems, dirs=True, allowed={"images"})
+    _check_unordered(folder, problems, dirs=True, allowed={cf.IMAGES_FOLDER})
     if not spec.modules:
         problems.append(Problem(folder, "a course needs at least one module folder named like 01-slug",
                                 code="no_modules"))
@@ -184,8 +183,9 @@ def parse_course(folder: Path, problems: list[Problem]) -> CourseSpec:
 
 
 def _module_minutes(module: ModuleSpec) -> int:
-    extras = sum(MODULE_FILE_HANDLERS[name].study_minutes(data) for name, data in module.extras.items()
-                 if data is not None and name in MODULE_FILE_HANDLERS)
+    handlers = module_file_handlers()
+    extras = sum(handlers[name].study_minutes(data) for name, data in module.extras.items()
+                 if data is not None and name in handlers)
     return sum(lesson.minutes for lesson in module.lessons) + module.practice_minutes + extras
 
 
@@ -212,17 +212,17 @@ def _parse_assets(images: Path, problems: list[Problem]) -> dict[str, tuple[str,
                 problems.append(Problem(path, refused.problem, refused.line, code="svg_refused",
                                         params={"reason": refused.reason}))
                 continue
-        assets[f"images/{path.name}"] = (content_type, data)
+        assets[f"{cf.IMAGES_FOLDER}/{path.name}"] = (content_type, data)
     return assets
 
 
 def _parse_module(folder: Path, position: int, slug: str, course: CourseSpec, problems: list[Problem]) -> ModuleSpec:
     module = ModuleSpec(slug=slug, position=position, title="", summary="", path=folder)
-    meta_file = folder / "module.yaml"
+    meta_file = folder / cf.MODULE_FILE
     if meta_file.is_file():
         try:
             reader = Reader(load_yaml_file(meta_file), meta_file, problems)
-            reader.unknown_keys({"title", "summary", "practice_minutes"})
+            reader.unknown_keys(cf.MODULE.allowed)
             module.title = reader.text("title", max_length=200)
             module.summary = reader.text("summary", required=False, max_length=2000)
             module.practice_minutes = reader.integer("practice_minutes", required=False, minimum=0, maximum=600,
@@ -232,7 +232,7 @@ def _parse_module(folder: Path, position: int, slug: str, course: CourseSpec, pr
     else:
         problems.append(Problem(meta_file, "missing module.yaml (title and summary of the module)",
                                 code="missing_file"))
-    lesson_entries = ordered_entries(folder, dirs=False, suffix=".md")
+    lesson_entries = ordered_entries(folder, dirs=False, suffix=cf.LESSON_SUFFIX)
     for lesson_position, lesson_slug, path in lesson_entries:
         lesson = _parse_lesson(path, lesson_position, lesson_slug, course, problems)
         if lesson:
@@ -240,26 +240,28 @@ def _parse_module(folder: Path, position: int, slug: str, course: CourseSpec, pr
     if not module.lessons:
         problems.append(Problem(folder, "a module needs at least one lesson file named like 01-slug.md",
                                 code="no_lessons"))
-    expected = {"module.yaml", *MODULE_FILE_HANDLERS} | {path.name for *_x, path in lesson_entries}
+    handlers = module_file_handlers()
+    expected = {cf.MODULE_FILE, *handlers} | {path.name for *_x, path in lesson_entries}
     for entry in sorted(folder.iterdir()):
         if not entry.name.startswith(".") and entry.name not in expected:
             problems.append(Problem(entry, "unexpected file: lessons are named like 01-slug.md",
                                     code="unexpected_file"))
-    for filename, handler in MODULE_FILE_HANDLERS.items():
+    for filename, handler in handlers.items():
         path = folder / filename
         if path.is_file():
             module.extras[filename] = handler.parse(path, course, problems)
     return module
 
 
-def _parse_lesson(path: Path, position: int, slug: str, course: CourseSpec, problems: list[Problem]) -> LessonSpec | None:
+def _parse_lesson(path: Path, position: int, slug: str, course: CourseSpec,
+                  problems: list[Problem]) -> LessonSpec | None:
     try:
         meta, body, body_line = split_front_matter(path)
     except FileProblems as exc:
         problems.extend(exc.problems)
         return None
     reader = Reader(meta, path, problems)
-    reader.unknown_keys({"title", "minutes"})
+    reader.unknown_keys(cf.LESSON.allowed)
     title = reader.text("title", max_length=200)
     minutes = reader.integer("minutes", minimum=1, maximum=60, default=5)
     if not body.strip():
@@ -279,7 +281,8 @@ def _parse_lesson(path: Path, position: int, slug: str, course: CourseSpec, prob
 def _check_unordered(folder: Path, problems: list[Problem], *, dirs: bool, allowed: set[str]) -> None:
     ordered = {p for *_x, p in ordered_entries(folder, dirs=dirs)}
     for entry in folder.iterdir():
-        if entry.is_dir() == dirs and entry not in ordered and entry.name not in allowed and not entry.name.startswith("."):
+        hidden = entry.name.startswith(".")
+        if entry.is_dir() == dirs and entry not in ordered and entry.name not in allowed and not hidden:
             problems.append(Problem(entry, "unexpected folder: modules are named like 01-slug",
                                     code="unexpected_folder"))
 
@@ -289,7 +292,7 @@ def parse_content(root: Path) -> list[CourseSpec]:
     problems: list[Problem] = []
     if not root.is_dir():
         raise ContentError([Problem(root, "content folder not found", code="no_content")])
-    if (root / "course.yaml").is_file():  # a single course folder was given
+    if (root / cf.COURSE_FILE).is_file():  # a single course folder was given
         folders = [root]
     else:
         folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
@@ -335,11 +338,13 @@ def apply_course(spec: CourseSpec) -> CourseReport:
     for module_spec in spec.modules:
         module = modules.get(module_spec.slug)
         if module is None:
-            module = modules[module_spec.slug] = Module(course_id=course.id, slug=module_spec.slug, position=0, title="")
+            module = Module(course_id=course.id, slug=module_spec.slug, position=0, title="")
+            modules[module_spec.slug] = module
             db.session.add(module)
             changes += 1
         changes += assign_changed(module, position=module_spec.position, title=module_spec.title,
-                           summary=module_spec.summary, retired_at=None)
+                                  summary=module_spec.summary, practice_minutes=module_spec.practice_minutes,
+                                  retired_at=None)
         db.session.flush()
         seen_modules.add(module.slug)
         for lesson_spec in module_spec.lessons:
@@ -349,10 +354,11 @@ def apply_course(spec: CourseSpec) -> CourseReport:
                                                             title="", body="", module_id=module.id)
                 db.session.add(lesson)
                 changes += 1
-            changes += assign_changed(lesson, module_id=module.id, position=lesson_spec.position, title=lesson_spec.title,
-                               minutes=lesson_spec.minutes, body=lesson_spec.body, retired_at=None)
+            changes += assign_changed(lesson, module_id=module.id, position=lesson_spec.position,
+                                      title=lesson_spec.title, minutes=lesson_spec.minutes, body=lesson_spec.body,
+                                      retired_at=None)
             seen_lessons.add(lesson.slug)
-        for filename, handler in MODULE_FILE_HANDLERS.items():
+        for filename, handler in module_file_handlers().items():
             changes += handler.apply(module, module_spec.extras.get(filename))
     for slug, module in modules.items():
         if slug not in seen_modules and module.retired_at is None:

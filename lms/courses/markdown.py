@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 
 import nh3
@@ -17,6 +15,8 @@ from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markupsafe import Markup, escape
 from mdit_py_plugins.container import container_plugin
+
+from ..caches import LESSON_HTML
 
 CALLOUT_KINDS = ("warning", "tip", "note")
 
@@ -103,44 +103,12 @@ def sanitize_html(html: str) -> str:
 RENDERER_VERSION = 1
 
 
-class RenderCache:
-    """The sanitised HTML of recently rendered texts, in this process (least recently used goes first).
-
-    Derived data only, so every worker may keep its own and the app stays stateless. The
-    key is the SHA-256 of the text with the renderer version, whether pictures are resolved,
-    and the callout titles (the page's language); a new course version has new text, hence
-    new keys. Picture URLs carry the picture's own hash and may change while the text does
-    not: each entry remembers what every picture path resolved to, and is used again only
-    if they all still resolve the same.
-    """
-
-    def __init__(self, maxsize: int = 512):
-        self.maxsize = maxsize
-        self.hits = self.misses = 0
-        self._entries: OrderedDict[tuple, tuple[str, tuple]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> tuple[str, tuple] | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
-
-    def put(self, key: tuple, entry: tuple[str, tuple]) -> None:
-        with self._lock:
-            self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.maxsize:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self.hits = self.misses = 0
-
-
-render_cache = RenderCache()
+#: the sanitised HTML of recently rendered texts, in this process (see lms/caches.py). The key is the
+#: SHA-256 of the text with the renderer version, whether pictures are resolved, and the callout
+#: titles (the page's language); a new course revision has new text, hence new keys. Picture URLs
+#: carry the picture's own hash and may change while the text does not: each entry remembers what
+#: every picture path resolved to, and is used again only if they all still resolve the same.
+render_cache = LESSON_HTML
 
 
 def render_markdown(
@@ -149,7 +117,7 @@ def render_markdown(
     resolve_asset: Callable[[str], str | Mapping[str, str] | None] | None = None,
     callout_titles: Mapping[str, str] | None = None,
 ) -> Markup:
-    """Render lesson Markdown to sanitized HTML, ready for a template (cached: see RenderCache).
+    """Render lesson Markdown to sanitized HTML, ready for a template (cached: see render_cache).
 
     `resolve_asset(path)` turns a course-relative image path into its URL, or into a
     mapping of <img> attributes (src, srcset, sizes, width, height).

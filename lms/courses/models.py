@@ -12,6 +12,12 @@ from ..timeutil import utcnow
 
 
 class Course(db.Model):
+    """A course as the importer (or a published draft) last wrote it: modules of lessons, quizzes.
+
+    Each publication with learner-visible changes raises `version`; the rows of modules and
+    lessons that left the files are retired, not deleted, so learners' history survives.
+    """
+
     __tablename__ = "courses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -23,16 +29,21 @@ class Course(db.Model):
     language: Mapped[str] = mapped_column(String(8), default="id")
     #: hours of study (jam pelajaran, JP) stated on certificates
     hours: Mapped[int]
+    #: the published version number, printed on certificates (not the cache revision, see lms/caches.py)
     version: Mapped[int] = mapped_column(default=1)
     #: default quiz pass mark, percent
     pass_mark: Mapped[int] = mapped_column(default=70)
     #: months a certificate stays valid; None means no expiry
     certificate_validity_months: Mapped[int | None]
+    #: names of the people who wrote and reviewed the course
     authors: Mapped[list] = mapped_column(JSON, default=list)
     #: [{title, publisher, url, year}] of the guidance the material follows
     sources: Mapped[list] = mapped_column(JSON, default=list)
+    #: shown in the catalogue and open to enrolment
     is_published: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: moved by every write of the importer to the course, its modules, lessons or pictures:
+    #: with id and created_at it is the course's revision, the key of the process caches
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     modules: Mapped[list[Module]] = relationship(
@@ -44,15 +55,20 @@ class Course(db.Model):
 
 
 class Module(db.Model):
+    """A module of a course (a folder in content/): lessons in order, then perhaps a quiz."""
+
     __tablename__ = "course_modules"
     __table_args__ = (UniqueConstraint("course_id", "slug"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     slug: Mapped[str] = mapped_column(String(80))
+    #: order in the course (from the folder's number prefix)
     position: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
+    #: minutes of hands-on practice the module asks for (module.yaml), counted in the hours of study
+    practice_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
     #: a module ends with a quiz that must be passed (set by the quiz loader)
     has_quiz: Mapped[bool] = mapped_column(default=False)
     #: set when the module disappeared from the course files; history is kept
@@ -67,6 +83,8 @@ class Module(db.Model):
 
 
 class Lesson(db.Model):
+    """One page of reading in a module; marking it done is a step of the learner's progress."""
+
     __tablename__ = "lessons"
     # Lesson slugs are unique in a course so a lesson can move between modules
     # without learners losing their progress.
@@ -76,12 +94,14 @@ class Lesson(db.Model):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     module_id: Mapped[int] = mapped_column(ForeignKey("course_modules.id", ondelete="CASCADE"), index=True)
     slug: Mapped[str] = mapped_column(String(80))
+    #: order in the module (from the file's number prefix)
     position: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
     #: estimated reading time in minutes
     minutes: Mapped[int] = mapped_column(default=5)
     #: the lesson text as written (Markdown); rendered and sanitized on display
     body: Mapped[str] = mapped_column(Text)
+    #: set when the lesson disappeared from the course files; it no longer counts towards progress
     retired_at: Mapped[datetime | None]
 
     module: Mapped[Module] = relationship(back_populates="lessons")
@@ -131,6 +151,8 @@ class CourseAssetVariant(db.Model):
 
 
 class Enrollment(db.Model):
+    """A learner taking a course: made by their first step or by enrolling, completed once."""
+
     __tablename__ = "enrollments"
     __table_args__ = (UniqueConstraint("user_id", "course_id"),)
 
@@ -138,6 +160,7 @@ class Enrollment(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: the learner's latest lesson or quiz in this course (the dashboard's order, cohort reports)
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: when every module was done; set once
     completed_at: Mapped[datetime | None]
@@ -146,6 +169,8 @@ class Enrollment(db.Model):
 
 
 class LessonCompletion(db.Model):
+    """A lesson a learner marked done (at most once; kept when the lesson is retired)."""
+
     __tablename__ = "lesson_completions"
     __table_args__ = (UniqueConstraint("user_id", "lesson_id"),)
 

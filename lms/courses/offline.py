@@ -10,8 +10,6 @@ whole course takes a moment, so the figure is kept per process for each course v
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from flask import url_for
@@ -20,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..caches import OFFLINE_SIZES
 from ..compression import COMPRESSIBLE_TYPES, MIN_COMPRESS_BYTES, gzip_bytes
 from ..extensions import db
 from .images import picture_resolver, picture_url
@@ -29,9 +28,6 @@ from .queries import course_pictures
 
 #: files every saved course needs, from lms/static
 STATIC_FILES = ("rawat.css", "offline.js", "favicon.svg")
-_SIZE_CACHE: OrderedDict[tuple, int] = OrderedDict()
-_SIZE_CACHE_ENTRIES = 128
-_SIZE_CACHE_LOCK = threading.Lock()
 
 
 @dataclass
@@ -98,10 +94,9 @@ def _transfer_size(progress: CourseProgress, lessons, pictures, page_count: int)
     course = progress.course
     key = (course.id, course.slug, course.version, course.updated_at, str(get_locale()),
            current_user.is_authenticated, len(lessons), len(pictures))
-    with _SIZE_CACHE_LOCK:
-        if key in _SIZE_CACHE:
-            _SIZE_CACHE.move_to_end(key)
-            return _SIZE_CACHE[key]
+    cached = OFFLINE_SIZES.get(key)
+    if cached is not None:
+        return cached
     resolve = picture_resolver(course)
     lesson_bytes = sum(compressed_size(render_lesson_page(course, lesson, progress, resolve))
                        for lesson in lessons_with_bodies(lessons))
@@ -110,10 +105,7 @@ def _transfer_size(progress: CourseProgress, lessons, pictures, page_count: int)
     other_pages = page_count - 1 - len(lessons)
     size = course_bytes + lesson_bytes + other_pages * (lesson_bytes // max(1, len(lessons)))
     size += sum(_picture_transfer(course, picture) for picture in pictures.values())
-    with _SIZE_CACHE_LOCK:
-        _SIZE_CACHE[key] = size
-        while len(_SIZE_CACHE) > _SIZE_CACHE_ENTRIES:
-            _SIZE_CACHE.popitem(last=False)
+    OFFLINE_SIZES.put(key, size)
     return size
 
 

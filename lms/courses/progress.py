@@ -7,16 +7,16 @@ when all its current modules are done. Percentages count lessons and quizzes as 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, event, literal_column, null, select, union_all
+from sqlalchemy import Select, bindparam, event, literal_column, null, select, union_all
 from sqlalchemy.orm import Session, defer
 
 from ..extensions import db
 from .models import Course, Enrollment, Lesson, LessonCompletion, Module, QuizPass
-from .version_cache import CourseVersionCache, version_key
+from ..caches import COURSE_OUTLINES, revision_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,10 +189,10 @@ def load_outline(course_ids: Iterable[int]) -> dict[int, list[tuple[Module, list
     return outline
 
 
-#: plain outlines per course version (see version_cache): the importer moves updated_at whenever modules
-#: or lessons change, and every ORM write to them in this process drops the entry at once
+#: plain outlines per course revision (see lms/caches.py): the importer moves the revision whenever
+#: modules or lessons change, and every ORM write to them in this process drops the entry at once
 #: (see _forget_written_outlines), so an entry is never stale
-_OUTLINES: CourseVersionCache[list[tuple[OutlineModule, list[OutlineLesson]]]] = CourseVersionCache()
+_OUTLINES = COURSE_OUTLINES
 
 
 def course_outline(course: Course) -> list[tuple[OutlineModule, list[OutlineLesson]]]:
@@ -204,7 +204,7 @@ def cached_outlines(courses: list[Course]) -> dict[int, list[tuple[OutlineModule
     """course id -> plain outline for several courses; the missing ones in 2 queries."""
     result, missing = {}, {}
     for course in courses:
-        key = version_key(course)
+        key = revision_key(course)
         outline = _OUTLINES.get(key)
         if outline is None:
             missing[course.id] = key
@@ -229,7 +229,7 @@ def cached_outlines(courses: list[Course]) -> dict[int, list[tuple[OutlineModule
 
 def forget_outline(course_id: int) -> None:
     """Drop this process's outlines of a course at once (its modules or lessons were written)."""
-    _OUTLINES.forget(course_id)
+    _OUTLINES.forget_course(course_id)
 
 
 @event.listens_for(Session, "after_flush")
@@ -318,3 +318,94 @@ def progress_for(user_id: int | None, courses: list[Course], *,
 
 def course_progress(user_id: int | None, course: Course, *, with_enrollment: bool = True) -> CourseProgress:
     return progress_for(user_id, [course], with_enrollments=with_enrollment)[course.id]
+
+
+_NO_LESSONS: frozenset[int] = frozenset()
+
+
+@dataclass
+class LearnersProgress:
+    """Several learners' progress in the same courses, read at once (progress_of_learners).
+
+    The progress `of` a learner is read-only: modules in the same state (done with the same
+    score, or untouched) share one ModuleProgress, so a group of 500 learners keeps few
+    objects alive and Python's garbage collector has less to walk.
+    """
+
+    courses: list[Course]
+    #: course id -> the plain outline every progress below is measured against
+    outlines: dict[int, list[tuple[OutlineModule, list[OutlineLesson]]]]
+    #: learner id -> ids of the lessons of these courses they finished (retired lessons too)
+    done_lessons: dict[int, set[int]]
+    #: learner id -> module id -> best passing score
+    quiz_scores: dict[int, dict[int, int]]
+    #: learner id -> course id -> enrolment
+    enrollments: dict[int, dict[int, Enrollment]]
+    #: when each finished lesson of these courses was finished (retired lessons too), for charts
+    lesson_completed_at: list[datetime]
+
+    def __post_init__(self) -> None:
+        # module id -> its current lessons' ids, once: a group of 500 learners asks 500 times.
+        self._lesson_ids = {module.id: frozenset(lesson.id for lesson in lessons)
+                            for outline in self.outlines.values() for module, lessons in outline}
+        self._shared: dict[tuple[int, bool, int | None], ModuleProgress] = {}
+
+    def of(self, user_id: int) -> dict[int, CourseProgress]:
+        """course id -> the learner's CourseProgress, as progress_for would give it (no query)."""
+        done = self.done_lessons.get(user_id, set())
+        scores = self.quiz_scores.get(user_id, {})
+        enrollments = self.enrollments.get(user_id, {})
+        return {
+            course.id: CourseProgress(course, enrollment=enrollments.get(course.id), modules=[
+                self._module_progress(module, lessons, done, scores.get(module.id))
+                for module, lessons in self.outlines.get(course.id, [])
+            ])
+            for course in self.courses
+        }
+
+    def _module_progress(self, module: OutlineModule, lessons: list[OutlineLesson], done: set[int],
+                         score: int | None) -> ModuleProgress:
+        ids = self._lesson_ids[module.id]
+        if not ids <= done and not ids.isdisjoint(done):  # some lessons done: this learner's own
+            return ModuleProgress(module=module, lessons=lessons, done_lesson_ids=done & ids, quiz_score=score)
+        all_done = ids <= done
+        key = (module.id, all_done, score)
+        shared = self._shared.get(key)
+        if shared is None:
+            shared = self._shared[key] = ModuleProgress(module=module, lessons=lessons, quiz_score=score,
+                                                        done_lesson_ids=ids if all_done else _NO_LESSONS)
+        return shared
+
+
+def progress_of_learners(learners: Select | Collection[int], courses: list[Course]) -> LearnersProgress:
+    """Progress of many learners in several courses: 2 queries whatever their number (and 2 for outlines
+    this process has not cached).
+
+    `learners` is a SELECT of user ids (a group's members: no long list of ids is sent) or the ids.
+    """
+    course_ids = [c.id for c in courses]
+    result = LearnersProgress(courses, cached_outlines(courses), defaultdict(set), defaultdict(dict),
+                              defaultdict(dict), [])
+    if not course_ids or (not isinstance(learners, Select) and not learners):
+        return result
+    # One UNION for both kinds of step, as _DONE_STEPS does for one learner.
+    steps = union_all(
+        select(literal_column("0").label("kind"), LessonCompletion.user_id, LessonCompletion.lesson_id.label("step_id"),
+               null().label("score"), LessonCompletion.completed_at.label("at"))
+        .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
+        .where(LessonCompletion.user_id.in_(learners), Lesson.course_id.in_(course_ids)),
+        select(literal_column("1"), QuizPass.user_id, QuizPass.module_id, QuizPass.best_score, QuizPass.passed_at)
+        .join(Module, Module.id == QuizPass.module_id)
+        .where(QuizPass.user_id.in_(learners), Module.course_id.in_(course_ids)),
+    )
+    for kind, user_id, step_id, score, at in db.session.execute(steps).all():
+        if kind == 0:
+            result.done_lessons[user_id].add(step_id)
+            result.lesson_completed_at.append(at)
+        else:
+            result.quiz_scores[user_id][step_id] = score
+    for enrollment in db.session.scalars(
+        select(Enrollment).where(Enrollment.user_id.in_(learners), Enrollment.course_id.in_(course_ids))
+    ):
+        result.enrollments[enrollment.user_id][enrollment.course_id] = enrollment
+    return result

@@ -10,7 +10,7 @@ from sqlalchemy import and_, bindparam, func, or_, select
 
 from ..extensions import db
 from .models import Course, CourseAsset, CourseAssetVariant, Enrollment, Lesson, Module
-from .version_cache import CourseVersionCache, version_key
+from ..caches import COURSE_PICTURES, revision_key
 
 
 def can_see_unpublished() -> bool:
@@ -101,9 +101,9 @@ class Picture:
     variants: list[tuple[int, int, str, int]] = field(default_factory=list)
 
 
-#: course pictures per course version (see version_cache): every change to a course's images goes
-#: through the importer, which moves updated_at and forgets this process's entry
-_PICTURES: CourseVersionCache[dict[str, Picture]] = CourseVersionCache()
+#: course pictures per course revision (see lms/caches.py): every change to a course's images goes
+#: through the importer, which moves the revision and forgets this process's entry
+_PICTURES = COURSE_PICTURES
 
 
 def course_pictures(course: Course) -> dict[str, Picture]:
@@ -112,17 +112,12 @@ def course_pictures(course: Course) -> dict[str, Picture]:
     Two queries the first time a process meets this version of the course, none afterwards:
     every lesson and quiz page needs the mapping.
     """
-    key = version_key(course)
-    pictures = _PICTURES.get(key)
-    if pictures is None:
-        pictures = _load_pictures(course.id)
-        _PICTURES.put(key, pictures)
-    return pictures
+    return _PICTURES.get_or_load(revision_key(course), lambda: _load_pictures(course.id))
 
 
 def forget_pictures(course_id: int) -> None:
     """Drop this process's copies at once (the importer, after changing a course's images)."""
-    _PICTURES.forget(course_id)
+    _PICTURES.forget_course(course_id)
 
 
 def _load_pictures(course_id: int) -> dict[str, Picture]:

@@ -152,9 +152,10 @@ def claim_due_completions() -> list[Enrollment]:
     claimed = []
     for course_id, enrollments in by_course.items():
         for enrollment in enrollments:
+            learner_done = done[enrollment.user_id]
             progress = CourseProgress(course=enrollment.course, enrollment=enrollment, modules=[
                 ModuleProgress(module=module, lessons=lessons,
-                               done_lesson_ids={lesson.id for lesson in lessons if lesson.id in done[enrollment.user_id]},
+                               done_lesson_ids={lesson.id for lesson in lessons if lesson.id in learner_done},
                                quiz_score=scores.get((enrollment.user_id, module.id)))
                 for module, lessons in outline.get(course_id, [])
             ])

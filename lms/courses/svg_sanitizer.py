@@ -203,34 +203,47 @@ class _Cleaner:
             node.text += text
 
     def attributes(self, element: str, source: ET.Element) -> list[tuple[str, str]]:
+        """The attributes of `source` (an `element`) that are kept, as written out (prefixed names)."""
         kept = []
         for name, value in source.attrib.items():
-            if name == f"{{{XLINK_NS}}}href":
-                if _link_allowed(element, value):
-                    kept.append(("xlink:href", value))
-                    self.uses_xlink = True
-            elif name == f"{{{XML_NS}}}space" and value in ("default", "preserve"):
-                kept.append(("xml:space", value))
-            elif name == f"{{{XML_NS}}}lang":
-                kept.append(("xml:lang", value))
-            elif name.startswith("{") or name.lower().startswith("on"):
-                continue  # other namespaces (editors' own, xml:base), event handlers
-            elif name == "href":
-                if _link_allowed(element, value):
-                    kept.append((name, value))
-            elif name == "style":
-                declarations = clean_declarations(value)
-                if declarations:
-                    kept.append((name, declarations))
-            elif element == "style":
-                if name == "type" and value.strip().lower() == "text/css":
-                    kept.append((name, value))
-            elif name in PROPERTIES:
-                if _css_value_safe(tinycss2.parse_component_value_list(value)):
-                    kept.append((name, value))
-            elif (name in ATTRIBUTES or name.startswith("aria-")) and not _scripted(value):
-                kept.append((name, value))
+            if name.startswith("{"):
+                attribute = self._namespaced_attribute(element, name, value)
+            else:
+                attribute = _plain_attribute(element, name, value)
+            if attribute is not None:
+                kept.append(attribute)
         return kept
+
+    def _namespaced_attribute(self, element: str, name: str, value: str) -> tuple[str, str] | None:
+        """xlink:href (a safe link), xml:space and xml:lang; other namespaces (editors' own, xml:base) are dropped."""
+        if name == f"{{{XLINK_NS}}}href":
+            if not _link_allowed(element, value):
+                return None
+            self.uses_xlink = True
+            return "xlink:href", value
+        if name == f"{{{XML_NS}}}space" and value in ("default", "preserve"):
+            return "xml:space", value
+        if name == f"{{{XML_NS}}}lang":
+            return "xml:lang", value
+        return None
+
+
+def _plain_attribute(element: str, name: str, value: str) -> tuple[str, str] | None:
+    """An attribute without a namespace as kept (its style cleaned), or None when it is dropped."""
+    if name.lower().startswith("on"):  # event handlers
+        return None
+    if name == "href":
+        return (name, value) if _link_allowed(element, value) else None
+    if name == "style":
+        declarations = clean_declarations(value)
+        return (name, declarations) if declarations else None
+    if element == "style":
+        return (name, value) if name == "type" and value.strip().lower() == "text/css" else None
+    if name in PROPERTIES:
+        return (name, value) if _css_value_safe(tinycss2.parse_component_value_list(value)) else None
+    if (name in ATTRIBUTES or name.startswith("aria-")) and not _scripted(value):
+        return name, value
+    return None
 
 
 def _scripted(value: str) -> bool:

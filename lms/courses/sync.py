@@ -116,8 +116,8 @@ def _lessons_by_slug(course_slugs: set[str]) -> tuple[dict[str, Course], dict[tu
     return courses, lessons
 
 
-def check_batch(user_id: int, payload) -> list[Mark]:
-    """Validate a whole batch; raise BatchRefused listing every problem, else return its marks."""
+def _marks_of(payload) -> list:
+    """The batch's list of marks; BatchRefused when the batch is not {"marks": [...]} of 1 to MAX_MARKS marks."""
     if not isinstance(payload, dict) or not isinstance(payload.get("marks"), list) or set(payload) - {"marks"}:
         raise BatchRefused("bad_request", _('Send a JSON object {"marks": [...]}.'))
     raw = payload["marks"]
@@ -125,52 +125,98 @@ def check_batch(user_id: int, payload) -> list[Mark]:
         raise BatchRefused("empty_batch", _("The batch has no marks."))
     if len(raw) > MAX_MARKS:
         raise BatchRefused("too_many_marks", _("Send at most %(num)d marks at a time.", num=MAX_MARKS))
-    problems: list[dict] = []
-    slugs = {m["course"] for m in raw if isinstance(m, dict) and isinstance(m.get("course"), str)}
-    # Only what can be a slug reaches the query (PostgreSQL refuses NUL in text, for one).
-    courses, lessons = _lessons_by_slug({s for s in slugs if len(s) <= 80 and SLUG_RE.fullmatch(s)})
-    seen: dict[str, int] = {}
-    parsed: list[tuple[int, str, Lesson, datetime]] = []
-    for index, item in enumerate(raw):
+    return raw
+
+
+#: a mark that passed every check of its own: (index in the batch, client id, lesson, done_at)
+_Checked = tuple[int, str, Lesson, datetime]
+
+
+class _MarkChecker:
+    """Checks the marks of one batch in turn, collecting every problem and the ids seen so far."""
+
+    def __init__(self, raw: list):
+        slugs = {m["course"] for m in raw if isinstance(m, dict) and isinstance(m.get("course"), str)}
+        # Only what can be a slug reaches the query (PostgreSQL refuses NUL in text, for one).
+        self.courses, self.lessons = _lessons_by_slug({s for s in slugs if len(s) <= 80 and SLUG_RE.fullmatch(s)})
+        #: client id -> index of the first mark that used it
+        self.seen: dict[str, int] = {}
+        self.problems: list[dict] = []
+
+    def check(self, index: int, item) -> _Checked | None:
+        """The mark as parsed, or None when it has a problem (listed in self.problems)."""
         if not isinstance(item, dict):
-            problems.append(_problem(index, None, None, "not_an_object"))
-            continue
-        mark_id = item.get("id")
-        before = len(problems)
+            self.problems.append(_problem(index, None, None, "not_an_object"))
+            return None
+        before = len(self.problems)
+        self._check_fields(index, item)
+        client_id = self._client_id(index, item)
+        lesson = self._lesson(index, item)
+        done_at = self._done_at(index, item)
+        if len(self.problems) > before:
+            return None
+        return index, client_id, lesson, done_at
+
+    def _refuse(self, index: int, item: dict, field_name: str | None, code: str) -> None:
+        self.problems.append(_problem(index, item.get("id"), field_name, code))
+
+    def _check_fields(self, index: int, item: dict) -> None:
         for key in sorted(set(item) - MARK_KEYS):
-            problems.append(_problem(index, mark_id, str(key)[:40], "unknown_field"))
+            self._refuse(index, item, str(key)[:40], "unknown_field")
         for key in sorted(MARK_KEYS - set(item)):
-            problems.append(_problem(index, mark_id, key, "missing"))
-        client_id = parse_uuid(mark_id) if "id" in item else None
+            self._refuse(index, item, key, "missing")
+
+    def _client_id(self, index: int, item: dict) -> str | None:
+        client_id = parse_uuid(item["id"]) if "id" in item else None
         if "id" in item and client_id is None:
-            problems.append(_problem(index, mark_id, "id", "bad_id"))
-        elif client_id in seen:
-            problems.append(_problem(index, mark_id, "id", "duplicate_id"))
+            self._refuse(index, item, "id", "bad_id")
+        elif client_id in self.seen:
+            self._refuse(index, item, "id", "duplicate_id")
         if client_id:
-            seen.setdefault(client_id, index)
-        lesson = None
-        if "course" in item:
-            course_slug = item["course"]
-            if not isinstance(course_slug, str) or course_slug not in courses:
-                problems.append(_problem(index, mark_id, "course", "unknown_course"))
-            elif "lesson" in item:
-                lesson = lessons.get((course_slug, item["lesson"])) if isinstance(item["lesson"], str) else None
-                if lesson is None:
-                    problems.append(_problem(index, mark_id, "lesson", "unknown_lesson"))
-        done_at = parse_time(item.get("done_at")) if "done_at" in item else None
-        if "done_at" in item and done_at is None:
-            problems.append(_problem(index, mark_id, "done_at", "bad_time"))
-        if len(problems) == before:
-            parsed.append((index, client_id, lesson, done_at))
-    # An id received before must name the same lesson: anything else is a phone bug, not a repeat.
-    if seen:
-        earlier = dict(db.session.execute(
-            select(SyncedMark.client_id, SyncedMark.lesson_id)
-            .where(SyncedMark.user_id == user_id, SyncedMark.client_id.in_(list(seen)))
-        ).all())
-        for index, client_id, lesson, _done_at in parsed:
-            if client_id in earlier and earlier[client_id] != lesson.id:
-                problems.append(_problem(index, raw[index].get("id"), "id", "id_reused"))
+            self.seen.setdefault(client_id, index)
+        return client_id
+
+    def _lesson(self, index: int, item: dict) -> Lesson | None:
+        if "course" not in item:
+            return None
+        course_slug = item["course"]
+        if not isinstance(course_slug, str) or course_slug not in self.courses:
+            self._refuse(index, item, "course", "unknown_course")
+            return None
+        if "lesson" not in item:
+            return None
+        lesson = self.lessons.get((course_slug, item["lesson"])) if isinstance(item["lesson"], str) else None
+        if lesson is None:
+            self._refuse(index, item, "lesson", "unknown_lesson")
+        return lesson
+
+    def _done_at(self, index: int, item: dict) -> datetime | None:
+        if "done_at" not in item:
+            return None
+        done_at = parse_time(item["done_at"])
+        if done_at is None:
+            self._refuse(index, item, "done_at", "bad_time")
+        return done_at
+
+
+def _reused_ids(user_id: int, seen: dict[str, int], parsed: list[_Checked], raw: list) -> list[dict]:
+    """Marks whose id was received before for another lesson: a phone bug, not a repeat."""
+    if not seen:
+        return []
+    earlier = dict(db.session.execute(
+        select(SyncedMark.client_id, SyncedMark.lesson_id)
+        .where(SyncedMark.user_id == user_id, SyncedMark.client_id.in_(list(seen)))
+    ).all())
+    return [_problem(index, raw[index].get("id"), "id", "id_reused") for index, client_id, lesson, _done_at in parsed
+            if client_id in earlier and earlier[client_id] != lesson.id]
+
+
+def check_batch(user_id: int, payload) -> list[Mark]:
+    """Validate a whole batch; raise BatchRefused listing every problem, else return its marks."""
+    raw = _marks_of(payload)
+    checker = _MarkChecker(raw)
+    parsed = [checked for index, item in enumerate(raw) if (checked := checker.check(index, item)) is not None]
+    problems = checker.problems + _reused_ids(user_id, checker.seen, parsed, raw)
     if problems:
         problems.sort(key=lambda p: p["index"])
         raise BatchRefused("invalid_marks", _("Some marks cannot be recorded; nothing was recorded."),

@@ -5,7 +5,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..database import retry_as_writer
+from ..database import retry_as_writer, writes_on_get
 from ..extensions import db
 from ..static_assets import IMMUTABLE
 from . import bp
@@ -207,6 +207,8 @@ def asset(course_slug: str, path: str):
 
 @bp.route("/dasbor")
 @login_required
+@writes_on_get("completes a course whose steps are all done and issues a certificate still owed "
+               "(catch_up_for_learner): what the completing request could not do")
 def dashboard():
     """The learner's courses: progress, last activity, next step, finished ones."""
     def load_and_catch_up():

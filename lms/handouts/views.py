@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, request
 
 from ..courses.queries import get_course_or_404
-from ..database import retry_as_writer
+from ..database import retry_as_writer, writes_on_get
 from ..extensions import db, limiter
 from . import bp
 from .pdf import render_handout
@@ -22,6 +22,8 @@ render_limit = limiter.limit(_render_limit, scope="handout-render")
 
 
 @bp.route("/kursus/<slug>/modul/<module_slug>/handout.pdf")
+@writes_on_get("stores the handout drawn on the first request for this module version and language, "
+               "so that no worker draws it again")
 def module_handout(slug: str, module_slug: str):
     """A module's lessons as a printable A4 PDF, for anyone who can read them (404 for a retired module).
 

@@ -59,7 +59,7 @@ class AnswerSheet(AppForm):
                 known.update(self._read_ordering(shown, data))
             else:
                 known.add(self._read_choices(shown, data))
-        if any(name not in known for name in data.keys()):
+        if any(name not in known for name in data):
             self.tampered = True
         if self.tampered:
             self.sheet_errors.append(TAMPERED_MESSAGE)
@@ -73,9 +73,8 @@ class AnswerSheet(AppForm):
         chosen = [shown.choice_by_token(value) for value in values]
         valid = [c for c in chosen if c is not None]
         self.given[name] = [c.token for c in valid]
-        if len(valid) != len(values) or len(set(values)) != len(values):
-            self.tampered = True
-        elif shown.question.type != "multiple" and len(values) > 1:
+        unknown_or_repeated = len(valid) != len(values) or len(set(values)) != len(values)
+        if unknown_or_repeated or (shown.question.type != "multiple" and len(values) > 1):
             self.tampered = True
         elif not values:
             self.question_errors[shown.position] = CHOOSE_SOME if shown.question.type == "multiple" else ANSWER_THIS

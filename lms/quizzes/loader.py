@@ -4,32 +4,26 @@ The course importer calls `QuizFile.parse` for every module folder that has a qu
 (before touching the database) and `QuizFile.apply` for every module once all files
 are valid. Questions and options are matched by their `id`, so an edited file updates
 them in place and learners' attempts keep pointing at the same questions; whatever
-disappears from the file is retired, never deleted.
+disappears from the file is retired, never deleted. The keys allowed are those of `lms.content_format`.
 """
 from __future__ import annotations
 
 import math
-import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
 
-from ..courses.content_files import SLUG_RE, FileProblems, Problem, Reader, load_yaml_file
+from .. import content_format as cf
+from ..content_format import SLUG_RE, default_key
+from ..courses.content_files import FileProblems, Problem, Reader, load_yaml_file
 from ..courses.importer import CourseSpec, assign_changed
 from ..courses.models import Module
 from ..extensions import db
 from ..timeutil import utcnow
-from .models import QUESTION_TYPES, Option, Question, Quiz
+from .models import Option, Question, Quiz
 from .queries import attempt_size
 
-QUIZ_KEYS = {"title", "pass_mark", "questions_per_attempt", "shuffle_questions", "shuffle_options", "max_attempts",
-             "wait_minutes", "show_correct_answers", "questions"}
-QUESTION_KEYS = {"id", "type", "text", "scenario", "image", "image_alt", "explanation"}
-#: keys only one kind of question uses
-TYPE_KEYS = {"single": {"options"}, "multiple": {"options"}, "true_false": {"answer"}, "ordering": {"steps"}}
-OPTION_KEYS = {"id", "text", "correct", "feedback"}
-STEP_KEYS = {"id", "text"}
 MAX_CHOICES = 12
 MAX_WAIT_MINUTES = 30 * 24 * 60
 #: a question drawn takes about this long: reading it (often a scenario), answering, reading the feedback
@@ -82,7 +76,7 @@ def parse_quiz(path: Path, course: CourseSpec, problems: list[Problem]) -> QuizS
         problems.extend(exc.problems)
         return None
     reader = Reader(data, path, problems)
-    reader.unknown_keys(QUIZ_KEYS)
+    reader.unknown_keys(cf.QUIZ.allowed)
     spec = QuizSpec(
         title=reader.text("title", max_length=200),
         pass_mark=reader.integer("pass_mark", required=False, minimum=1, maximum=100, default=course.pass_mark),
@@ -130,8 +124,8 @@ def _parse_question(item, index: int, quiz: Reader, course: CourseSpec, seen: di
     elif key:
         seen[key] = reader.line("id")
     kind = reader.text("type")
-    if kind and kind not in QUESTION_TYPES:
-        reader.problem(f"{name}: unknown type '{kind}' (allowed: {', '.join(QUESTION_TYPES)})", "type",
+    if kind and kind not in cf.QUESTION_TYPES:
+        reader.problem(f"{name}: unknown type '{kind}' (allowed: {', '.join(cf.QUESTION_TYPES)})", "type",
                        code="unknown_type", type=kind)
     _check_question_keys(reader, name, kind)
     question = QuestionSpec(
@@ -152,16 +146,16 @@ def _parse_question(item, index: int, quiz: Reader, course: CourseSpec, seen: di
 
 
 def _check_question_keys(reader: Reader, name: str, kind: str) -> None:
-    allowed = QUESTION_KEYS | TYPE_KEYS.get(kind, set())
+    allowed = cf.question_keys(kind)
     for key in reader.data:
         if key in allowed:
             continue
-        owners = [t for t, keys in TYPE_KEYS.items() if key in keys]
-        if owners and kind in TYPE_KEYS:
+        owners = [t for t, keys in cf.QUESTION_TYPE_KEYS.items() if key in keys]
+        if owners and kind in cf.QUESTION_TYPE_KEYS:
             reader.problem(f"{name}: '{key}' is not used by {kind} questions (only by {' and '.join(owners)})", key,
                            code="key_not_for_type", type=kind)
         elif not owners:
-            everything = QUESTION_KEYS.union(*TYPE_KEYS.values())
+            everything = cf.QUESTION.allowed
             reader.problem(f"{name}: unknown key '{key}' (allowed: {', '.join(sorted(everything))})", key,
                            code="unknown_key")
 
@@ -179,10 +173,6 @@ def _parse_image(reader: Reader, name: str, course: CourseSpec) -> str | None:
     return image
 
 
-def _default_key(index: int) -> str:
-    return string.ascii_lowercase[index] if index < len(string.ascii_lowercase) else f"o{index + 1}"
-
-
 def _choice_list(reader: Reader, name: str, key: str, noun: str) -> list:
     items = reader.items(key)
     if key in reader.data and isinstance(reader.data[key], list):
@@ -196,7 +186,7 @@ def _choice_list(reader: Reader, name: str, key: str, noun: str) -> list:
 
 
 def _choice_key(reader: Reader, name: str, index: int, used: set[str]) -> str:
-    key = reader.text("id", required=False, max_length=80) or _default_key(index)
+    key = reader.text("id", required=False, max_length=80) or default_key(index)
     if not SLUG_RE.match(key):
         reader.problem(f"{name}: option ids use lower-case letters, digits and '-' only", "id", code="bad_id")
     elif key in used:
@@ -220,7 +210,7 @@ def _parse_options(reader: Reader, name: str, kind: str) -> list[OptionSpec]:
                            "options", code="choice_not_mapping", choice=index + 1)
             continue
         option = Reader(item, reader.path, reader.problems, context={**reader.context, "choice": index + 1})
-        option.unknown_keys(OPTION_KEYS)
+        option.unknown_keys(cf.OPTION.allowed)
         options.append(OptionSpec(
             key=_choice_key(option, name, index, used), position=index + 1,
             text=option.text("text", max_length=1000),
@@ -256,11 +246,11 @@ def _parse_steps(reader: Reader, name: str) -> list[OptionSpec]:
     for index, item in enumerate(_choice_list(reader, name, "steps", "step")):
         if isinstance(item, dict):
             step = Reader(item, reader.path, reader.problems, context={**reader.context, "choice": index + 1})
-            step.unknown_keys(STEP_KEYS)
+            step.unknown_keys(cf.STEP.allowed)
             key = _choice_key(step, name, index, used)
             text = step.text("text", max_length=1000)
         elif isinstance(item, str | int | float) and not isinstance(item, bool) and str(item).strip():
-            key = _default_key(index)
+            key = default_key(index)
             if key in used:
                 reader.problem(f"{name}: step id '{key}' is used twice", "steps", code="duplicate_choice_id")
             used.add(key)
@@ -344,9 +334,9 @@ def _apply_options(question: Question, specs: list[OptionSpec], now) -> int:
 
 
 class QuizFile:
-    """The importer's handler for quiz.yaml (see lms.courses.importer.register_module_file)."""
+    """The importer's handler for quiz.yaml (returned to courses.signals.reading_module_files by quizzes.listeners)."""
 
-    filename = "quiz.yaml"
+    filename = cf.QUIZ_FILE
 
     def parse(self, path: Path, course: CourseSpec, problems: list[Problem]) -> QuizSpec | None:
         return parse_quiz(path, course, problems)

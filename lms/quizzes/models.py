@@ -12,11 +12,10 @@ from sqlalchemy import false as sa_false
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..content_format import QUESTION_TYPES
 from ..courses.models import Module
 from ..extensions import db
 from ..timeutil import utcnow
-
-QUESTION_TYPES = ("single", "multiple", "true_false", "ordering")
 
 
 class Quiz(db.Model):
@@ -58,7 +57,8 @@ class Question(db.Model):
     __tablename__ = "quiz_questions"
     __table_args__ = (
         UniqueConstraint("quiz_id", "key"),
-        CheckConstraint("type IN ('single', 'multiple', 'true_false', 'ordering')", name="known_type"),
+        # the types of the content format (migration 0003 made the same check: a new type needs a migration)
+        CheckConstraint("type IN ({})".format(", ".join(f"'{kind}'" for kind in QUESTION_TYPES)), name="known_type"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

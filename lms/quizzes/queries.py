@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from ..courses.models import Course, Module
@@ -22,6 +22,11 @@ def get_quiz(course_slug: str, module_slug: str) -> Quiz | None:
         # Every quiz page shows its module and course: take them from the rows already joined.
         .options(contains_eager(Quiz.module).contains_eager(Module.course))
     )
+
+
+def module_quiz(module_id: int) -> Quiz | None:
+    """The module's current quiz, published or not, or None (1 query)."""
+    return db.session.scalar(select(Quiz).where(Quiz.module_id == module_id, Quiz.retired_at.is_(None)))
 
 
 @dataclass(frozen=True)
@@ -133,3 +138,17 @@ def shown_questions(attempt: Attempt) -> list[ShownQuestion]:
                    if option_id in options]
         shown.append(ShownQuestion(item=item, question=item.question, choices=choices))
     return shown
+
+
+def first_attempt_passes(learners: Select, module_ids: list[int]) -> dict[tuple[int, int], bool]:
+    """(learner id, module id) -> passed at the first attempt, for every module quiz of these modules
+    the learner submitted at least once; `learners` is a SELECT of user ids (1 query whatever their number)."""
+    if not module_ids:
+        return {}
+    passed_first = func.max(case((and_(Attempt.number == 1, Attempt.passed.is_(True)), 1), else_=0))
+    rows = db.session.execute(
+        select(Attempt.user_id, Quiz.module_id, passed_first).join(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(Attempt.user_id.in_(learners), Quiz.module_id.in_(module_ids), Attempt.submitted_at.is_not(None))
+        .group_by(Attempt.user_id, Quiz.module_id)
+    ).all()
+    return {(user_id, module_id): bool(first) for user_id, module_id, first in rows}

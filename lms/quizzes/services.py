@@ -12,7 +12,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -21,6 +20,7 @@ from ..extensions import db
 from ..timeutil import utcnow
 from .models import Attempt, AttemptQuestion, Option, Question, Quiz
 from .queries import questions_with_options
+from .signals import attempt_allowance_asked
 
 
 class AttemptRefused(Exception):
@@ -53,12 +53,11 @@ class Eligibility:
 def attempt_window_start(user_id: int, quiz: Quiz) -> datetime | None:
     """When the learner's current allowance of attempts began (None: with their first attempt).
 
-    Other features may start a new allowance: certificates does, so that a learner renewing an
-    expired certificate can take the quizzes again even if they used every attempt years ago.
-    They register a function (user_id, quiz) -> datetime | None in app.extensions.
+    Other features may start a new allowance through signals.attempt_allowance_asked: certificates
+    does, so that a learner renewing an expired certificate can take the quizzes again even if they
+    used every attempt years ago.
     """
-    starts = [start for provider in current_app.extensions.get("quiz_attempt_windows", ())
-              if (start := provider(user_id, quiz)) is not None]
+    starts = [start for _receiver, start in attempt_allowance_asked.send(quiz, user_id=user_id) if start is not None]
     return max(starts, default=None)
 
 

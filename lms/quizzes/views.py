@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, format_timedelta, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..caches import request_memo
 from ..courses.images import picture_attributes
 from ..courses.progress import course_progress
 from ..courses.queries import course_pictures
@@ -64,10 +65,7 @@ def quiz_helpers():
 
 def course_quiz_facts(course) -> dict:
     """For the course outline: module id -> QuizFacts (question count, pass mark), once per request."""
-    cache = g.setdefault("_rawat_quiz_facts", {})
-    if course.id not in cache:
-        cache[course.id] = quiz_facts(course.id)
-    return cache[course.id]
+    return request_memo(("quiz_facts", course.id), lambda: quiz_facts(course.id))
 
 
 @bp.app_context_processor

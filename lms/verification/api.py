@@ -1,7 +1,7 @@
 """JSON API (GET only, no account): a certificate's status, the published keys, the OpenAPI document."""
 from __future__ import annotations
 
-from flask import current_app, g, jsonify
+from flask import current_app, jsonify
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -9,6 +9,7 @@ from ..certificates.keys import KeysMissing, load_keyring
 from ..certificates.queries import payload_of, renewed_by
 from ..certificates.signing import canonical_payload
 from ..certificates.urls import KEYS_PATH, base_url
+from ..observability import current_request_id
 from . import bp
 from .openapi import openapi_document
 from .services import IdVerdict, check_id
@@ -35,8 +36,8 @@ def status_message(status: str) -> str:
 
 def api_error(code: int, message: str, reason: str):
     body = {"code": code, "message": message, "reason": reason}
-    if g.get("request_id"):
-        body["request_id"] = g.request_id
+    if request_id := current_request_id():
+        body["request_id"] = request_id
     response = jsonify(error=body)
     response.status_code = code
     response.headers.update(PUBLIC_CORS)

@@ -82,8 +82,8 @@ def verify_pdf():
         raise RequestEntityTooLarge()
     verdict = check_pdf(data)
     if verdict.outcome == "not_pdf":
-        return _page(upload_form=upload_form, file_error=_("This file is not a PDF. Choose the certificate's PDF file."),
-                     status=400)
+        return _page(upload_form=upload_form, status=400,
+                     file_error=_("This file is not a PDF. Choose the certificate's PDF file."))
     return _page(upload_form=UploadForm(formdata=None), file_verdict=verdict)
 
 

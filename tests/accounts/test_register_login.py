@@ -119,11 +119,10 @@ def test_the_contact_field_offers_a_keyboard_for_numbers_and_e_mail_alike(client
 def test_change_password(browser, make_user):
     make_user(phone="+6281234567890")
     browser.login("081234567890")
-    wrong = browser.post_form("/profil/kata-sandi", {"current_password": "bukan ini 123",
-                                                     "new_password": "sandi baru rawat 7", "confirm": "sandi baru rawat 7"})
+    new = {"new_password": "sandi baru rawat 7", "confirm": "sandi baru rawat 7"}
+    wrong = browser.post_form("/profil/kata-sandi", {"current_password": "bukan ini 123", **new})
     assert "Kata sandi saat ini salah." in wrong.get_data(as_text=True)
-    ok = browser.post_form("/profil/kata-sandi", {"current_password": GOOD,
-                                                  "new_password": "sandi baru rawat 7", "confirm": "sandi baru rawat 7"})
+    ok = browser.post_form("/profil/kata-sandi", {"current_password": GOOD, **new})
     assert ok.status_code == 302
     browser.logout()
     browser.login("081234567890", "sandi baru rawat 7")

@@ -33,7 +33,7 @@ def codes_for(user) -> int:
 @pytest.fixture
 def attacker(app, make_user, make_course):
     """A freshly promoted trainer with a group of their own."""
-    user = make_user("trainer", phone="+6281300000001", full_name="Pelatih Nakal")
+    make_user("trainer", phone="+6281300000001", full_name="Pelatih Nakal")
     browser = Browser(app.test_client())
     browser.login("081300000001")
     course = make_course()

@@ -1,7 +1,7 @@
 """The audit log reads as sentences in the admin's language, names who caused each entry, and fits a phone."""
 import re
 
-from tests.certificates.fixtures import certify  # noqa: F401  (fixture)
+from tests.certificates.fixtures import certify  # noqa: F401 F811 (a fixture: tests name it as a parameter)
 
 
 def entry_of(page: str, action_label: str) -> str:
@@ -11,8 +11,8 @@ def entry_of(page: str, action_label: str) -> str:
     return found.group(0)
 
 
-def test_entries_are_sentences_not_stored_keys(browser, make_user, certify):
-    admin = make_user("admin", phone="+6281100000001", full_name="Admin Utama")
+def test_entries_are_sentences_not_stored_keys(browser, make_user, certify):  # noqa: F811
+    make_user("admin", phone="+6281100000001", full_name="Admin Utama")
     learner = make_user(phone="+6281400000001", full_name="Ibu Sari")
     certify(user=learner)  # she completes a course in the app: her own doing
     browser.login("081100000001")

@@ -175,6 +175,8 @@ def test_readiness_reports_missing_keys(app, fresh_keys):
             (fresh_keys / load_keyring(app).current_kid / "ed25519-key.pem").unlink()
             load_keyring(app)._cache.clear()
             assert "missing" in readiness_problem()
+        # /readyz asks every feature (observability.readiness_asked): certificates answers for its keys
+        response = app.test_client().get("/readyz")
+        assert response.status_code == 503 and "missing" in response.get_json()["checks"]["signing_keys"]
     finally:
         app.config["CERTIFICATE_KEYS_AUTO_INIT"] = True
-    assert app.extensions["readiness_checks"]["signing_keys"] is readiness_problem

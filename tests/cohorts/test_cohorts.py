@@ -14,7 +14,7 @@ from lms.courses.models import Enrollment, Lesson, Module
 from lms.courses.services import mark_lesson_done, record_quiz_pass
 from lms.extensions import db
 from lms.timeutil import utcnow
-from tests.conftest import Browser, csrf_token_from
+from tests.conftest import Browser
 
 
 def lesson(slug):
@@ -343,7 +343,7 @@ def test_a_signed_out_visitor_following_the_invite_link_is_offered_an_account_fi
     body = page.get_data(as_text=True)
     assert page.status_code == 200 and "Desa Sukamaju" in body and "Bu Pendamping" in body
     register_link = f'href="/daftar?next=/gabung/{group.join_code}"'
-    assert register_link in body and body.index(register_link) < body.index(f'href="/masuk?next=/gabung/')
+    assert register_link in body and body.index(register_link) < body.index('href="/masuk?next=/gabung/')
     # Registering from there comes back to the group, to join it.
     response = browser.post_form(f"/daftar?next=/gabung/{group.join_code}",
                                  {"full_name": "Ibu Baru", "contact": "0812-1111-2222",
@@ -386,7 +386,8 @@ def test_the_per_learner_page_lists_every_step_and_is_only_for_the_groups_traine
     db.session.commit()
     browser.login("081300000001")
     table = browser.get(f"/kelompok/{group.id}").get_data(as_text=True)
-    assert 'scope="colgroup" colspan="3" class="course-head"><span title="Kursus Uji">Kursus Uji</span></th>' in table  # the course, visible
+    # the course, visible
+    assert 'scope="colgroup" colspan="3" class="course-head"><span title="Kursus Uji">Kursus Uji</span></th>' in table
     page = browser.get(f"/kelompok/{group.id}/peserta/{siti.id}")
     body = page.get_data(as_text=True)
     assert page.status_code == 200 and "Siti Aminah" in body and "Modul 1 · Modul Satu" in body

@@ -21,7 +21,8 @@ def test_readyz_when_ready(client):
 
 
 def test_readyz_when_migrations_are_missing(tmp_path):
-    app = create_app(TestConfig, instance_path=str(tmp_path), SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'empty.db'}")
+    app = create_app(TestConfig, instance_path=str(tmp_path),
+                     SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'empty.db'}")
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.get_json()["checks"]["migrations"].startswith("database at []")

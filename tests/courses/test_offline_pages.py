@@ -106,7 +106,8 @@ def test_copies_are_made_once_and_follow_a_changed_picture(tmp_path, client):
     from tests.factories import write_course
 
     folder = write_course(tmp_path / "content", "kursus-foto", images={"foto.png": png(900, 600)}, modules=[
-        {"slug": "modul", "title": "Modul", "lessons": [{"slug": "satu", "title": "Satu", "body": "![Foto](images/foto.png)\n"}]}])
+        {"slug": "modul", "title": "Modul",
+         "lessons": [{"slug": "satu", "title": "Satu", "body": "![Foto](images/foto.png)\n"}]}])
     import_content(folder)
     db.session.commit()
     count = select(func.count(CourseAssetVariant.id))

@@ -57,7 +57,7 @@ def test_two_courses_never_share_an_outline(make_course):
     assert {lesson.course_id for _m, lessons in one for lesson in lessons} == {first.id}
     assert {lesson.course_id for _m, lessons in two for lesson in lessons} == {second.id}
     assert one[0][1][1].title == "Pelajaran B" and two[0][1][1].title == "Lain"
-    keys = [key for key in _OUTLINES.keys() if key[0] in (first.id, second.id)]
+    keys = [key for key in _OUTLINES if key[0] in (first.id, second.id)]
     assert len(keys) == 2
 
 

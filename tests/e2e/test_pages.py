@@ -10,7 +10,8 @@ def test_switching_language_keeps_the_user_on_the_same_page(live_server, new_pag
     page = new_page()
     page.goto(live_server("/kursus/perawatan-dasar-lansia"))
     assert page.locator("html").get_attribute("lang") == "id"
-    assert page.get_by_role("button", name="Mulai belajar").count() + page.get_by_role("link", name="Mulai belajar").count()
+    assert page.get_by_role("button", name="Mulai belajar").count() + \
+        page.get_by_role("link", name="Mulai belajar").count()
     page.get_by_role("button", name="EN").click()
     page.wait_for_load_state()
     assert page.url == live_server("/kursus/perawatan-dasar-lansia")

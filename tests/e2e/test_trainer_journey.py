@@ -77,7 +77,7 @@ def progress_of(page, learner: str) -> dict[str, str]:
     row = table.locator("tbody tr", has=page.locator("th", has_text=learner))
     assert row.count() == 1, f"{learner} is not in the group report"
     cells = [text.strip() for text in row.locator("td").all_inner_texts()]
-    return dict(zip(headings[1:], cells))
+    return dict(zip(headings[1:], cells, strict=False))
 
 
 def bars_drawn(page, chart_title: str) -> int:

@@ -123,7 +123,7 @@ def facts(page) -> dict[str, str]:
     result = page.locator(".verdict .certificate-facts")
     labels = [text.strip() for text in result.locator("dt").all_inner_texts()]
     values = [text.strip() for text in result.locator("dd").all_inner_texts()]
-    return dict(zip(labels, values))
+    return dict(zip(labels, values, strict=True))
 
 
 def test_a_verifier_checks_a_certificate_and_sees_it_revoked(live_server, issued_certificate, new_page, shots,

@@ -89,7 +89,8 @@ def test_the_course_page_offers_one_handout_per_module(client, handout_course):
     client.set_cookie("lang", "en")
     page = client.get("/kursus/kursus-uji").get_data(as_text=True)
     links = re.findall(r'<a href="(/kursus/kursus-uji/modul/[^"]+/handout\.pdf)">Printable handout', page)
-    assert links == ["/kursus/kursus-uji/modul/modul-satu/handout.pdf", "/kursus/kursus-uji/modul/modul-dua/handout.pdf"]
+    assert links == ["/kursus/kursus-uji/modul/modul-satu/handout.pdf",
+                     "/kursus/kursus-uji/modul/modul-dua/handout.pdf"]
 
 
 def test_a_handout_prints_the_module_with_the_lesson_rules(client, handout_course, tmp_path):
@@ -120,7 +121,8 @@ def test_the_qr_codes_open_the_lessons(client, handout_course, tmp_path):
                    check=True, timeout=60)
     found = set()
     for page in sorted(tmp_path.glob("page*.png")):
-        result = subprocess.run([tool("zbarimg"), "--quiet", "--raw", *ZBARIMG_QR_ONLY, str(page)], capture_output=True, timeout=60)
+        result = subprocess.run([tool("zbarimg"), "--quiet", "--raw", *ZBARIMG_QR_ONLY, str(page)],
+                                capture_output=True, timeout=60)
         found.update(result.stdout.decode().split())
     assert found == {"http://localhost/kursus/kursus-uji/materi/pelajaran-kaya",
                      "http://localhost/kursus/kursus-uji/materi/pelajaran-dua"}
@@ -139,7 +141,8 @@ def test_the_real_modules_print(client, tmp_path):
 def test_a_handout_is_revalidated_by_its_etag(client, handout_course):
     first = client.get("/kursus/kursus-uji/modul/modul-dua/handout.pdf")
     assert first.headers["ETag"] and first.headers["Cache-Control"] == "private, max-age=600"
-    again = client.get("/kursus/kursus-uji/modul/modul-dua/handout.pdf", headers={"If-None-Match": first.headers["ETag"]})
+    again = client.get("/kursus/kursus-uji/modul/modul-dua/handout.pdf",
+                       headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
     client.set_cookie("lang", "en")
     english = client.get("/kursus/kursus-uji/modul/modul-dua/handout.pdf",
@@ -178,7 +181,8 @@ def test_unpublished_courses_print_only_for_trainers(client, browser, make_user,
 
 
 def test_svg_font_shorthand_becomes_longhand_for_svglib():
-    svg = b'<style>.n{font:bold 14px sans-serif;fill:#1d4e6f}.x{font-size:3px}</style><text style="font: italic 10px/1.2 Arial">'
+    svg = (b'<style>.n{font:bold 14px sans-serif;fill:#1d4e6f}.x{font-size:3px}</style>'
+           b'<text style="font: italic 10px/1.2 Arial">')
     assert expand_font_shorthand(svg) == (
         b'<style>.n{font-weight:bold;font-size:14px;font-family:sans-serif;fill:#1d4e6f}.x{font-size:3px}</style>'
         b'<text style="font-style:italic;font-size:10px;font-family:Arial">')

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from lms import create_app
 from lms.config import TestConfig
@@ -59,7 +59,8 @@ def test_backup_and_restore_keep_every_record_and_certificates_verifiable(tmp_pa
 
 
 def test_a_damaged_backup_is_refused(tmp_path):
-    app = create_app(TestConfig, instance_path=str(tmp_path / "i"), SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'a.db'}")
+    app = create_app(TestConfig, instance_path=str(tmp_path / "i"),
+                     SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'a.db'}")
     with app.app_context():
         upgrade()
         runner = app.test_cli_runner()

@@ -31,7 +31,8 @@ def test_trainer_added_members_become_invitations_and_code_joiners_stay(tmp_path
             db.session.commit()
             upgrade()
             members = db.session.execute(text("SELECT user_id, joined_via FROM cohort_members")).all()
-            invitations = db.session.execute(text("SELECT cohort_id, phone, invited_by_id FROM cohort_invitations")).all()
+            invitations = db.session.execute(
+                text("SELECT cohort_id, phone, invited_by_id FROM cohort_invitations")).all()
             assert [tuple(m) for m in members] == [(3, "code")]
             assert [tuple(i) for i in invitations] == [(1, "+6281400000002", 1)]
             downgrade(revision="0008")  # and back, on both databases

@@ -38,7 +38,8 @@ def add_learners(count, cohort, course, password_hash, start=0):
              for i in range(count)]
     db.session.execute(insert(User), users)
     ids = db.session.scalars(select(User.id).where(User.phone.in_([u["phone"] for u in users]))).all()
-    db.session.execute(insert(CohortMember), [{"cohort_id": cohort.id, "user_id": uid, "joined_at": now} for uid in ids])
+    db.session.execute(insert(CohortMember),
+                       [{"cohort_id": cohort.id, "user_id": uid, "joined_at": now} for uid in ids])
     db.session.execute(insert(Enrollment), [{"user_id": uid, "course_id": course.id, "enrolled_at": now,
                                              "last_activity_at": now} for uid in ids])
     completions = [{"user_id": uid, "lesson_id": lesson.id, "completed_at": now}

@@ -237,7 +237,8 @@ def test_truly_concurrent_submissions_grade_once(app, monkeypatch, tmp_path):
         user_id = None
         try:
             folder = write_course(tmp_path, "kursus-serentak",
-                                  modules=[{"slug": "modul", "title": "Modul", "lessons": LESSONS, "quiz": quiz_yaml()}])
+                                  modules=[{"slug": "modul", "title": "Modul", "lessons": LESSONS,
+                                            "quiz": quiz_yaml()}])
             import_content(folder)
             user = register_user("Peserta Serentak", "phone", "+6281299990001", "kata sandi aman 1")
             session.commit()

@@ -1,2 +1,5 @@
-"""Verification fixtures: the certificate fixtures of tests/certificates/fixtures.py; keys are created in the test instance folder on first use."""
+"""Verification fixtures: the certificate fixtures of tests/certificates/fixtures.py.
+
+Keys are created in the test instance folder on first use.
+"""
 from tests.certificates.fixtures import certify, fresh_keys, issued_pdf  # noqa: F401

@@ -25,7 +25,8 @@ def openapi(client):
 
 
 def validator(document: dict, schema_name: str) -> Draft202012Validator:
-    registry = Registry().with_resource(OPENAPI_URI, Resource.from_contents(document, default_specification=DRAFT202012))
+    registry = Registry().with_resource(OPENAPI_URI,
+                                        Resource.from_contents(document, default_specification=DRAFT202012))
     return Draft202012Validator({"$ref": f"{OPENAPI_URI}#/components/schemas/{schema_name}"}, registry=registry,
                                 format_checker=Draft202012Validator.FORMAT_CHECKER)
 

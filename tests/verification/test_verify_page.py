@@ -133,7 +133,6 @@ def test_the_qr_address_shows_the_same_and_checks_its_signature(english, certify
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and verdict_of(html) == "valid"
     assert "The QR code's digital signature matches this certificate." in html
-    query = parse_qs(parts.query)
     plain = english.get(parts.path).get_data(as_text=True)
     assert verdict_of(plain) == "valid" and "QR code" not in result_panel(plain)
 
