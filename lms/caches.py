@@ -10,7 +10,7 @@ Per process (bounded, least recently used goes first):
 cache                  key                                       bound    invalidated by
 =====================  ========================================  =======  ==========================================
 COURSE_OUTLINES        revision_key(course)                      64       a new revision; ORM writes to a module or
- (courses.progress)    -> modules and lessons as plain data               lesson in this process (after_flush, and
+ (courses.outline)     -> modules and lessons as plain data               lesson in this process (after_flush, and
                                                                           again after commit or rollback)
 COURSE_PICTURES        revision_key(course)                      64       a new revision; the importer forgets the
  (courses.queries)     -> path -> Picture (hash, type, copies)            course after writing its images

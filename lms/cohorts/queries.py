@@ -19,14 +19,8 @@ from sqlalchemy import func, select
 
 from ..accounts.models import User
 from ..courses.models import Course
-from ..courses.progress import (
-    CourseProgress,
-    LearnersProgress,
-    ModuleProgress,
-    OutlineLesson,
-    OutlineModule,
-    progress_of_learners,
-)
+from ..courses.outline import OutlineLesson, OutlineModule
+from ..courses.progress import CourseProgress, LearnersProgress, ModuleProgress, progress_of_learners
 from ..extensions import db
 from ..quizzes.queries import first_attempt_passes
 from ..timeutil import utcnow

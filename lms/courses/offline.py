@@ -23,7 +23,8 @@ from ..compression import COMPRESSIBLE_TYPES, MIN_COMPRESS_BYTES, gzip_bytes
 from ..extensions import db
 from .images import picture_resolver, picture_url
 from .models import Course, CourseAsset
-from .progress import CourseProgress, lessons_with_bodies
+from .outline import lessons_with_bodies
+from .progress import CourseProgress
 from .queries import course_pictures
 
 #: files every saved course needs, from lms/static

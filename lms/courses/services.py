@@ -15,7 +15,8 @@ from ..database import insert_ignoring_conflict
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import Course, Enrollment, Lesson, LessonCompletion, Module, QuizPass
-from .progress import CourseProgress, ModuleProgress, course_progress, load_outline
+from .outline import load_outline
+from .progress import CourseProgress, ModuleProgress, course_progress
 from .signals import completed_courses_shown, course_completed
 
 

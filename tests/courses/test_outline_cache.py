@@ -1,14 +1,9 @@
-"""The per-process outline cache (progress.cached_outlines): plain data, never stale, never shared."""
+"""The per-process outline cache (outline.cached_outlines): plain data, never stale, never shared."""
 from sqlalchemy import select
 
 from lms.courses.models import Course, Lesson, Module
-from lms.courses.progress import (
-    _OUTLINES,
-    OutlineLesson,
-    OutlineModule,
-    course_outline,
-    course_progress,
-)
+from lms.courses.outline import _OUTLINES, OutlineLesson, OutlineModule, course_outline
+from lms.courses.progress import course_progress
 from lms.extensions import db
 
 MODULES = [
