@@ -30,6 +30,18 @@ def make_user():
     return _make_user
 
 
+def write_course_files(root, slug: str, files: dict[str, str], images: dict[str, bytes]):
+    """A course folder from its files as text (path -> text) and its pictures (path -> bytes)."""
+    folder = root / slug
+    for path, text in files.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(text, encoding="utf-8")
+    for path, data in images.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_bytes(data)
+    return folder
+
+
 def write_course(root, slug="kursus-uji", *, modules=None, course=None, images=None):
     """Write a course folder in the content/ format and return its path.
 

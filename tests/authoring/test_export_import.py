@@ -5,7 +5,6 @@ import dataclasses
 import io
 import stat
 import zipfile
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -18,6 +17,7 @@ from lms.authoring.services import ContentRefused, export_zip, import_zip, publi
 from lms.courses.importer import apply_course, import_content, parse_content
 from lms.extensions import db
 from tests.conftest import PROJECT_ROOT
+from tests.factories import write_course_files
 
 from .conftest import course_by_slug, zip_of_folder
 
@@ -34,17 +34,6 @@ def _plain(value):
     return value
 
 
-def _write(root: Path, slug: str, files: dict[str, str], images: dict[str, bytes]) -> Path:
-    folder = root / slug
-    for path, text in files.items():
-        (folder / path).parent.mkdir(parents=True, exist_ok=True)
-        (folder / path).write_text(text, encoding="utf-8")
-    for path, data in images.items():
-        (folder / path).parent.mkdir(parents=True, exist_ok=True)
-        (folder / path).write_bytes(data)
-    return folder
-
-
 @pytest.mark.parametrize("slug", ["perawatan-dasar-lansia", "mendampingi-penyandang-disabilitas"])
 def test_exporting_a_content_course_gives_files_the_importer_reads_back_as_the_same_course(tmp_path, slug):
     original = next(spec for spec in parse_content(PROJECT_ROOT / "content") if spec.slug == slug)
@@ -55,7 +44,7 @@ def test_exporting_a_content_course_gives_files_the_importer_reads_back_as_the_s
     exported = export_course(course)
     assert exported.files["course.yaml"].startswith("title: ")
     assert any(path.endswith("/quiz.yaml") for path in exported.files)
-    folder = _write(tmp_path, slug, exported.files, {p: d for p, (_t, d) in exported.images.items()})
+    folder = write_course_files(tmp_path, slug, exported.files, {p: d for p, (_t, d) in exported.images.items()})
     again = parse_content(folder)[0]
     assert _plain(again) == _plain(original)
 

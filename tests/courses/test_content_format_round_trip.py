@@ -22,6 +22,7 @@ from lms.courses.models import Course, CourseAsset, Lesson, Module
 from lms.extensions import db
 from lms.quizzes.models import QUESTION_TYPES as STORED_TYPES
 from lms.quizzes.models import Option, Question, Quiz
+from tests.factories import write_course_files
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>x</title><rect width="5" height="5"/></svg>'
 
@@ -73,17 +74,6 @@ def course_files() -> dict[str, str]:
         f"02-modul-dua/{cf.MODULE_FILE}": df.dump_yaml({"title": "Modul Dua"}),
         "02-modul-dua/01-obat.md": df.lesson_text("Obat", 5, "Isi obat."),
     }
-
-
-def write(root: Path, slug: str, files: dict[str, str], images: dict[str, bytes]) -> Path:
-    folder = root / slug
-    for path, text in files.items():
-        (folder / path).parent.mkdir(parents=True, exist_ok=True)
-        (folder / path).write_text(text, encoding="utf-8")
-    for path, data in images.items():
-        (folder / path).parent.mkdir(parents=True, exist_ok=True)
-        (folder / path).write_bytes(data)
-    return folder
 
 
 def keys_used(files: dict[str, str]) -> dict[str, set[str]]:
@@ -159,7 +149,7 @@ def test_the_course_uses_every_key_of_the_format_with_a_value_other_than_its_def
 
 def test_files_database_files_database_files_give_the_same_files_and_the_same_rows(tmp_path):
     source = course_files()
-    first = imported(write(tmp_path / "a", "kursus-format", source, {"images/gambar.svg": SVG}))
+    first = imported(write_course_files(tmp_path / "a", "kursus-format", source, {"images/gambar.svg": SVG}))
     exported = export_course(first)
 
     # What was written is what the writers write: the same bytes, but for the keys an export cannot write.
@@ -175,21 +165,21 @@ def test_files_database_files_database_files_give_the_same_files_and_the_same_ro
             assert exported.files[path] == text, path
     assert exported.images == {"images/gambar.svg": ("image/svg+xml", SVG)}
 
-    second = imported(write(tmp_path / "b", "kursus-format-lagi", exported.files,
+    second = imported(write_course_files(tmp_path / "b", "kursus-format-lagi", exported.files,
                             {path: data for path, (_type, data) in exported.images.items()}))
     again = export_course(second)
     assert again.files == exported.files and again.images == exported.images
     assert rows(second) == rows(first)
-    assert import_content(write(tmp_path / "c", "kursus-format-lagi", again.files,
+    assert import_content(write_course_files(tmp_path / "c", "kursus-format-lagi", again.files,
                                 {path: data for path, (_type, data) in again.images.items()}))[0].changes == 0
 
 
 def test_practice_minutes_survive_an_export(tmp_path):
     """They count in the hours of study: a course published again from an export keeps its hours."""
-    first = imported(write(tmp_path / "a", "kursus-format", course_files(), {"images/gambar.svg": SVG}))
+    first = imported(write_course_files(tmp_path / "a", "kursus-format", course_files(), {"images/gambar.svg": SVG}))
     exported = export_course(first)
     assert "practice_minutes: 90" in exported.files[f"01-modul-satu/{cf.MODULE_FILE}"]
-    second = imported(write(tmp_path / "b", "kursus-format-lagi", exported.files,
+    second = imported(write_course_files(tmp_path / "b", "kursus-format-lagi", exported.files,
                             {path: data for path, (_type, data) in exported.images.items()}))
     assert second.hours == first.hours
 
