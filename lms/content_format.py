@@ -27,6 +27,8 @@ ORDERED_NAME_RE = re.compile(r"^(\d{1,3})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
 COURSE_FILE = "course.yaml"
 MODULE_FILE = "module.yaml"
 QUIZ_FILE = "quiz.yaml"
+#: a module's practical skills, observed by the care manager
+SKILLS_FILE = "skills.yaml"
 LESSON_SUFFIX = ".md"
 #: the course folder's pictures, referenced by lessons and questions as images/<name>
 IMAGES_FOLDER = "images"
@@ -62,12 +64,15 @@ class KeyFormat:
         return self.ordered({key: value for key, value in data.items() if not self.is_default(key, value)})
 
 
+#: what course.yaml's `practice` may say: observed skills are needed for the certificate, offered, or absent
+PRACTICE_CHOICES = ("required", "optional", "none")
+
 #: course.yaml. `hours` is only compared with the hours of study computed from the content (a writer
 #: has no value for it: it is left out); `version` is raised by each publish
 COURSE = KeyFormat(
     keys=("title", "summary", "audience", "language", "hours", "version", "pass_mark",
-          "certificate_validity_months", "published", "authors", "sources"),
-    defaults={"hours": None, "certificate_validity_months": None},
+          "certificate_validity_months", "practice", "published", "authors", "sources"),
+    defaults={"hours": None, "certificate_validity_months": None, "practice": "none"},
 )
 #: one entry of course.yaml's `sources`
 SOURCE = KeyFormat(keys=("title", "publisher", "url", "year"))
@@ -100,6 +105,19 @@ OPTION = KeyFormat(keys=("id", "text", "correct", "feedback"), defaults={"correc
 #: a step of an ordering question written as a mapping; a step whose id is its position's is a plain line
 STEP = KeyFormat(keys=("id", "text"))
 
+#: skills.yaml (in a module folder): the module's practical skills
+SKILLS = KeyFormat(keys=("skills",))
+#: how a skill is shown: on the person cared for, or on a doll or pillow (never practised on a person)
+PERFORMED_ON_CHOICES = ("person", "doll")
+#: one skill of skills.yaml; `competency_unit` is a real SKKNI/BNSP unit code, or left out
+SKILL = KeyFormat(
+    keys=("id", "title", "why", "performed_on", "competency_unit", "steps"),
+    defaults={"performed_on": "person", "competency_unit": ""},
+)
+#: a step of a skill's checklist written as a mapping; a plain line is a step that is not critical and
+#: whose id is its position's (see default_key)
+SKILL_STEP = KeyFormat(keys=("id", "text", "critical"), defaults={"critical": False})
+
 
 def question_keys(kind: str) -> frozenset[str]:
     """The keys a question of this type may have (the common ones for an unknown type)."""
@@ -122,5 +140,5 @@ def default_key(index: int) -> str:
 FORMATS: Mapping[str, KeyFormat] = MappingProxyType({
     "course": COURSE, "source": SOURCE, "module": MODULE, "lesson": LESSON, "quiz": QUIZ,
     **{f"question:{kind}": question_format(kind) for kind in QUESTION_TYPES},
-    "option": OPTION, "step": STEP,
+    "option": OPTION, "step": STEP, "skills": SKILLS, "skill": SKILL, "skill_step": SKILL_STEP,
 })

@@ -46,7 +46,8 @@ def write_course(root, slug="kursus-uji", *, modules=None, course=None, images=N
     """Write a course folder in the content/ format and return its path.
 
     modules: list of dicts {slug, title, lessons: [{slug, title, body, minutes}], quiz: dict|None,
-    practice_minutes: int|None}. The hours of study are computed from them (there is no `hours`).
+    practice_minutes: int|None, skills: list|None (the skills of skills.yaml)}. The hours of study are
+    computed from them (there is no `hours`).
     """
     import yaml
 
@@ -83,6 +84,9 @@ def write_course(root, slug="kursus-uji", *, modules=None, course=None, images=N
         if module.get("quiz"):
             (module_dir / "quiz.yaml").write_text(yaml.safe_dump(module["quiz"], allow_unicode=True,
                                                                  sort_keys=False), encoding="utf-8")
+        if module.get("skills") is not None:
+            (module_dir / "skills.yaml").write_text(yaml.safe_dump({"skills": module["skills"]}, allow_unicode=True,
+                                                                   sort_keys=False), encoding="utf-8")
     if images:
         (folder / "images").mkdir(exist_ok=True)
         for name, data in images.items():

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from .. import content_format as cf
-from ..courses.models import Course, CourseAsset
+from ..courses.models import Course, CourseAsset, Skill, SkillStep
 from ..extensions import db
 from ..quizzes.queries import module_quiz
 from . import draft_files as df
@@ -42,7 +42,8 @@ def course_yaml(course: Course) -> dict:
     return cf.COURSE.written({
         "title": course.title, "summary": course.summary, "audience": course.audience, "language": course.language,
         "hours": None, "version": course.version, "pass_mark": course.pass_mark,
-        "certificate_validity_months": course.certificate_validity_months, "published": course.is_published,
+        "certificate_validity_months": course.certificate_validity_months, "practice": course.practice,
+        "published": course.is_published,
         "authors": list(course.authors or []),
         "sources": [cf.SOURCE.ordered({k: _year(v) if k == "year" else v for k, v in source.items()})
                     for source in course.sources or []],
@@ -80,10 +81,46 @@ def quiz_yaml(quiz: Quiz, course: Course) -> dict:
     return data
 
 
+def skills_yaml(skills: list[Skill], steps: dict[int, list[SkillStep]]) -> dict:
+    """skills.yaml of one module: its current skills; a step whose id is its position's is a plain line
+    when it is not critical."""
+    written = []
+    for skill in skills:
+        lines = []
+        for index, step in enumerate(steps.get(skill.id, [])):
+            if step.slug == cf.default_key(index) and not step.critical:
+                lines.append(step.text)
+            else:
+                data = {"text": step.text, "critical": step.critical}
+                if step.slug != cf.default_key(index):
+                    data["id"] = step.slug
+                lines.append(cf.SKILL_STEP.written(data))
+        written.append(cf.SKILL.written({"id": skill.slug, "title": skill.title, "why": skill.why,
+                                         "performed_on": skill.performed_on,
+                                         "competency_unit": skill.competency_unit, "steps": lines}))
+    return {"skills": written}
+
+
+def _current_skills(course: Course) -> tuple[dict[int, list[Skill]], dict[int, list[SkillStep]]]:
+    skills = db.session.scalars(select(Skill).where(Skill.course_id == course.id, Skill.retired_at.is_(None))
+                                .order_by(Skill.position)).all()
+    by_module: dict[int, list[Skill]] = {}
+    for skill in skills:
+        by_module.setdefault(skill.module_id, []).append(skill)
+    steps: dict[int, list[SkillStep]] = {}
+    if skills:
+        for step in db.session.scalars(select(SkillStep).where(SkillStep.skill_id.in_([s.id for s in skills]),
+                                                               SkillStep.retired_at.is_(None))
+                                       .order_by(SkillStep.position)):
+            steps.setdefault(step.skill_id, []).append(step)
+    return by_module, steps
+
+
 def export_course(course: Course) -> CourseFiles:
     """The current version of a course as content/ files."""
     result = CourseFiles(slug=course.slug)
     result.files[cf.COURSE_FILE] = df.dump_yaml(course_yaml(course))
+    skills, steps = _current_skills(course)
     for module in course.modules:
         if module.retired_at is not None:
             continue
@@ -97,6 +134,8 @@ def export_course(course: Course) -> CourseFiles:
         quiz = module_quiz(module.id) if module.has_quiz else None
         if quiz is not None:
             result.files[f"{folder}/{cf.QUIZ_FILE}"] = qf.quiz_text(quiz_yaml(quiz, course))
+        if module.id in skills:
+            result.files[f"{folder}/{cf.SKILLS_FILE}"] = df.dump_yaml(skills_yaml(skills[module.id], steps))
     result.files = dict(sorted(result.files.items()))
     assets = db.session.scalars(select(CourseAsset).where(CourseAsset.course_id == course.id)
                                 .order_by(CourseAsset.path))

@@ -98,6 +98,20 @@ MESSAGES = {
     "single_needs_one_right": _l("Choose the one right answer."),
     "multiple_needs_right": _l("Tick at least one right answer."),
     "no_answer": _l("Choose whether the statement is true or false."),
+    # practical skills (skills.yaml) and the course's practice setting
+    "no_skills": _l("Write at least one skill, or remove the skills file."),
+    "skill_not_mapping": _l("Skill %(number)d cannot be read."),
+    "duplicate_skill": _l("Two skills have the id “%(skill)s”. Give each skill its own id."),
+    "bad_performed_on": _l("Say whether the skill is shown on the person (person) or on a doll or pillow (doll)."),
+    "step_not_text": _l("Step %(step)d of the skill cannot be read."),
+    "bad_step_id": _l("Step %(step)d has an id that is used twice or has letters other than a–z, digits and '-'."),
+    "step_count": _l("A skill needs %(min)d to %(max)d steps; it has %(found)d."),
+    "no_critical_step": _l("Mark at least one step as critical: a step that must be done for a safe result."),
+    "bad_practice": _l("The practice setting must be required, optional or none."),
+    "practice_without_setting": _l("The course has practical skills: say whether they are required for the "
+                                   "certificate or optional."),
+    "practice_without_skills": _l("Practice is required, but the course has no practical skill yet. Add skills or "
+                                  "make practice optional."),
 }
 #: the same codes, where they concern the steps of an ordering question
 STEP_MESSAGES = {

@@ -211,3 +211,13 @@ class Reader:
             if key not in allowed:
                 self.problem(f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})", key,
                              code="unknown_key")
+
+
+def assign_changed(obj, **values) -> int:
+    """Set the attributes that differ; return how many did (0 means the import changed nothing)."""
+    changes = 0
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changes += 1
+    return changes

@@ -25,6 +25,7 @@ from .content_files import (
     FileProblems,
     Problem,
     Reader,
+    assign_changed,
     load_yaml_file,
     ordered_entries,
     split_front_matter,
@@ -33,7 +34,8 @@ from .images import refresh_variants
 from .queries import forget_pictures
 from .signals import reading_module_files
 from .svg_sanitizer import SvgRefused, clean_svg
-from .models import Course, CourseAsset, Lesson, Module
+from .models import Course, CourseAsset, Lesson, Module, Skill
+from .skills_file import SkillSpec, apply_skills, parse_skills, retire_skills
 
 ASSET_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp",
                ".svg": "image/svg+xml"}
@@ -61,6 +63,8 @@ class ModuleSpec:
     #: hands-on practice the module asks for (module.yaml), counted in the hours of study
     practice_minutes: int = 0
     lessons: list[LessonSpec] = field(default_factory=list)
+    #: practical skills (skills.yaml), observed by the care manager
+    skills: list[SkillSpec] = field(default_factory=list)
     #: parsed extra files by file name (e.g. quiz.yaml), from other features' handlers (module_file_handlers)
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -82,6 +86,8 @@ class CourseSpec:
     version: int = 1
     pass_mark: int = 70
     certificate_validity_months: int | None = None
+    #: observed skills: required for the certificate, optional, or none (content_format.PRACTICE_CHOICES)
+    practice: str = "none"
     is_published: bool = True
     authors: list[str] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)
@@ -156,6 +162,9 @@ def parse_course(folder: Path, problems: list[Problem]) -> CourseSpec:
     spec.certificate_validity_months = reader.integer(
         "certificate_validity_months", required=False, minimum=1, maximum=600, nullable=True
     )
+    spec.practice = reader.text("practice", required=False, default="none") or "none"
+    if spec.practice not in cf.PRACTICE_CHOICES:
+        reader.problem(f"'practice' must be {', '.join(cf.PRACTICE_CHOICES)}", "practice", code="bad_practice")
     spec.is_published = reader.boolean("published", default=True)
     spec.authors = [str(a).strip() for a in reader.items("authors") if str(a).strip()]
     if not spec.authors and "authors" in data:
@@ -175,11 +184,27 @@ def parse_course(folder: Path, problems: list[Problem]) -> CourseSpec:
                                 code="no_modules"))
     spec.study_minutes = sum(_module_minutes(module) for module in spec.modules)
     spec.hours = hours_of_study(spec.study_minutes)
+    _check_skills(spec, reader, problems)
     slugs = [lesson.slug for module in spec.modules for lesson in module.lessons]
     for slug in {s for s in slugs if slugs.count(s) > 1}:
         problems.append(Problem(folder, f"lesson slug '{slug}' is used twice; lesson slugs must be unique in a course",
                                 code="duplicate_lesson", params={"lesson": slug}))
     return spec
+
+
+def _check_skills(spec: CourseSpec, reader: Reader, problems: list[Problem]) -> None:
+    """Skill ids are unique in the course, and a course with skills says how they count."""
+    skills = [(module, skill) for module in spec.modules for skill in module.skills]
+    slugs = [skill.slug for _module, skill in skills]
+    for slug in sorted({s for s in slugs if slugs.count(s) > 1}):
+        problems.append(Problem(spec.path, f"skill id '{slug}' is used in two modules; skill ids are unique in a "
+                                           "course", code="duplicate_skill", params={"skill": slug}))
+    if skills and spec.practice == "none":
+        reader.problem("the course has skills (skills.yaml): set 'practice' to required or optional", "practice",
+                       code="practice_without_setting")
+    if not skills and spec.practice == "required":
+        reader.problem("'practice: required' needs at least one skill in a module's skills.yaml", "practice",
+                       code="practice_without_skills")
 
 
 def _module_minutes(module: ModuleSpec) -> int:
@@ -241,7 +266,7 @@ def _parse_module(folder: Path, position: int, slug: str, course: CourseSpec, pr
         problems.append(Problem(folder, "a module needs at least one lesson file named like 01-slug.md",
                                 code="no_lessons"))
     handlers = module_file_handlers()
-    expected = {cf.MODULE_FILE, *handlers} | {path.name for *_x, path in lesson_entries}
+    expected = {cf.MODULE_FILE, cf.SKILLS_FILE, *handlers} | {path.name for *_x, path in lesson_entries}
     for entry in sorted(folder.iterdir()):
         if not entry.name.startswith(".") and entry.name not in expected:
             problems.append(Problem(entry, "unexpected file: lessons are named like 01-slug.md",
@@ -250,6 +275,8 @@ def _parse_module(folder: Path, position: int, slug: str, course: CourseSpec, pr
         path = folder / filename
         if path.is_file():
             module.extras[filename] = handler.parse(path, course, problems)
+    if (folder / cf.SKILLS_FILE).is_file():
+        module.skills = parse_skills(folder / cf.SKILLS_FILE, problems)
     return module
 
 
@@ -307,16 +334,6 @@ def parse_content(root: Path) -> list[CourseSpec]:
 # --- applying --------------------------------------------------------------------------
 
 
-def assign_changed(obj, **values) -> int:
-    """Set the attributes that differ; return how many did (0 means the import changed nothing)."""
-    changes = 0
-    for name, value in values.items():
-        if getattr(obj, name) != value:
-            setattr(obj, name, value)
-            changes += 1
-    return changes
-
-
 def apply_course(spec: CourseSpec) -> CourseReport:
     course = db.session.scalar(select(Course).where(Course.slug == spec.slug))
     created = course is None
@@ -326,7 +343,8 @@ def apply_course(spec: CourseSpec) -> CourseReport:
     changes = assign_changed(
         course, title=spec.title, summary=spec.summary, audience=spec.audience, language=spec.language,
         hours=spec.hours, version=spec.version, pass_mark=spec.pass_mark,
-        certificate_validity_months=spec.certificate_validity_months, is_published=spec.is_published,
+        certificate_validity_months=spec.certificate_validity_months, practice=spec.practice,
+        is_published=spec.is_published,
         authors=spec.authors, sources=spec.sources,
     )
     db.session.flush()
@@ -334,6 +352,7 @@ def apply_course(spec: CourseSpec) -> CourseReport:
 
     modules = {m.slug: m for m in db.session.scalars(select(Module).where(Module.course_id == course.id))}
     lessons = {lsn.slug: lsn for lsn in db.session.scalars(select(Lesson).where(Lesson.course_id == course.id))}
+    skills = {s.slug: s for s in db.session.scalars(select(Skill).where(Skill.course_id == course.id))}
     seen_modules, seen_lessons = set(), set()
     for module_spec in spec.modules:
         module = modules.get(module_spec.slug)
@@ -360,6 +379,8 @@ def apply_course(spec: CourseSpec) -> CourseReport:
             seen_lessons.add(lesson.slug)
         for filename, handler in module_file_handlers().items():
             changes += handler.apply(module, module_spec.extras.get(filename))
+        changes += apply_skills(module, module_spec.skills, skills)
+    changes += retire_skills(skills, {skill.slug for module_spec in spec.modules for skill in module_spec.skills})
     for slug, module in modules.items():
         if slug not in seen_modules and module.retired_at is None:
             module.retired_at = now

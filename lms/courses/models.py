@@ -3,12 +3,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..content_format import PERFORMED_ON_CHOICES, PRACTICE_CHOICES
 from ..extensions import db
 from ..timeutil import utcnow
+
+
+def _in(column: str, choices: tuple[str, ...]) -> str:
+    return "{} IN ({})".format(column, ", ".join(f"'{choice}'" for choice in choices))
 
 
 class Course(db.Model):
@@ -35,6 +40,8 @@ class Course(db.Model):
     pass_mark: Mapped[int] = mapped_column(default=70)
     #: months a certificate stays valid; None means no expiry
     certificate_validity_months: Mapped[int | None]
+    #: observed practical skills: "required" for the certificate, "optional", or "none" (content_format)
+    practice: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
     #: names of the people who wrote and reviewed the course
     authors: Mapped[list] = mapped_column(JSON, default=list)
     #: [{title, publisher, url, year}] of the guidance the material follows
@@ -49,6 +56,8 @@ class Course(db.Model):
     modules: Mapped[list[Module]] = relationship(
         back_populates="course", order_by="Module.position", cascade="all, delete-orphan"
     )
+
+    __table_args__ = (CheckConstraint(_in("practice", PRACTICE_CHOICES), name="known_practice"),)
 
     def __repr__(self) -> str:
         return f"<Course {self.slug} v{self.version}>"
@@ -193,6 +202,51 @@ class QuizPass(db.Model):
     passed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+
+
+class Skill(db.Model):
+    """A practical skill of a module (skills.yaml), observed by a care manager against its checklist."""
+
+    __tablename__ = "skills"
+    __table_args__ = (UniqueConstraint("course_id", "slug"),
+                      CheckConstraint(_in("performed_on", PERFORMED_ON_CHOICES), name="known_performed_on"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("course_modules.id", ondelete="CASCADE"), index=True)
+    #: unique in the course, so a skill can move between modules and keep its observations
+    slug: Mapped[str] = mapped_column(String(80))
+    #: order in the module's skills.yaml
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(120))
+    #: why it matters, in a sentence or two (shown to the learner and on the observation sheet)
+    why: Mapped[str] = mapped_column(Text)
+    #: "person", or "doll": demonstrated on a doll or pillow, never practised on a person (choking, CPR)
+    performed_on: Mapped[str] = mapped_column(String(10), default="person")
+    #: a real SKKNI/BNSP competency unit code, or "" when the course names none
+    competency_unit: Mapped[str] = mapped_column(String(40), default="")
+    #: set when the skill disappeared from the files; its observations are kept
+    retired_at: Mapped[datetime | None]
+
+    steps: Mapped[list[SkillStep]] = relationship(back_populates="skill", order_by="SkillStep.position")
+
+
+class SkillStep(db.Model):
+    """One observable step of a skill's checklist; a critical step must be done for a competent result."""
+
+    __tablename__ = "skill_steps"
+    __table_args__ = (UniqueConstraint("skill_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"), index=True)
+    #: the step's id in skills.yaml (its position's letter when none is written)
+    slug: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(String(200))
+    critical: Mapped[bool] = mapped_column(default=False)
+    retired_at: Mapped[datetime | None]
+
+    skill: Mapped[Skill] = relationship(back_populates="steps")
 
 
 class SyncedMark(db.Model):

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from .. import content_format as cf
 from ..content_format import SLUG_RE, default_key
 from ..courses.content_files import FileProblems, Problem, Reader, load_yaml_file
-from ..courses.importer import CourseSpec, assign_changed
+from ..courses.content_files import assign_changed
+from ..courses.importer import CourseSpec
 from ..courses.models import Module
 from ..extensions import db
 from ..timeutil import utcnow

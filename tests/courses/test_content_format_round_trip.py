@@ -18,7 +18,7 @@ from lms.authoring.exporter import export_course
 from lms.authoring.forms import QUESTION_TYPES as EDITOR_TYPES
 from lms.courses.content_files import FRONT_MATTER_RE
 from lms.courses.importer import import_content
-from lms.courses.models import Course, CourseAsset, Lesson, Module
+from lms.courses.models import Course, CourseAsset, Lesson, Module, Skill
 from lms.extensions import db
 from lms.quizzes.models import QUESTION_TYPES as STORED_TYPES
 from lms.quizzes.models import Option, Question, Quiz
@@ -34,7 +34,7 @@ NOT_EXPORTED = {
 COURSE = {
     "title": "Kursus Format", "summary": "Ringkasan kursus.", "audience": "Keluarga pendamping.",
     "language": "en", "hours": 2, "version": 3, "pass_mark": 80, "certificate_validity_months": 24,
-    "published": False, "authors": ["Tim Uji", "Tim Dua"],
+    "practice": "required", "published": False, "authors": ["Tim Uji", "Tim Dua"],
     "sources": [{"title": "Panduan", "publisher": "WHO", "url": "https://www.who.int/panduan", "year": 2019},
                 {"title": "Buku Saku"}],
 }
@@ -61,6 +61,15 @@ QUIZ = {
     ],
 }
 
+SKILLS = {"skills": [
+    {"id": "cuci-tangan-benar", "title": "Mencuci tangan dengan benar", "why": "Kuman pindah lewat tangan.",
+     "performed_on": "doll", "competency_unit": "UJI.01.001.01",
+     "steps": ["Membasahi tangan", {"id": "sabun", "text": "Memakai sabun", "critical": True},
+               {"text": "Menggosok 20 detik", "critical": True}, "Membilas"]},
+    {"id": "mandi-di-tempat-tidur", "title": "Memandikan di tempat tidur", "why": "Kulit bersih tidak lecet.",
+     "steps": [{"text": "Menutup jendela", "critical": True}, "Menyiapkan air hangat", "Mengeringkan lipatan"]},
+]}
+
 
 def course_files() -> dict[str, str]:
     """The course as text files, written as the writers write them (keys in order, no defaults)."""
@@ -71,6 +80,7 @@ def course_files() -> dict[str, str]:
         "01-modul-satu/01-cuci-tangan.md": df.lesson_text("Cuci Tangan", 7, "Isi.\n\n![Sabun](images/gambar.svg)"),
         "01-modul-satu/02-mandi.md": df.lesson_text("Mandi", 4, "Isi mandi."),
         f"01-modul-satu/{cf.QUIZ_FILE}": df.dump_yaml(QUIZ),
+        f"01-modul-satu/{cf.SKILLS_FILE}": df.dump_yaml(SKILLS),
         f"02-modul-dua/{cf.MODULE_FILE}": df.dump_yaml({"title": "Modul Dua"}),
         "02-modul-dua/01-obat.md": df.lesson_text("Obat", 5, "Isi obat."),
     }
@@ -99,12 +109,18 @@ def keys_used(files: dict[str, str]) -> dict[str, set[str]]:
                     used["option"] |= set(option)
                 for step in question.get("steps", []):
                     used["step"] |= set(step) if isinstance(step, dict) else set()
+        elif name == cf.SKILLS_FILE:
+            used["skills"] |= set(data)
+            for skill in data["skills"]:
+                used["skill"] |= set(skill)
+                for step in skill["steps"]:
+                    used["skill_step"] |= set(step) if isinstance(step, dict) else set()
     return used
 
 
 def rows(course: Course) -> dict:
     """Everything the import stored for a course, every column but ids, links and times."""
-    skipped = {"id", "course_id", "module_id", "quiz_id", "question_id", "created_at", "updated_at"}
+    skipped = {"id", "course_id", "module_id", "quiz_id", "question_id", "skill_id", "created_at", "updated_at"}
 
     def plain(row, **extra) -> dict:
         return {**{c.key: getattr(row, c.key) for c in inspect(type(row)).column_attrs if c.key not in skipped},
@@ -117,8 +133,10 @@ def rows(course: Course) -> dict:
         quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == module.id))
         questions = [] if quiz is None else db.session.scalars(
             select(Question).where(Question.quiz_id == quiz.id).order_by(Question.position))
+        skills = db.session.scalars(select(Skill).where(Skill.module_id == module.id).order_by(Skill.position))
         result["modules"].append(plain(
             module, lessons=[plain(lesson) for lesson in lessons], quiz=quiz and plain(quiz),
+            skills=[plain(skill, steps=[plain(step) for step in skill.steps]) for skill in skills],
             questions=[plain(q, options=[plain(o) for o in db.session.scalars(
                 select(Option).where(Option.question_id == q.id).order_by(Option.position))]) for q in questions]))
     assets = db.session.scalars(select(CourseAsset).where(CourseAsset.course_id == course.id)
