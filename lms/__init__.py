@@ -45,6 +45,7 @@ def create_app(config_class: type[Config] = Config, instance_path: str | None = 
     from .core import bp as core_bp
     from .courses import bp as courses_bp
     from .handouts import bp as handouts_bp
+    from .practice import bp as practice_bp
     from .quizzes import bp as quizzes_bp
 
     app.register_blueprint(core_bp)
@@ -54,6 +55,7 @@ def create_app(config_class: type[Config] = Config, instance_path: str | None = 
     app.register_blueprint(cohorts_bp)
     app.register_blueprint(courses_bp)
     app.register_blueprint(handouts_bp)
+    app.register_blueprint(practice_bp)
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(authoring_bp)
 

@@ -116,6 +116,7 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "Rawat <no-reply@rawat.local>")
     #: module handouts drawn (not served from the stored copy) per address
     HANDOUT_RENDER_RATE_LIMIT = os.environ.get("LMS_HANDOUT_RENDER_RATE_LIMIT", "10 per minute")
+    PRACTICE_SHEET_RATE_LIMIT = os.environ.get("LMS_PRACTICE_SHEET_RATE_LIMIT", "30 per minute")
     PASSWORD_RESET_RATE_LIMIT = os.environ.get("LMS_PASSWORD_RESET_RATE_LIMIT", "5 per hour")
     #: the largest request body of all, in bytes: a course zip (authoring, 20 MB) and its form
     MAX_CONTENT_LENGTH = int(os.environ.get("LMS_MAX_CONTENT_LENGTH", 21 * 1024 * 1024))

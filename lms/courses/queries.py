@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import and_, bindparam, func, or_, select
 
 from ..extensions import db
-from .models import Course, CourseAsset, CourseAssetVariant, Enrollment, Lesson, Module
+from .models import Course, CourseAsset, CourseAssetVariant, Enrollment, Lesson, Module, Skill, SkillStep
 from ..caches import COURSE_PICTURES, revision_key
 
 
@@ -150,3 +150,34 @@ def get_variant_or_404(asset: CourseAsset, width: str | None) -> CourseAssetVari
     if variant is None:
         abort(404)
     return variant
+
+
+@dataclass
+class CourseSkill:
+    """A current skill of a course as its page lists it: the module it belongs to and its current steps."""
+
+    skill: Skill
+    module: Module
+    steps: list[SkillStep]
+
+
+def course_skills(course: Course) -> list[CourseSkill]:
+    """The current skills of the course's current modules, in course order, with their current steps in order.
+
+    Two queries (skills with their modules, then every step), one when the course has no skill.
+    """
+    rows = db.session.execute(
+        select(Skill, Module).join(Module, Module.id == Skill.module_id)
+        .where(Skill.course_id == course.id, Skill.retired_at.is_(None), Module.retired_at.is_(None))
+        .order_by(Module.position, Skill.position, Skill.id)
+    ).all()
+    if not rows:
+        return []
+    steps: dict[int, list[SkillStep]] = defaultdict(list)
+    for step in db.session.scalars(
+        select(SkillStep).where(SkillStep.skill_id.in_([skill.id for skill, _module in rows]),
+                                SkillStep.retired_at.is_(None))
+        .order_by(SkillStep.skill_id, SkillStep.position, SkillStep.id)
+    ):
+        steps[step.skill_id].append(step)
+    return [CourseSkill(skill, module, steps[skill.id]) for skill, module in rows]

@@ -15,6 +15,7 @@ from .offline import build_bundle, human_size
 from .progress import course_progress, progress_for
 from .queries import (
     catalog_courses,
+    course_skills,
     enrolled_courses,
     get_asset_or_404,
     get_course_and_lesson_or_404,
@@ -92,9 +93,14 @@ def course(slug: str):
 
 
 def render_course_page(course, progress, bundle) -> str:
-    """The course page's HTML; `bundle` is what "Save for offline reading" stores (None: no offer)."""
+    """The course page's HTML; `bundle` is what "Save for offline reading" stores (None: no offer).
+
+    The practical skills are listed when the course observes them (no query when it does not).
+    """
+    skills = course_skills(course) if course.practice != "none" else []
+    numbers = {entry.module.id: index for index, entry in enumerate(progress.modules, start=1)}
     return render_template("courses/course.html", course=course, progress=progress, offline=bundle,
-                           human_size=human_size)
+                           human_size=human_size, skills=skills, module_numbers=numbers)
 
 
 @bp.route("/kursus/<slug>/mulai", methods=["POST"])
