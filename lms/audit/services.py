@@ -20,6 +20,10 @@ ACTION_LABELS = {
     "cohort.invitation_sent": _l("Invitation to a group sent"),
     "cohort.invitation_answered": _l("Invitation to a group answered"),
     "keys.rotated": _l("Signing key rotated"),
+    "observation.recorded": _l("Practical skill observed"),
+    "observation.confirmed": _l("Observation confirmed by the learner"),
+    "observation.rejected": _l("Observation rejected by the learner"),
+    "observation.withdrawn": _l("Observation withdrawn by the care manager"),
 }
 ACTIONS = tuple(ACTION_LABELS)
 

@@ -24,7 +24,7 @@ from ..courses.progress import CourseProgress, LearnersProgress, ModuleProgress,
 from ..extensions import db
 from ..quizzes.queries import first_attempt_passes
 from ..timeutil import utcnow
-from .models import Cohort, CohortInvitation, CohortMember
+from .models import Cohort, CohortCourse, CohortInvitation, CohortMember
 
 INACTIVE_AFTER = timedelta(days=14)
 CHART_WEEKS = 8
@@ -92,6 +92,22 @@ def open_invitations(cohort_id: int) -> list[CohortInvitation]:
                                        CohortInvitation.expires_at > utcnow())
         .order_by(CohortInvitation.created_at.desc()).limit(200)
     ))
+
+
+def accompanying_membership(trainer_id: int, learner_id: int, course_id: int) -> CohortMember | None:
+    """The learner's membership of a group the trainer leads and that follows the course, or None.
+
+    Every membership was joined with consent (a code, an invitation, or an account the trainer
+    made with the family present: `joined_via`). One indexed query.
+    """
+    return db.session.scalar(
+        select(CohortMember)
+        .join(Cohort, Cohort.id == CohortMember.cohort_id)
+        .join(CohortCourse, CohortCourse.cohort_id == Cohort.id)
+        .where(Cohort.owner_id == trainer_id, CohortMember.user_id == learner_id, CohortCourse.course_id == course_id)
+        .order_by(CohortMember.joined_at)
+        .limit(1)
+    )
 
 
 def is_member(cohort_id: int, user_id: int) -> bool:

@@ -228,6 +228,7 @@ class Skill(db.Model):
     #: set when the skill disappeared from the files; its observations are kept
     retired_at: Mapped[datetime | None]
 
+    module: Mapped[Module] = relationship()
     steps: Mapped[list[SkillStep]] = relationship(back_populates="skill", order_by="SkillStep.position")
 
 

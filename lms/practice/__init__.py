@@ -1,10 +1,11 @@
 """Practice observations: a care manager watches a learner perform a course's skills against their checklist.
 
-Uses courses only (its skills and steps); no other feature imports it. For now it prints the
-observation sheet of a skill (sheet.py), for home visits without a phone.
+Uses courses (skills and steps) and cohorts (who accompanies whom); no other feature imports it.
+It prints the observation sheet of a skill (sheet.py), for home visits without a phone, and
+records observations and the learner's answer (services.py).
 """
 from flask import Blueprint
 
 bp = Blueprint("practice", __name__, template_folder="templates")
 
-from . import views  # noqa: E402,F401
+from . import models, views  # noqa: E402,F401
