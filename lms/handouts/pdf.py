@@ -21,10 +21,20 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from ..pdf.canvas import BOLD, BRAND, BRAND_DARK, INK, ITALIC, MUTED, REGULAR, RawatCanvas, register_font_family
+from ..pdf.canvas import (
+    BOLD,
+    BRAND,
+    BRAND_DARK,
+    INK,
+    ITALIC,
+    MUTED,
+    REGULAR,
+    RawatCanvas,
+    draw_footer,
+    register_font_family,
+)
 from .markdown_pdf import HandoutMarkdown, Picture
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -170,18 +180,8 @@ def render_handout(content: HandoutContent) -> bytes:
     footer_left = f"Rawat · {content.course_title}"
 
     def on_page(canvas, doc):
-        canvas.saveState()
-        canvas.setStrokeColor(BRAND)
-        canvas.setLineWidth(0.8)
-        canvas.line(MARGIN + 6, 13 * mm, PAGE_WIDTH - MARGIN - 6, 13 * mm)
-        canvas.setFont(REGULAR, 8)
-        canvas.setFillColor(MUTED)
-        label = footer_left
-        while pdfmetrics.stringWidth(label, REGULAR, 8) > FRAME_WIDTH - 80 and len(label) > 10:
-            label = label[:-2].rstrip() + "…"
-        canvas.drawString(MARGIN + 6, 9 * mm, label)
-        canvas.drawRightString(PAGE_WIDTH - MARGIN - 6, 9 * mm, _("Page %(n)d", n=doc.page))
-        canvas.restoreState()
+        draw_footer(canvas, left=footer_left, right=_("Page %(n)d", n=doc.page), x0=MARGIN + 6,
+                    x1=PAGE_WIDTH - MARGIN - 6, line_y=13 * mm, text_y=9 * mm)
 
     writer = HandoutMarkdown(styles, FRAME_WIDTH, picture=content.pictures.get,
                              callout_titles=content.callout_titles, picture_label=_("Picture: %(alt)s"))

@@ -106,3 +106,20 @@ class RawatCanvas(Canvas):
                 else:
                     c += 1
         self.drawPath(path, stroke=0, fill=1)
+
+
+def draw_footer(canvas, *, left: str, right: str, x0: float, x1: float, line_y: float, text_y: float) -> None:
+    """A page footer: a thin brand rule, then `left` in small muted text (shortened with … so that it
+    leaves room for `right`, e.g. the page number) and `right` flush right."""
+    canvas.saveState()
+    canvas.setStrokeColor(BRAND)
+    canvas.setLineWidth(0.8)
+    canvas.line(x0, line_y, x1, line_y)
+    canvas.setFont(REGULAR, 8)
+    canvas.setFillColor(MUTED)
+    label = left
+    while pdfmetrics.stringWidth(label, REGULAR, 8) > (x1 - x0) - 80 and len(label) > 10:
+        label = label[:-2].rstrip() + "…"
+    canvas.drawString(x0, text_y, label)
+    canvas.drawRightString(x1, text_y, right)
+    canvas.restoreState()

@@ -22,7 +22,16 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from ..pdf.canvas import BOLD, BRAND, BRAND_DARK, INK, MUTED, REGULAR, RawatCanvas, register_font_family
+from ..pdf.canvas import (
+    BOLD,
+    BRAND_DARK,
+    INK,
+    MUTED,
+    REGULAR,
+    RawatCanvas,
+    draw_footer,
+    register_font_family,
+)
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 15 * mm
@@ -257,18 +266,8 @@ def render_sheet(content: SheetContent) -> bytes:
                          _("Course version %(version)d", version=content.course_version)])
 
     def on_page(canvas, doc):
-        canvas.saveState()
-        canvas.setStrokeColor(BRAND)
-        canvas.setLineWidth(0.8)
-        canvas.line(MARGIN + 6, 11 * mm, PAGE_WIDTH - MARGIN - 6, 11 * mm)
-        canvas.setFont(REGULAR, 8)
-        canvas.setFillColor(MUTED)
-        label = footer
-        while pdfmetrics.stringWidth(label, REGULAR, 8) > FRAME_WIDTH - 80 and len(label) > 10:
-            label = label[:-2].rstrip() + "…"
-        canvas.drawString(MARGIN + 6, 7 * mm, label)
-        canvas.drawRightString(PAGE_WIDTH - MARGIN - 6, 7 * mm, _("Page %(n)d", n=doc.page))
-        canvas.restoreState()
+        draw_footer(canvas, left=footer, right=_("Page %(n)d", n=doc.page), x0=MARGIN + 6,
+                    x1=PAGE_WIDTH - MARGIN - 6, line_y=11 * mm, text_y=7 * mm)
 
     story = _header(content, styles) + [_steps_table(content, styles), Spacer(1, 4)]
     story.append(KeepTogether(_result(styles)))
