@@ -182,3 +182,8 @@ def insert_ignoring_conflict(model, values: dict, conflict_columns: list[str]) -
         .returning(*model.__table__.primary_key.columns)
     )
     return db.session.execute(statement).first() is not None
+
+
+def one_of(column: str, choices: tuple[str, ...]) -> str:
+    """The SQL of a CHECK constraint that keeps `column` to one of `choices` (fixed words, never user input)."""
+    return "{} IN ({})".format(column, ", ".join(f"'{choice}'" for choice in choices))

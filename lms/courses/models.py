@@ -8,12 +8,9 @@ from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..content_format import PERFORMED_ON_CHOICES, PRACTICE_CHOICES
+from ..database import one_of
 from ..extensions import db
 from ..timeutil import utcnow
-
-
-def _in(column: str, choices: tuple[str, ...]) -> str:
-    return "{} IN ({})".format(column, ", ".join(f"'{choice}'" for choice in choices))
 
 
 class Course(db.Model):
@@ -57,7 +54,7 @@ class Course(db.Model):
         back_populates="course", order_by="Module.position", cascade="all, delete-orphan"
     )
 
-    __table_args__ = (CheckConstraint(_in("practice", PRACTICE_CHOICES), name="known_practice"),)
+    __table_args__ = (CheckConstraint(one_of("practice", PRACTICE_CHOICES), name="known_practice"),)
 
     def __repr__(self) -> str:
         return f"<Course {self.slug} v{self.version}>"
@@ -209,7 +206,7 @@ class Skill(db.Model):
 
     __tablename__ = "skills"
     __table_args__ = (UniqueConstraint("course_id", "slug"),
-                      CheckConstraint(_in("performed_on", PERFORMED_ON_CHOICES), name="known_performed_on"))
+                      CheckConstraint(one_of("performed_on", PERFORMED_ON_CHOICES), name="known_performed_on"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)

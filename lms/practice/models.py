@@ -7,6 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..courses.models import Skill, SkillStep
+from ..database import one_of
 from ..extensions import db
 from ..timeutil import utcnow
 
@@ -18,10 +19,6 @@ STATUSES = ("pending", "confirmed", "rejected", "withdrawn")
 STEP_STATES = ("done", "not_done", "not_seen")
 
 
-def _in(column: str, choices: tuple[str, ...]) -> str:
-    return "{} IN ({})".format(column, ", ".join(f"'{choice}'" for choice in choices))
-
-
 class Observation(db.Model):
     """One observation of one skill, made by a care manager who accompanies the learner.
 
@@ -31,9 +28,9 @@ class Observation(db.Model):
 
     __tablename__ = "skill_observations"
     __table_args__ = (
-        CheckConstraint(_in("place", PLACES), name="known_place"),
-        CheckConstraint(_in("result", RESULTS), name="known_result"),
-        CheckConstraint(_in("status", STATUSES), name="known_status"),
+        CheckConstraint(one_of("place", PLACES), name="known_place"),
+        CheckConstraint(one_of("result", RESULTS), name="known_result"),
+        CheckConstraint(one_of("status", STATUSES), name="known_status"),
         CheckConstraint("observer_id <> learner_id", name="not_oneself"),
     )
 
@@ -66,7 +63,7 @@ class ObservedStep(db.Model):
     """What the observer saw of one step of the checklist."""
 
     __tablename__ = "skill_observation_steps"
-    __table_args__ = (CheckConstraint(_in("state", STEP_STATES), name="known_state"),)
+    __table_args__ = (CheckConstraint(one_of("state", STEP_STATES), name="known_state"),)
 
     observation_id: Mapped[int] = mapped_column(ForeignKey("skill_observations.id", ondelete="CASCADE"),
                                                 primary_key=True)

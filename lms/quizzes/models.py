@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..content_format import QUESTION_TYPES
 from ..courses.models import Module
+from ..database import one_of
 from ..extensions import db
 from ..timeutil import utcnow
 
@@ -58,7 +59,7 @@ class Question(db.Model):
     __table_args__ = (
         UniqueConstraint("quiz_id", "key"),
         # the types of the content format (migration 0003 made the same check: a new type needs a migration)
-        CheckConstraint("type IN ({})".format(", ".join(f"'{kind}'" for kind in QUESTION_TYPES)), name="known_type"),
+        CheckConstraint(one_of("type", QUESTION_TYPES), name="known_type"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
