@@ -199,6 +199,29 @@ class QuizPass(db.Model):
     passed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class SkillCompetence(db.Model):
+    """A skill the learner was seen doing competently, confirmed by them (or on the signed paper sheet).
+
+    The practice feature writes it through services.record_skill_competence when an observation
+    counts; progress reads it like a quiz pass. The first one counts and stays. The observer's name
+    and role are kept as they were, because the certificate prints them.
+    """
+
+    __tablename__ = "skill_competences"
+    __table_args__ = (UniqueConstraint("user_id", "skill_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"), index=True)
+    #: when the observation was made (not when it was sent or confirmed)
+    observed_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    observer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    observer_name: Mapped[str] = mapped_column(String(120))
+    #: the observer's role then ("trainer" or "admin")
+    observer_role: Mapped[str] = mapped_column(String(16))
+    #: confirmed by the learner's signature on the printed sheet, not from their own account
+    confirmed_on_paper: Mapped[bool] = mapped_column(default=False)
 
 
 class Skill(db.Model):

@@ -1,7 +1,7 @@
-"""Course outlines: the current modules and lessons of a course, in order, as plain data.
+"""Course outlines: the current modules, lessons and skills of a course, in order, as plain data.
 
 Every page of a course needs its outline; it is cached per course revision in this process
-(lms/caches.py: COURSE_OUTLINES) and dropped at once when a module or lesson is written here.
+(lms/caches.py: COURSE_OUTLINES) and dropped at once when a module, lesson or skill is written here.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, defer
 
 from ..caches import COURSE_OUTLINES, revision_key
 from ..extensions import db
-from .models import Course, Lesson, Module
+from .models import Course, Lesson, Module, Skill
 
 @dataclass(frozen=True, slots=True)
 class OutlineModule:
@@ -29,6 +29,8 @@ class OutlineModule:
     summary: str
     has_quiz: bool
     retired_at: datetime | None = None
+    #: the module's current practical skills (skills.yaml), in order
+    skill_ids: tuple[int, ...] = ()
 
     @property
     def is_current(self) -> bool:
@@ -101,9 +103,11 @@ def cached_outlines(courses: list[Course]) -> dict[int, list[tuple[OutlineModule
             result[course.id] = outline
     if missing:
         loaded = load_outline(missing)
+        skills = _current_skill_ids(missing)
         fresh = {
             course_id: [
-                (OutlineModule(m.id, m.course_id, m.slug, m.position, m.title, m.summary, bool(m.has_quiz)),
+                (OutlineModule(m.id, m.course_id, m.slug, m.position, m.title, m.summary, bool(m.has_quiz),
+                               skill_ids=skills.get(m.id, ())),
                  [OutlineLesson(ls.id, ls.course_id, ls.module_id, ls.slug, ls.position, ls.title, ls.minutes)
                   for ls in lessons])
                 for m, lessons in loaded.get(course_id, [])
@@ -116,6 +120,17 @@ def cached_outlines(courses: list[Course]) -> dict[int, list[tuple[OutlineModule
     return result
 
 
+def _current_skill_ids(course_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+    """module id -> its current skills' ids in order, for several courses (1 query)."""
+    by_module: dict[int, list[int]] = defaultdict(list)
+    for module_id, skill_id in db.session.execute(
+        select(Skill.module_id, Skill.id).where(Skill.course_id.in_(list(course_ids)), Skill.retired_at.is_(None))
+        .order_by(Skill.module_id, Skill.position, Skill.id)
+    ):
+        by_module[module_id].append(skill_id)
+    return {module_id: tuple(ids) for module_id, ids in by_module.items()}
+
+
 def forget_outline(course_id: int) -> None:
     """Drop this process's outlines of a course at once (its modules or lessons were written)."""
     _OUTLINES.forget_course(course_id)
@@ -123,9 +138,9 @@ def forget_outline(course_id: int) -> None:
 
 @event.listens_for(Session, "after_flush")
 def _forget_written_outlines(session, _flush_context) -> None:
-    # Any module or lesson written through the ORM (importer, quiz loader, a test) drops its course's outline.
+    # Any module, lesson or skill written through the ORM (importer, quiz loader, a test) drops its course's outline.
     written = {obj.course_id for obj in (*session.new, *session.dirty, *session.deleted)
-               if isinstance(obj, Module | Lesson) and obj.course_id is not None}
+               if isinstance(obj, Module | Lesson | Skill) and obj.course_id is not None}
     for course_id in written:
         forget_outline(course_id)
     if written:

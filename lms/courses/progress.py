@@ -1,8 +1,10 @@
 """The progress rules, in one place for every page.
 
 A lesson is done when the learner marks it done. A module is done when all its
-current lessons are done and its quiz (if it has one) is passed. A course is done
-when all its current modules are done. Percentages count lessons and quizzes as steps.
+current lessons are done, its quiz (if it has one) is passed and, in a course whose
+practice is required, each of its current skills was seen done competently (a confirmed
+observation: SkillCompetence). A course is done when all its current modules are done.
+Percentages count lessons, quizzes and required skills as steps.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import Select, bindparam, literal_column, null, select, union_all
 
 from ..extensions import db
-from .models import Course, Enrollment, Lesson, LessonCompletion, Module, QuizPass
+from .models import Course, Enrollment, Lesson, LessonCompletion, Module, QuizPass, Skill, SkillCompetence
 from .outline import OutlineLesson, OutlineModule, cached_outlines
 
 
@@ -24,6 +26,10 @@ class ModuleProgress:
     lessons: list[OutlineLesson] | list[Lesson]
     done_lesson_ids: set[int]
     quiz_score: int | None  # best passing score, None when not passed
+    #: the module's skills that count for completion (none unless the course's practice is required)
+    required_skill_ids: tuple[int, ...] = ()
+    #: the learner's competent skills among them
+    competent_skill_ids: frozenset[int] = frozenset()
 
     @property
     def lessons_done(self) -> int:
@@ -38,16 +44,26 @@ class ModuleProgress:
         return self.lessons_done == len(self.lessons)
 
     @property
+    def skills_done(self) -> int:
+        return len(self.competent_skill_ids)
+
+    @property
+    def skills_waiting(self) -> int:
+        """Required skills not yet seen done competently (a care manager's observation, not the learner's step)."""
+        return len(self.required_skill_ids) - self.skills_done
+
+    @property
     def is_done(self) -> bool:
-        return self.all_lessons_done and (not self.module.has_quiz or self.quiz_passed)
+        return (self.all_lessons_done and (not self.module.has_quiz or self.quiz_passed)
+                and self.skills_waiting == 0)
 
     @property
     def steps(self) -> int:
-        return len(self.lessons) + (1 if self.module.has_quiz else 0)
+        return len(self.lessons) + (1 if self.module.has_quiz else 0) + len(self.required_skill_ids)
 
     @property
     def steps_done(self) -> int:
-        return self.lessons_done + (1 if self.module.has_quiz and self.quiz_passed else 0)
+        return self.lessons_done + (1 if self.module.has_quiz and self.quiz_passed else 0) + self.skills_done
 
 
 @dataclass
@@ -109,6 +125,11 @@ class CourseProgress:
     def has_started(self) -> bool:
         return self.done_steps > 0
 
+    @property
+    def skills_waiting(self) -> int:
+        """Required skills still to be observed; the learner may have done every lesson and quiz."""
+        return sum(m.skills_waiting for m in self.modules)
+
     def module_progress(self, module_id: int) -> ModuleProgress | None:
         return next((m for m in self.modules if m.module.id == module_id), None)
 
@@ -117,7 +138,8 @@ class CourseProgress:
 
     @property
     def next_step(self) -> NextStep | None:
-        """The first unfinished lesson, or the quiz of a module whose lessons are all done."""
+        """The first unfinished lesson, or the quiz of a module whose lessons are all done. Skills are not
+        steps the learner takes alone (a care manager observes them): see skills_waiting."""
         for entry in self.modules:
             for lesson in entry.lessons:
                 if lesson.id not in entry.done_lesson_ids:
@@ -137,6 +159,9 @@ def _done_steps_statement():
         select(literal_column("1"), QuizPass.module_id, QuizPass.best_score)
         .join(Module, Module.id == QuizPass.module_id)
         .where(QuizPass.user_id == user_id, Module.course_id.in_(course_ids)),
+        select(literal_column("2"), SkillCompetence.skill_id, null())
+        .join(Skill, Skill.id == SkillCompetence.skill_id)
+        .where(SkillCompetence.user_id == user_id, Skill.course_id.in_(course_ids)),
     )
 
 
@@ -144,12 +169,39 @@ def _done_steps_statement():
 _DONE_STEPS = _done_steps_statement()
 
 
-def _done_steps(user_id: int, course_ids: list[int]) -> tuple[set[int], dict[int, int]]:
-    """The learner's completed lessons and best quiz scores in these courses, in one query."""
-    rows = db.session.execute(_DONE_STEPS, {"user_id": user_id, "course_ids": course_ids}).all()
-    done_lessons = {step_id for kind, step_id, _score in rows if kind == 0}
-    quiz_scores = {step_id: score for kind, step_id, score in rows if kind == 1}
-    return done_lessons, quiz_scores
+@dataclass
+class DoneSteps:
+    """What one learner did in some courses: finished lessons, best quiz scores, competent skills."""
+
+    lessons: set[int]
+    quiz_scores: dict[int, int]
+    skills: set[int]
+
+
+def _done_steps(user_id: int, course_ids: list[int]) -> DoneSteps:
+    """The learner's completed lessons, best quiz scores and competent skills in these courses, in one query."""
+    done = DoneSteps(set(), {}, set())
+    for kind, step_id, score in db.session.execute(_DONE_STEPS, {"user_id": user_id, "course_ids": course_ids}):
+        if kind == 0:
+            done.lessons.add(step_id)
+        elif kind == 1:
+            done.quiz_scores[step_id] = score
+        else:
+            done.skills.add(step_id)
+    return done
+
+
+def module_progress(course: Course, module: OutlineModule, lessons: list[OutlineLesson], done: DoneSteps,
+                    ) -> ModuleProgress:
+    """One module's progress by the rules above; skills count only where the course's practice is required."""
+    required = module.skill_ids if course.practice == "required" else ()
+    return ModuleProgress(
+        module=module, lessons=lessons,
+        done_lesson_ids={lesson.id for lesson in lessons if lesson.id in done.lessons},
+        quiz_score=done.quiz_scores.get(module.id),
+        required_skill_ids=required,
+        competent_skill_ids=frozenset(skill_id for skill_id in required if skill_id in done.skills),
+    )
 
 
 def progress_for(user_id: int | None, courses: list[Course], *,
@@ -161,11 +213,10 @@ def progress_for(user_id: int | None, courses: list[Course], *,
     """
     course_ids = [c.id for c in courses]
     outline = cached_outlines(courses)
-    done_lessons: set[int] = set()
-    quiz_scores: dict[int, int] = {}
+    done = DoneSteps(set(), {}, set())
     enrollments: dict[int, Enrollment] = {}
     if user_id is not None and course_ids:
-        done_lessons, quiz_scores = _done_steps(user_id, course_ids)
+        done = _done_steps(user_id, course_ids)
         if with_enrollments:
             enrollments = {e.course_id: e for e in db.session.scalars(
                 select(Enrollment).where(Enrollment.user_id == user_id, Enrollment.course_id.in_(course_ids))
@@ -175,12 +226,8 @@ def progress_for(user_id: int | None, courses: list[Course], *,
     for course in courses:
         progress = CourseProgress(course, enrollment=enrollments.get(course.id),
                                   learner_id=user_id if lazy else None)
-        for module, lessons in outline.get(course.id, []):
-            progress.modules.append(ModuleProgress(
-                module=module, lessons=lessons,
-                done_lesson_ids={lesson.id for lesson in lessons if lesson.id in done_lessons},
-                quiz_score=quiz_scores.get(module.id),
-            ))
+        progress.modules = [module_progress(course, module, lessons, done)
+                            for module, lessons in outline.get(course.id, [])]
         result[course.id] = progress
     return result
 
@@ -208,6 +255,8 @@ class LearnersProgress:
     done_lessons: dict[int, set[int]]
     #: learner id -> module id -> best passing score
     quiz_scores: dict[int, dict[int, int]]
+    #: learner id -> ids of the skills of these courses they were seen doing competently
+    competent_skills: dict[int, set[int]]
     #: learner id -> course id -> enrolment
     enrollments: dict[int, dict[int, Enrollment]]
     #: when each finished lesson of these courses was finished (retired lessons too), for charts
@@ -217,44 +266,50 @@ class LearnersProgress:
         # module id -> its current lessons' ids, once: a group of 500 learners asks 500 times.
         self._lesson_ids = {module.id: frozenset(lesson.id for lesson in lessons)
                             for outline in self.outlines.values() for module, lessons in outline}
-        self._shared: dict[tuple[int, bool, int | None], ModuleProgress] = {}
+        self._shared: dict[tuple[int, bool, int | None, frozenset[int]], ModuleProgress] = {}
+        self._practice_required = {course.id for course in self.courses if course.practice == "required"}
 
     def of(self, user_id: int) -> dict[int, CourseProgress]:
         """course id -> the learner's CourseProgress, as progress_for would give it (no query)."""
         done = self.done_lessons.get(user_id, set())
         scores = self.quiz_scores.get(user_id, {})
+        skills = self.competent_skills.get(user_id, set())
         enrollments = self.enrollments.get(user_id, {})
         return {
             course.id: CourseProgress(course, enrollment=enrollments.get(course.id), modules=[
-                self._module_progress(module, lessons, done, scores.get(module.id))
+                self._module_progress(module, lessons, done, scores.get(module.id),
+                                      module.skill_ids if course.id in self._practice_required else (), skills)
                 for module, lessons in self.outlines.get(course.id, [])
             ])
             for course in self.courses
         }
 
     def _module_progress(self, module: OutlineModule, lessons: list[OutlineLesson], done: set[int],
-                         score: int | None) -> ModuleProgress:
+                         score: int | None, required: tuple[int, ...], skills: set[int]) -> ModuleProgress:
+        competent = frozenset(skill_id for skill_id in required if skill_id in skills) if required else frozenset()
         ids = self._lesson_ids[module.id]
         if not ids <= done and not ids.isdisjoint(done):  # some lessons done: this learner's own
-            return ModuleProgress(module=module, lessons=lessons, done_lesson_ids=done & ids, quiz_score=score)
+            return ModuleProgress(module=module, lessons=lessons, done_lesson_ids=done & ids, quiz_score=score,
+                                  required_skill_ids=required, competent_skill_ids=competent)
         all_done = ids <= done
-        key = (module.id, all_done, score)
+        key = (module.id, all_done, score, competent)
         shared = self._shared.get(key)
         if shared is None:
             shared = self._shared[key] = ModuleProgress(module=module, lessons=lessons, quiz_score=score,
-                                                        done_lesson_ids=ids if all_done else _NO_LESSONS)
+                                                        done_lesson_ids=ids if all_done else _NO_LESSONS,
+                                                        required_skill_ids=required, competent_skill_ids=competent)
         return shared
 
 
 def progress_of_learners(learners: Select | Collection[int], courses: list[Course]) -> LearnersProgress:
-    """Progress of many learners in several courses: 2 queries whatever their number (and 2 for outlines
+    """Progress of many learners in several courses: 2 queries whatever their number (and 3 for outlines
     this process has not cached).
 
     `learners` is a SELECT of user ids (a group's members: no long list of ids is sent) or the ids.
     """
     course_ids = [c.id for c in courses]
     result = LearnersProgress(courses, cached_outlines(courses), defaultdict(set), defaultdict(dict),
-                              defaultdict(dict), [])
+                              defaultdict(set), defaultdict(dict), [])
     if not course_ids or (not isinstance(learners, Select) and not learners):
         return result
     # One UNION for both kinds of step, as _DONE_STEPS does for one learner.
@@ -266,13 +321,19 @@ def progress_of_learners(learners: Select | Collection[int], courses: list[Cours
         select(literal_column("1"), QuizPass.user_id, QuizPass.module_id, QuizPass.best_score, QuizPass.passed_at)
         .join(Module, Module.id == QuizPass.module_id)
         .where(QuizPass.user_id.in_(learners), Module.course_id.in_(course_ids)),
+        select(literal_column("2"), SkillCompetence.user_id, SkillCompetence.skill_id, null(),
+               SkillCompetence.confirmed_at)
+        .join(Skill, Skill.id == SkillCompetence.skill_id)
+        .where(SkillCompetence.user_id.in_(learners), Skill.course_id.in_(course_ids)),
     )
     for kind, user_id, step_id, score, at in db.session.execute(steps).all():
         if kind == 0:
             result.done_lessons[user_id].add(step_id)
             result.lesson_completed_at.append(at)
-        else:
+        elif kind == 1:
             result.quiz_scores[user_id][step_id] = score
+        else:
+            result.competent_skills[user_id].add(step_id)
     for enrollment in db.session.scalars(
         select(Enrollment).where(Enrollment.user_id.in_(learners), Enrollment.course_id.in_(course_ids))
     ):

@@ -14,9 +14,9 @@ from sqlalchemy import and_, select, update
 from ..database import insert_ignoring_conflict
 from ..extensions import db
 from ..timeutil import utcnow
-from .models import Course, Enrollment, Lesson, LessonCompletion, Module, QuizPass
-from .outline import load_outline
-from .progress import CourseProgress, ModuleProgress, course_progress
+from .models import Course, Enrollment, Lesson, LessonCompletion, Module, QuizPass, Skill, SkillCompetence
+from .outline import cached_outlines
+from .progress import CourseProgress, DoneSteps, course_progress, module_progress
 from .signals import completed_courses_shown, course_completed
 
 
@@ -77,8 +77,33 @@ def record_quiz_pass(user_id: int, module: Module, score: int) -> bool:
     return created
 
 
+def record_skill_competence(user_id: int, skill: Skill, *, observed_at: datetime, observer_id: int,
+                            observer_name: str, observer_role: str, confirmed_on_paper: bool = False) -> bool:
+    """Record that the learner was seen doing the skill competently (a confirmed observation); True if new.
+
+    The first one counts and stays. Does not enrol: an observation of someone who never opened the
+    course is kept until they finish it, and completion waits for their last step.
+    """
+    created = insert_ignoring_conflict(SkillCompetence, {
+        "user_id": user_id, "skill_id": skill.id, "observed_at": observed_at, "confirmed_at": utcnow(),
+        "observer_id": observer_id, "observer_name": observer_name, "observer_role": observer_role,
+        "confirmed_on_paper": confirmed_on_paper,
+    }, ["user_id", "skill_id"])
+    if created:
+        touch_activity(user_id, skill.course_id)
+        complete_if_done(user_id, db.session.get(Course, skill.course_id))
+    return created
+
+
 def complete_if_done(user_id: int, course: Course) -> bool:
-    """Mark the enrolment complete when every module is done; signal it exactly once."""
+    """Mark the enrolment complete when every module is done; signal it exactly once.
+
+    Two requests may each record a last step (a quiz pass, a confirmed skill) at once and each see
+    only its own. The enrolment row is locked first (PostgreSQL; SQLite writers are serialized by
+    BEGIN IMMEDIATE), so the second to get here reads the first's committed step and completes.
+    """
+    db.session.execute(select(Enrollment.id).where(Enrollment.user_id == user_id,
+                                                   Enrollment.course_id == course.id).with_for_update())
     progress = course_progress(user_id, course)
     if not progress.is_complete:
         return False
@@ -130,36 +155,37 @@ def claim_due_completions() -> list[Enrollment]:
     pending = db.session.scalars(select(Enrollment).where(Enrollment.completed_at.is_(None))).all()
     if not pending:
         return []
-    by_course: dict[int, list[Enrollment]] = defaultdict(list)
-    for enrollment in pending:
-        by_course[enrollment.course_id].append(enrollment)
-    outline = load_outline(by_course)
-    done: dict[int, set[int]] = defaultdict(set)
+    courses = {enrollment.course_id: enrollment.course for enrollment in pending}
+    outline = cached_outlines(list(courses.values()))
+    done: dict[int, DoneSteps] = defaultdict(lambda: DoneSteps(set(), {}, set()))
     for user_id, lesson_id in db.session.execute(
         select(LessonCompletion.user_id, LessonCompletion.lesson_id)
         .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
         .join(Enrollment, and_(Enrollment.user_id == LessonCompletion.user_id,
                                Enrollment.course_id == Lesson.course_id, Enrollment.completed_at.is_(None)))
     ).all():
-        done[user_id].add(lesson_id)
-    scores: dict[tuple[int, int], int] = {}
+        done[user_id].lessons.add(lesson_id)
     for user_id, module_id, score in db.session.execute(
         select(QuizPass.user_id, QuizPass.module_id, QuizPass.best_score)
         .join(Module, Module.id == QuizPass.module_id)
         .join(Enrollment, and_(Enrollment.user_id == QuizPass.user_id,
                                Enrollment.course_id == Module.course_id, Enrollment.completed_at.is_(None)))
     ).all():
-        scores[(user_id, module_id)] = score
+        done[user_id].quiz_scores[module_id] = score
+    for user_id, skill_id in db.session.execute(
+        select(SkillCompetence.user_id, SkillCompetence.skill_id)
+        .join(Skill, Skill.id == SkillCompetence.skill_id)
+        .join(Enrollment, and_(Enrollment.user_id == SkillCompetence.user_id,
+                               Enrollment.course_id == Skill.course_id, Enrollment.completed_at.is_(None)))
+    ).all():
+        done[user_id].skills.add(skill_id)
     claimed = []
-    for course_id, enrollments in by_course.items():
-        for enrollment in enrollments:
-            learner_done = done[enrollment.user_id]
-            progress = CourseProgress(course=enrollment.course, enrollment=enrollment, modules=[
-                ModuleProgress(module=module, lessons=lessons,
-                               done_lesson_ids={lesson.id for lesson in lessons if lesson.id in learner_done},
-                               quiz_score=scores.get((enrollment.user_id, module.id)))
-                for module, lessons in outline.get(course_id, [])
-            ])
-            if progress.is_complete and complete_if_done(enrollment.user_id, enrollment.course):
-                claimed.append(enrollment)
+    for enrollment in pending:
+        course = courses[enrollment.course_id]
+        progress = CourseProgress(course=course, enrollment=enrollment, modules=[
+            module_progress(course, module, lessons, done[enrollment.user_id])
+            for module, lessons in outline.get(course.id, [])
+        ])
+        if progress.is_complete and complete_if_done(enrollment.user_id, course):
+            claimed.append(enrollment)
     return claimed

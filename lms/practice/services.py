@@ -9,6 +9,8 @@ Who may do what to whom:
 - the observer may withdraw a pending observation.
 Every step is audited. Recording twice with the same client id records it once (the unique
 constraint decides); answering is a conditional UPDATE, so two answers at once count once.
+A confirmed competent observation becomes the courses feature's SkillCompetence, which the
+progress rules read (a course whose practice is required completes only with it).
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from ..accounts.models import User
 from ..audit import services as audit
 from ..cohorts.queries import accompanying_membership
 from ..courses.models import Skill, SkillStep
+from ..courses.services import record_skill_competence
 from ..database import insert_ignoring_conflict
 from ..extensions import db
 from ..timeutil import utcnow
@@ -128,6 +131,8 @@ def record_observation(observer: User, learner: User, skill: Skill, given: Obser
                         for step in steps])
     _audit("observation.recorded", observation, observer, skill, learner, result=given.result,
            place=given.place, on_paper=given.confirmed_on_paper)
+    if observation.status == "confirmed":
+        _count_if_competent(observation, observer)
     return observation, True
 
 
@@ -157,7 +162,17 @@ def _settle(observation: Observation, actor: User, status: str, action: str, now
     if claimed != 1:
         return False
     _audit(action, observation, actor, observation.skill, db.session.get(User, observation.learner_id))
+    if status == "confirmed":
+        _count_if_competent(observation, db.session.get(User, observation.observer_id))
     return True
+
+
+def _count_if_competent(observation: Observation, observer: User) -> None:
+    # Only now does it count: progress reads the competence, and may complete the course.
+    if observation.result == "competent":
+        record_skill_competence(observation.learner_id, observation.skill, observed_at=observation.observed_at,
+                                observer_id=observer.id, observer_name=observer.full_name,
+                                observer_role=observer.role, confirmed_on_paper=observation.confirmed_on_paper)
 
 
 def _audit(action: str, observation: Observation, actor: User, skill: Skill, learner: User, **details) -> None:
