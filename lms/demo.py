@@ -2,13 +2,15 @@
 
 Creates a demo administrator, a care manager, and a group of a dozen family caregivers
 whose learning is spread over the past weeks — finished courses with certificates,
-people halfway, someone stuck on a quiz, someone who has not come back for weeks —
+people halfway, someone stuck on a quiz, someone who has not come back for weeks, skills
+the care manager observed at home (confirmed, waiting for an answer, not yet, rejected) —
 through the same services the pages use, with the clock set back (timeutil.frozen_at).
 Idempotent, and refused when the configuration says production.
 """
 from __future__ import annotations
 
 import random
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -25,11 +27,13 @@ from .certificates.services import issue_certificate, revoke
 from .cohorts.models import Cohort
 from .cohorts.services import add_member, create_cohort
 from .courses.importer import import_content
-from .courses.models import Course, Enrollment, Lesson
+from .courses.models import Course, Enrollment, Lesson, Skill
 from .courses.progress import course_progress
 from .courses.services import enroll, mark_lesson_done
 from .courses.signals import course_completed
 from .extensions import db
+from .practice.models import Observation
+from .practice.services import ObservationInput, answer, current_steps, record_observation
 from .quizzes.models import Quiz
 from .quizzes.services import start_attempt, submit_attempt
 from .timeutil import frozen_at, utcnow
@@ -142,6 +146,7 @@ def create_demo(content_dir: Path, seed: int = 2026) -> tuple[bool, list[tuple[s
                                [c.id for c in (lansia, disability) if c is not None])
     # Learning happens in the past; certificates are issued (and signed) now, dated by
     # the completion, exactly as `lms certificates reconcile` would after an outage.
+    members = []
     with course_completed.muted():
         for index, profile in enumerate(LEARNERS):
             joined = now - timedelta(days=56 - index * 3)
@@ -149,10 +154,12 @@ def create_demo(content_dir: Path, seed: int = 2026) -> tuple[bool, list[tuple[s
                 learner = _user(profile.name, profile.phone, Role.LEARNER, profile.locale)
                 learner.created_at = joined
                 add_member(cohort, learner, actor=trainer if index % 3 else None)
+            members.append(learner)
             last = now - timedelta(days=profile.idle_days)
             _study(learner, lansia, profile.lansia, profile, joined + timedelta(hours=2), last, rng)
             if disability is not None and profile.disability:
                 _study(learner, disability, profile.disability, profile, joined + timedelta(days=1), last, rng)
+        _observe_skills(trainer, members, lansia, now, rng)
     _issue_certificates()
     _revoke_one_for_the_record()
     if disability is not None:
@@ -160,6 +167,37 @@ def create_demo(content_dir: Path, seed: int = 2026) -> tuple[bool, list[tuple[s
         workspace_for_course(disability, trainer)
     db.session.flush()
     return True, logins
+
+
+#: what the care manager saw of the first learners' lansia skills, in course order: c(ompetent) and
+#: confirmed, n(ot yet) and confirmed, p(ending: waiting for the learner's answer), r(ejected by the learner)
+OBSERVED = ("cccccc", "ccccn", "ccp", "np", "r")
+NOTES = {"n": "Masih lupa mengunci roda sebelum berdiri. Kita latih lagi minggu depan.",
+         "c": "Sudah lancar dan tenang.", "p": "", "r": ""}
+
+
+def _observe_skills(trainer: User, members: list[User], course: Course, now: datetime, rng: random.Random) -> None:
+    """Home visits of the last weeks, recorded and answered through the practice services."""
+    skills = list(db.session.scalars(select(Skill).where(Skill.course_id == course.id, Skill.retired_at.is_(None))
+                                     .order_by(Skill.module_id, Skill.position)))
+    for learner, plan in zip(members, OBSERVED, strict=False):
+        for skill, kind in zip(skills, plan, strict=False):
+            moment = now - timedelta(days=rng.randint(3, 20), hours=rng.randint(0, 6))
+            steps = current_steps(skill)
+            states = {step.id: "done" for step in steps}
+            ordinary = [step for step in steps if not step.critical]
+            if ordinary and rng.random() < 0.5:  # an ordinary step forgotten now and then: the "most missed"
+                states[rng.choice(ordinary).id] = "not_done"
+            if kind == "n":
+                states[next(step for step in steps if step.critical).id] = "not_done"
+            with frozen_at(moment + timedelta(hours=1)):
+                observation, _ = record_observation(trainer, learner, skill, ObservationInput(
+                    client_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)), steps=states,
+                    result="not_yet" if kind == "n" else "competent", place=rng.choice(("home", "home", "posyandu")),
+                    observed_at=moment, note=NOTES[kind]))
+            if kind in "cnr":
+                with frozen_at(moment + timedelta(days=1)):
+                    answer(db.session.get(Observation, observation.id), learner, confirmed=kind != "r")
 
 
 def _issue_certificates() -> None:

@@ -4,8 +4,9 @@ from sqlalchemy import func, select
 from lms.accounts.models import User
 from lms.authoring.models import CourseAuthor
 from lms.cohorts.models import Cohort, CohortMember
-from lms.courses.models import Enrollment
+from lms.courses.models import Enrollment, SkillCompetence
 from lms.extensions import db
+from lms.practice.models import Observation
 from lms.quizzes.models import Attempt
 
 
@@ -25,6 +26,10 @@ def test_demo_creates_varied_data_once_and_prints_logins(runner):
     trainer = db.session.scalar(select(User).where(User.phone == "+6281100000002"))
     owned = db.session.scalars(select(CourseAuthor).where(CourseAuthor.user_id == trainer.id)).all()
     assert [(a.role, a.draft.slug) for a in owned] == [("owner", "mendampingi-penyandang-disabilitas")]
+    # Home visits: skills confirmed, waiting for the learner, not yet, and one rejected for the admin.
+    statuses = dict(db.session.execute(select(Observation.status, func.count()).group_by(Observation.status)).all())
+    assert statuses["confirmed"] >= 10 and statuses["pending"] >= 2 and statuses["rejected"] == 1
+    assert db.session.scalar(select(func.count()).select_from(SkillCompetence)) >= 10
     again = runner.invoke(args=["lms", "demo"])
     assert "already present" in again.output
     assert db.session.scalar(select(func.count()).select_from(User)) == 14
