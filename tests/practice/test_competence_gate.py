@@ -232,3 +232,18 @@ def test_the_last_quiz_pass_and_the_last_confirmation_racing_give_one_certificat
             db.session.execute(delete(Skill).where(Skill.course_id.in_(course_ids)))
             db.session.commit()
             _cleanup(user_ids, course_ids)
+
+
+def test_the_quiz_result_says_what_still_stands_between_the_learner_and_the_certificate(required, sign_in):
+    from lms.quizzes.models import Quiz
+    from tests.certificates.test_renewal import pass_quiz
+
+    course, _trainer, learner = required
+    complete_lessons(learner, course)
+    db.session.commit()
+    attempt = pass_quiz(learner, db.session.scalars(select(Quiz)).one())
+    browser = sign_in(learner)
+    page = browser.get(f"/kursus/{course.slug}/kuis/modul-dua/percobaan/{attempt.id}/hasil")
+    assert page.status_code == 200
+    assert "pendamping Anda perlu melihat Anda memperagakan 2 keterampilan" in page.text
+    assert certificates_of(learner.id) == 0
