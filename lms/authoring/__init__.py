@@ -1,7 +1,7 @@
 """Authoring: trainers write, preview and publish courses in the browser.
 
 A draft is kept as the course's files in the content/ format (course.yaml, module
-folders, lessons, quiz.yaml, images) and published through the real importer, so
+folders, lessons, quiz.yaml, skills.yaml, images) and published through the real importer, so
 the rules for what a valid course is, and for keeping learners' progress, live in
 one place (lms.courses.importer and the module file handlers).
 """
@@ -9,4 +9,4 @@ from flask import Blueprint
 
 bp = Blueprint("authoring", __name__, template_folder="templates")
 
-from . import views, views_files, views_lessons, views_quiz  # noqa: E402,F401
+from . import views, views_files, views_lessons, views_quiz, views_skills  # noqa: E402,F401

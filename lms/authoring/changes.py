@@ -1,4 +1,4 @@
-"""What a publish changes, counted as an author counts: lessons, modules, questions, pictures, settings.
+"""What a publish changes, counted as an author counts: lessons, modules, questions, skills, pictures, settings.
 
 The importer counts database rows and fields (a one-lesson edit touches the version, the
 body, positions…), which means nothing to an author. Here the course as it is published
@@ -14,6 +14,7 @@ from collections import Counter
 
 from .. import content_format as cf
 from ..courses.importer import CourseSpec, LessonSpec, ModuleSpec
+from ..courses.skills_file import SkillSpec
 from ..quizzes.loader import QuestionSpec, QuizFile, QuizSpec
 
 #: the kinds of change, in the order the history lists them
@@ -21,6 +22,7 @@ KINDS = ("course_changed", "modules_added", "modules_changed", "modules_moved", 
          "lessons_added", "lessons_changed", "lessons_moved", "lessons_removed",
          "quizzes_added", "quizzes_changed", "quizzes_removed",
          "questions_added", "questions_changed", "questions_moved", "questions_removed",
+         "skills_added", "skills_changed", "skills_moved", "skills_removed",
          "pictures_added", "pictures_changed", "pictures_removed")
 #: course.yaml keys whose change is a change of the course's settings: not the hours (computed from the
 #: content), the version (each publish raises it) nor `published` (publishing is what is being counted)
@@ -48,6 +50,11 @@ def _lesson_fields(lesson: LessonSpec) -> tuple:
 def _question_fields(question: QuestionSpec) -> tuple:
     return (question.type, question.text, question.scenario, question.image, question.image_alt,
             question.explanation, [(o.key, o.text, o.is_correct, o.feedback) for o in question.options])
+
+
+def _skill_fields(skill: SkillSpec) -> tuple:
+    return (skill.title, skill.why, skill.performed_on, skill.competency_unit,
+            [(step.slug, step.text, step.critical) for step in skill.steps])
 
 
 def _quiz(module: ModuleSpec) -> QuizSpec | None:
@@ -110,6 +117,12 @@ def summarize(before: CourseSpec | None, after: CourseSpec) -> dict[str, int]:
         counts["questions_moved"] += _moves(list(old_questions), list(new_questions))
     for slug in old_modules.keys() - new_modules.keys():
         counts["quizzes_removed"] += _quiz(old_modules[slug]) is not None  # with its module
+
+    # a skill's id is unique in the course: one that changes module is moved, not removed and added
+    old_skills = {skill.slug: skill for m in before.modules for skill in m.skills}
+    new_skills = {skill.slug: skill for m in after.modules for skill in m.skills}
+    _compare(counts, "skills", old_skills, new_skills, lambda a, b: _skill_fields(a) == _skill_fields(b))
+    counts["skills_moved"] += _moves(list(old_skills), list(new_skills))
 
     _compare(counts, "pictures", before.assets, after.assets, lambda a, b: a == b)
     return {kind: counts[kind] for kind in KINDS if counts[kind]}

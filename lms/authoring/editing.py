@@ -1,4 +1,4 @@
-"""Changes to a draft's content: course settings, modules, lessons, quizzes, questions, GIFT import.
+"""Changes to a draft's content: course settings, modules, lessons, quizzes, questions, skills, GIFT import.
 
 Each function reads the draft's files, changes one file (or renames a few when the
 order changes) with `draft_files`, and stores the result; no request, no commit.
@@ -7,15 +7,33 @@ a module that is gone).
 """
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
+from .. import content_format as cf
 from ..accounts.models import User
+from ..courses.content_files import Problem
+from ..courses.skills_file import parse_skills
 from . import draft_files as df
 from . import quiz_files as qf
+from . import skill_files as sf
 from .gift import GiftQuestion, GiftResult, parse_gift
 from .models import CourseDraft
 from .services import AuthoringError, save_files
 
 COURSE_FORM_KEYS = ("title", "summary", "audience", "language", "pass_mark", "certificate_validity_months",
-                    "authors", "sources")
+                    "practice", "authors", "sources")
+
+
+class SkillRefused(Exception):
+    """The importer's reader found problems in a skill the editor was about to write; nothing was saved.
+
+    `problems` are those of that skill only (as `lms.courses.skills_file` words them), for the form.
+    """
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
 
 
 def _files(draft: CourseDraft) -> dict[str, str]:
@@ -47,7 +65,7 @@ def save_settings(draft: CourseDraft, actor: User, values: dict) -> None:
     data.pop("hours", None)  # computed from the content (courses.study_time), never typed in
     for key in COURSE_FORM_KEYS:
         value = values.get(key)
-        if value is None or value == []:
+        if value is None or value == [] or cf.COURSE.is_default(key, value):  # as a trainer leaves it out
             data.pop(key, None)
         else:
             data[key] = value
@@ -173,6 +191,68 @@ def remove_question(draft: CourseDraft, actor: User, module_slug: str, key: str)
     quiz = quiz_or_error(draft, module)
     question_or_error(quiz, key)
     save_files(draft, actor, qf.set_quiz(draft.files, module, qf.remove_question(quiz, key)))
+
+
+# --- practical skills ----------------------------------------------------------------------------
+
+
+def skill_or_error(items: list[dict], key: str) -> dict:
+    skill = sf.find_skill(items, key)
+    if skill is None:
+        raise AuthoringError("not_found")
+    return skill
+
+
+def skill_problems(items: list[dict], key: str) -> list[Problem]:
+    """The problems of skill `key` once the module's skills.yaml holds `items`, found by the importer's own
+    reader on that file as it would be written (every rule of a skill is there, none is repeated here)."""
+    problems: list[Problem] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / cf.SKILLS_FILE
+        path.write_text(sf.skills_text(items), encoding="utf-8")
+        parse_skills(path, problems)
+    number = next(i for i, item in enumerate(items, start=1) if str(item.get("id")) == key)
+    return [p for p in problems if p.params.get("number") == number or p.params.get("skill") == key]
+
+
+def save_skill(draft: CourseDraft, actor: User, module_slug: str, key: str | None, fields: dict,
+               *, new: bool) -> str:
+    """Add a skill (`new`, with `key` or one made from the title) or replace skill `key` of the module.
+
+    Raise AuthoringError('slug_used') for an id another skill of the course has, SkillRefused when the
+    skill would not pass the importer (nothing is saved then).
+    """
+    module = module_or_error(draft, module_slug)
+    items = sf.skills(draft.files, module)
+    previous = None
+    if new:
+        taken = sf.skill_ids(draft.files)
+        if key and key in taken:
+            raise AuthoringError("slug_used")
+        key = key or df.unique_slug(df.slugify(fields["title"], "keterampilan"), taken)
+    else:
+        previous = skill_or_error(items, key)
+    items = sf.put_skill(items, sf.build_skill(key, previous=previous, **fields), replace=None if new else key)
+    problems = skill_problems(items, key)
+    if problems:
+        raise SkillRefused(problems)
+    save_files(draft, actor, sf.set_skills(draft.files, module, items))
+    return key
+
+
+def move_skill(draft: CourseDraft, actor: User, module_slug: str, key: str, delta: int) -> None:
+    module = module_or_error(draft, module_slug)
+    items = sf.skills(draft.files, module)
+    skill_or_error(items, key)
+    save_files(draft, actor, sf.set_skills(draft.files, module, sf.move_skill(items, key, delta)))
+
+
+def remove_skill(draft: CourseDraft, actor: User, module_slug: str, key: str) -> None:
+    """Take a skill out of the module (the file goes with its last skill); published, it is retired."""
+    module = module_or_error(draft, module_slug)
+    items = sf.skills(draft.files, module)
+    skill_or_error(items, key)
+    save_files(draft, actor, sf.set_skills(draft.files, module, sf.remove_skill(items, key)))
 
 
 # --- GIFT ----------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from ..extensions import db
 from ..quizzes.queries import module_quiz
 from . import draft_files as df
 from . import quiz_files as qf
+from . import skill_files as sf
 
 if TYPE_CHECKING:
     from ..quizzes.models import Question, Quiz
@@ -82,23 +83,12 @@ def quiz_yaml(quiz: Quiz, course: Course) -> dict:
 
 
 def skills_yaml(skills: list[Skill], steps: dict[int, list[SkillStep]]) -> dict:
-    """skills.yaml of one module: its current skills; a step whose id is its position's is a plain line
-    when it is not critical."""
-    written = []
-    for skill in skills:
-        lines = []
-        for index, step in enumerate(steps.get(skill.id, [])):
-            if step.slug == cf.default_key(index) and not step.critical:
-                lines.append(step.text)
-            else:
-                data = {"text": step.text, "critical": step.critical}
-                if step.slug != cf.default_key(index):
-                    data["id"] = step.slug
-                lines.append(cf.SKILL_STEP.written(data))
-        written.append(cf.SKILL.written({"id": skill.slug, "title": skill.title, "why": skill.why,
-                                         "performed_on": skill.performed_on,
-                                         "competency_unit": skill.competency_unit, "steps": lines}))
-    return {"skills": written}
+    """skills.yaml of one module: its current skills, written as the editor writes them (skill_files)."""
+    return {"skills": [sf.skill_yaml(skill.slug, title=skill.title, why=skill.why, performed_on=skill.performed_on,
+                                     competency_unit=skill.competency_unit,
+                                     steps=[{"key": step.slug, "text": step.text, "critical": step.critical}
+                                            for step in steps.get(skill.id, [])])
+                       for skill in skills]}
 
 
 def _current_skills(course: Course) -> tuple[dict[int, list[Skill]], dict[int, list[SkillStep]]]:

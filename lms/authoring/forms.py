@@ -26,7 +26,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from .. import content_format as cf
 from ..courses.content_files import SLUG_RE
+from ..courses.skills_file import MAX_STEPS
 from ..forms import AppForm, AppSubform
 from .draft_files import clean_text, strip_controls
 from .gift import MAX_CHOICES
@@ -39,6 +41,23 @@ QUESTION_TYPES = {
     "ordering": _l("Put in order"),
 }
 OPTION_ROWS = 6
+#: step rows of a new skill (5 to 10 steps are the aim); "More rows" adds STEP_ROWS_MORE up to the limit
+STEP_ROWS = 8
+#: a shipped course names up to 39 sources (the importer sets no limit): room for them all and two more
+MAX_SOURCE_ROWS = 200
+STEP_ROWS_MORE = 4
+#: course.yaml's `practice`, each with what it means for the certificate
+PRACTICE = {
+    "required": (_l("Required"), _l("The certificate is given only after a care manager has seen the learner "
+                                    "do every skill well.")),
+    "optional": (_l("Optional"), _l("A care manager may observe the skills; the certificate does not wait "
+                                    "for them.")),
+    "none": (_l("None"), _l("The course has no practical skills.")),
+}
+PERFORMED_ON = {
+    "person": (_l("On the person"), _l("Shown on the person being cared for, with their consent.")),
+    "doll": (_l("On a doll or pillow"), _l("Shown on a doll or a pillow, never practised on a person.")),
+}
 MAX_GIFT_CHARS = 200_000
 
 
@@ -139,8 +158,14 @@ class CourseSettingsForm(CleanInput, AppForm, CourseFields):
         description=_l("Leave empty when the certificate does not expire."))
     authors = TextAreaField(_l("Authors"), validators=[_required(_l("Name at least one author.")), _length(2000)],
                             description=_l("One name per line, as shown to learners."))
-    sources = FieldList(FormField(SourceRow), min_entries=3, max_entries=12)
+    practice = RadioField(_l("Practical skills for the certificate"), default="none", validate_choice=False,
+                          choices=[SelectChoice(key, label) for key, (label, _hint) in PRACTICE.items()])
+    sources = FieldList(FormField(SourceRow), min_entries=3, max_entries=MAX_SOURCE_ROWS)
     submit = SubmitField(_l("Save settings"))
+
+    def validate_practice(self, field):
+        if field.data not in cf.PRACTICE_CHOICES:
+            raise ValidationError(_l("Choose required, optional or none."))
 
     def author_names(self) -> list[str]:
         return [line.strip() for line in clean_text(self.authors.data).split("\n") if line.strip()]
@@ -330,6 +355,61 @@ class QuestionForm(CleanInput, AppForm):
                 found.extend((str(message), "right-answer") for message in field.errors)
             else:
                 found.extend((str(message), field.id) for message in field.errors)
+        return found
+
+
+class StepRow(CleanInput, AppSubform):
+    key = HiddenField()
+    text = StringField(_l("Step"))
+    critical = BooleanField(_l("Critical"))
+
+
+class SkillForm(CleanInput, AppForm):
+    """A practical skill of skills.yaml. Only the id is checked here, like every id of the editor; the rest
+    is checked by the importer's reader on the file as it would be written (editing.save_skill)."""
+
+    key = SlugField(_l("Skill id (optional)"),
+                    description=_l("Stable name of the skill; leave empty to make it from the title."))
+    title = StringField(_l("Skill title"), description=_l("What the learner does, for example “Memindahkan dari "
+                                                          "tempat tidur ke kursi roda”."))
+    why = TextAreaField(_l("Why it matters"), render_kw={"rows": 3},
+                        description=_l("One or two sentences, shown to the learner and on the observation sheet."))
+    performed_on = RadioField(_l("Where the skill is shown"), default="person", validate_choice=False,
+                              choices=[SelectChoice(key, label) for key, (label, _hint) in PERFORMED_ON.items()])
+    competency_unit = StringField(_l("SKKNI/BNSP competency unit code (optional)"),
+                                  description=_l("Only a real SKKNI/BNSP code; leave empty when unsure."))
+    steps = FieldList(FormField(StepRow), min_entries=STEP_ROWS, max_entries=MAX_STEPS)
+    #: sent by a step's ↑/↓ button, "2-up" or "2-down" (0-based row): the form comes back with the row moved,
+    #: nothing saved. Not rendered as an input of its own, so only the button pressed sends it.
+    move = StringField()
+    more_rows = SubmitField(_l("More rows"))
+    submit = SubmitField(_l("Save skill"))
+
+    def filled_steps(self) -> list[tuple[int, dict]]:
+        """(row index, step) for every row with text."""
+        rows = []
+        for index, row in enumerate(self.steps):
+            text = (row["text"].data or "").strip()
+            if text:
+                rows.append((index, {"key": (row["key"].data or "").strip(), "text": text,
+                                     "critical": bool(row["critical"].data)}))
+        return rows
+
+    def fields(self) -> dict:
+        """The skill's fields for editing.save_skill."""
+        return {"title": self.title.data or "", "why": self.why.data or "",
+                "performed_on": self.performed_on.data or "person",
+                "competency_unit": self.competency_unit.data or "",
+                "steps": [step for _index, step in self.filled_steps()]}
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(message, id of the input to go to) for every error, in the order of the page."""
+        found = []
+        for name in ("key", "title", "why", "performed_on", "competency_unit"):  # the fieldset is "performed_on"
+            found.extend((str(message), self[name].id) for message in self[name].errors)
+        found.extend((str(message), "steps") for message in self.steps.errors if not isinstance(message, dict | list))
+        for row in self.steps:
+            found.extend((str(message), row["text"].id) for message in row["text"].errors)
         return found
 
 

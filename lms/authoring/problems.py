@@ -16,11 +16,13 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from .. import content_format as cf
 from ..content_checker.wording import MESSAGES as CHECKER_MESSAGES
 from ..courses.content_files import ORDERED_NAME_RE
 from ..courses.svg_sanitizer import SvgRefused
 from . import draft_files as df
 from . import quiz_files as qf
+from . import skill_files as sf
 from .archive import ZipProblem
 from .forms import QUESTION_TYPES
 from .models import CourseDraft
@@ -126,6 +128,7 @@ BY_KIND = {
     ("missing_file", "module"): _l("The module has no title yet. Give it one."),
     ("image_missing", "question"): _l("The picture “%(image)s” is not among the course's pictures. Upload it "
                                       "under Pictures, or choose another one."),
+    ("too_long", "skill_steps"): _l("A step is longer than %(max)d characters. Make it shorter."),
     ("single_needs_one_right", "many_right"): _l("Only one answer may be right, but %(found)d are marked. "
                                                  "Choose the one right answer."),
 }
@@ -139,7 +142,7 @@ FIELDS = {
                  "hours": _l("The hours of study"), "pass_mark": _l("The pass mark"),
                  "certificate_validity_months": _l("How long the certificate is valid"),
                  "authors": _l("The authors"), "sources": _l("The sources"), "version": _l("The version"),
-                 "published": _l("Published")},
+                 "published": _l("Published"), "practice": _l("The practice setting")},
     "module": {"title": _l("The module title"), "summary": _l("The module summary"),
                "practice_minutes": _l("The minutes of practice")},
     "lesson": {"title": _l("The lesson title"), "minutes": _l("The reading time")},
@@ -152,6 +155,11 @@ FIELDS = {
                  "scenario": _l("The situation"), "image": _l("The picture"),
                  "image_alt": _l("The description of the picture"), "explanation": _l("The explanation"),
                  "options": _l("The answers"), "steps": _l("The steps"), "answer": _l("The answer")},
+    "skill": {"id": _l("The skill id"), "title": _l("The skill title"), "why": _l("Why it matters"),
+              "performed_on": _l("Where the skill is shown"), "competency_unit": _l("The competency unit code"),
+              "steps": _l("The steps")},
+    "skill_step": {"text": _l("The text of step %(step)d"), "id": _l("The id of step %(step)d"),
+                   "critical": _l("“Critical” of step %(step)d")},
     "choice": {"text": _l("The text of answer %(choice)d"), "feedback": _l("The feedback of answer %(choice)d"),
                "id": _l("The id of answer %(choice)d"), "correct": _l("“Right answer” of answer %(choice)d")},
 }
@@ -162,7 +170,7 @@ FIELDS = {
 
 @dataclass
 class _Place:
-    kind: str  # course, settings, picture, module, lesson, quiz, file
+    kind: str  # course, settings, picture, module, lesson, quiz, skills, file
     module: df.ModuleFile | None = None
     number: int = 0
     lesson: df.LessonFile | None = None
@@ -188,6 +196,8 @@ def _locate(path: str, slug: str, outline: list[df.ModuleFile]) -> _Place:
         return _Place("module", module, number, name=name)
     if parts[1] == df.QUIZ_FILE:
         return _Place("quiz", module, number, name=name)
+    if parts[1] == cf.SKILLS_FILE:
+        return _Place("skills", module, number, name=name)
     lesson = next((lsn for lsn in module.lessons if lsn.path == path), None) if module else None
     if lesson is not None:
         return _Place("lesson", module, number, lesson, name=name)
@@ -206,6 +216,13 @@ def _question(files: dict, place: _Place, params: dict) -> dict | None:
     if place.module is None or key is None:
         return None
     return next((q for q in qf.questions(qf.quiz_data(files, place.module)) if str(q.get("id")) == key), None)
+
+
+def _skill(files: dict, place: _Place, params: dict) -> dict | None:
+    """The skill a problem of skills.yaml is about (its `number` is the skill's place in the file)."""
+    number = params.get("number")
+    items = sf.skills(files, place.module) if place.module is not None else []
+    return items[number - 1] if isinstance(number, int) and 0 < number <= len(items) else None
 
 
 def _short(text: str, length: int = 60) -> str:
@@ -232,9 +249,22 @@ def _place_words(place: _Place, files: dict, params: dict) -> str:
         if text:
             return _("%(quiz)s, question %(n)d “%(text)s”", quiz=quiz, n=params["number"], text=text)
         return _("%(quiz)s, question %(n)d", quiz=quiz, n=params["number"])
+    if place.kind == "skills":
+        return _skill_words(place, files, params)
     if place.kind == "file" and (place.module is not None or place.name):
         return _module_words(place)
     return ""
+
+
+def _skill_words(place: _Place, files: dict, params: dict) -> str:
+    where = _("Practical skills of %(module)s", module=_module_words(place))
+    if "number" not in params:
+        return where
+    skill = _skill(files, place, params)
+    title = _short(skill.get("title") or skill.get("id") or "") if skill else ""
+    where = _("%(where)s, skill %(n)d “%(title)s”", where=where, n=params["number"], title=title) if title \
+        else _("%(where)s, skill %(n)d", where=where, n=params["number"])
+    return _("%(where)s, step %(n)d", where=where, n=params["step"]) if "step" in params else where
 
 
 # --- what to do -------------------------------------------------------------------------------
@@ -244,6 +274,8 @@ def _field_words(place: _Place, params: dict) -> str:
     field = params.get("field", "")
     if place.kind == "quiz":
         table = FIELDS["choice"] if "choice" in params else FIELDS["question"] if "number" in params else FIELDS["quiz"]
+    elif place.kind == "skills":
+        table = FIELDS["skill_step"] if "step" in params and field != "steps" else FIELDS["skill"]
     else:
         table = FIELDS.get(place.kind, {})
     label = table.get(field)
@@ -259,6 +291,8 @@ def _message(problem: Located, place: _Place) -> str:
         return str(SvgRefused(params.get("reason", "malformed"), line=problem.line).message)
     if kind == "quiz" and "number" in params:
         kind = "question"
+    if kind == "skills" and params.get("field") == "steps":
+        kind = "skill_steps"
     if code == "single_needs_one_right" and params.get("found", 0) > 1:
         kind = "many_right"
     template = BY_KIND.get((code, kind))
@@ -268,7 +302,7 @@ def _message(problem: Located, place: _Place) -> str:
         template = MESSAGES.get(code) or CHECKER_MESSAGES.get(code, UNKNOWN)
     values = {"field": _field_words(place, params), "key": params.get("field", ""), "max": 0, "min": 0, "found": 0,
               "number": 0, "choice": 0, "mb": 0, "wanted": 0, "pool": 0, "lesson": "", "image": "", "question": "",
-              "type": "", "text": "", "slug": ""}
+              "type": "", "text": "", "slug": "", "skill": "", "step": 0}
     values.update({k: v for k, v in params.items() if k != "field"})
     text = str(template) % values
     return text[:1].upper() + text[1:]
@@ -305,6 +339,13 @@ def _link(draft: CourseDraft, problem: Located, place: _Place, files: dict) -> t
         if problem.code == "no_questions":
             return quiz + "#questions", _("Add a question")
         return quiz, _("Open the quiz")
+    if place.kind == "skills":
+        skill = _skill(files, place, problem.params)
+        key = str(skill.get("id") or "") if skill is not None else ""
+        if cf.SLUG_RE.match(key):
+            return url_for("authoring.skill", draft_id=draft_id, module_slug=module_slug, key=key), _("Edit the skill")
+        return url_for("authoring.module", draft_id=draft_id, module_slug=module_slug) + "#skills", \
+            _("Open the practical skills")
     return None, None
 
 
@@ -325,6 +366,11 @@ def describe(problems: list[Located], files: dict, slug: str, draft: CourseDraft
                                     text=_message(problem, place), link=link, link_text=link_text,
                                     file="" if where == slug else where))
     return result
+
+
+def skill_problem_text(problem) -> str:
+    """What to do about a problem of one skill, for the skill form (the form shows where)."""
+    return _message(problem, _Place("skills"))
 
 
 def place_names(files: dict, slug: str, paths: list[str]) -> str:

@@ -2,7 +2,8 @@
 
 Every page is for trainers and admins; a course is open to its owner, its co-authors
 and admins (403 for anyone else). Shared helpers live here; modules and lessons are in
-views_lessons, pictures, zips and authors in views_files, quizzes in views_quiz.
+views_lessons, pictures, zips and authors in views_files, quizzes in views_quiz, practical skills
+in views_skills.
 """
 from __future__ import annotations
 
@@ -26,8 +27,9 @@ from . import bp
 from . import draft_files as df
 from . import editing
 from . import quiz_files as qf
+from . import skill_files as sf
 from .archive import MAX_ZIP_BYTES, ZipRefused
-from .forms import ActionForm, CourseSettingsForm, ModuleForm, NewCourseForm, ZipForm
+from .forms import MAX_SOURCE_ROWS, PRACTICE, ActionForm, CourseSettingsForm, ModuleForm, NewCourseForm, ZipForm
 from .models import CourseDraft
 from .problems import describe, describe_zip
 from .queries import (
@@ -174,6 +176,10 @@ CHANGE_WORDS = {
     "questions_changed": lambda n: ngettext("%(num)d question changed", "%(num)d questions changed", n),
     "questions_moved": lambda n: ngettext("%(num)d question moved", "%(num)d questions moved", n),
     "questions_removed": lambda n: ngettext("%(num)d question removed", "%(num)d questions removed", n),
+    "skills_added": lambda n: ngettext("%(num)d practical skill added", "%(num)d practical skills added", n),
+    "skills_changed": lambda n: ngettext("%(num)d practical skill changed", "%(num)d practical skills changed", n),
+    "skills_moved": lambda n: ngettext("%(num)d practical skill moved", "%(num)d practical skills moved", n),
+    "skills_removed": lambda n: ngettext("%(num)d practical skill removed", "%(num)d practical skills removed", n),
     "pictures_added": lambda n: ngettext("%(num)d picture added", "%(num)d pictures added", n),
     "pictures_changed": lambda n: ngettext("%(num)d picture replaced", "%(num)d pictures replaced", n),
     "pictures_removed": lambda n: ngettext("%(num)d picture removed", "%(num)d pictures removed", n),
@@ -184,6 +190,7 @@ FIRST_VERSION_WORDS = {
     "lessons_added": lambda n: ngettext("%(num)d lesson", "%(num)d lessons", n),
     "quizzes_added": lambda n: ngettext("%(num)d quiz", "%(num)d quizzes", n),
     "questions_added": lambda n: ngettext("%(num)d question", "%(num)d questions", n),
+    "skills_added": lambda n: ngettext("%(num)d practical skill", "%(num)d practical skills", n),
     "pictures_added": lambda n: ngettext("%(num)d picture", "%(num)d pictures", n),
 }
 
@@ -311,6 +318,7 @@ def course_page(draft: CourseDraft, *, status=200, **extra):
         zip_form=extra.pop("zip_form", None) or ZipForm(formdata=None), action_form=ActionForm(),
         next_version=(draft.course.version + 1) if draft.course else 1,
         quizzes={m.slug: len(qf.questions(qf.quiz_data(draft.files, m))) for m in outline if m.has_quiz},
+        skills={m.slug: len(sf.skills(draft.files, m)) for m in outline},
         **extra), status
 
 
@@ -361,23 +369,26 @@ def settings(draft_id: int):
     form = CourseSettingsForm(data=None if request.method == "POST" else {
         **{k: data.get(k) for k in ("title", "summary", "audience", "language", "pass_mark",
                                     "certificate_validity_months")},
+        "practice": data.get("practice") or "none",
         "authors": "\n".join(str(a) for a in data.get("authors") or []),
         "sources": [{k: str(s.get(k) or "") for k in ("title", "publisher", "url", "year")}
-                    for s in data.get("sources") or [] if isinstance(s, dict)]})
-    while request.method == "GET" and len(form.sources) < min(len(data.get("sources") or []) + 2, 12):
+                    for s in data.get("sources") or [] if isinstance(s, dict)][:MAX_SOURCE_ROWS]})
+    while request.method == "GET" and len(form.sources) < min(len(data.get("sources") or []) + 2, MAX_SOURCE_ROWS):
         form.sources.append_entry()
     if form.validate_on_submit():
         editing.save_settings(draft, current_user, {
             "title": form.title.data.strip(), "summary": df.clean_text(form.summary.data),
             "audience": df.clean_text(form.audience.data), "language": form.language.data,
             "pass_mark": form.pass_mark.data,
-            "certificate_validity_months": form.certificate_validity_months.data,
+            "certificate_validity_months": form.certificate_validity_months.data, "practice": form.practice.data,
             "authors": form.author_names(), "sources": form.source_list()})
         db.session.commit()
         flash(_("The course settings have been saved in the draft."), "success")
         return redirect(url_for("authoring.course", draft_id=draft.id))
     spec = check_draft(draft, with_advice=False).spec
-    return render_template("authoring/settings.html", draft=draft, form=form, hours=spec.hours if spec else None), \
+    return render_template("authoring/settings.html", draft=draft, form=form, hours=spec.hours if spec else None,
+                           practice=PRACTICE, skill_count=sum(len(sf.skills(draft.files, m))
+                                                              for m in df.modules(draft.files))), \
         400 if form.errors else 200
 
 

@@ -10,6 +10,7 @@ from ..extensions import db
 from . import bp
 from . import draft_files as df
 from . import editing
+from . import skill_files as sf
 from .forms import ActionForm, LessonForm, ModuleForm
 from .queries import image_list
 from .services import AuthoringError
@@ -58,7 +59,8 @@ def add_module(draft_id: int):
 @bp.route(PREFIX + "/modul/<module_slug>", methods=["GET", "POST"])
 @role_required(*TRAINERS)
 def module(draft_id: int, module_slug: str):
-    """Rename a module or change its summary (its short name stays, so learners keep their progress)."""
+    """A module's page: rename it or change its summary (its short name stays, so learners keep their
+    progress), and its practical skills."""
     draft = editable(draft_id)
     entry = df.find_module(draft.files, module_slug) or abort(404)
     form = ModuleForm(data=None if request.method == "POST" else {"title": entry.title, "summary": entry.summary})
@@ -67,7 +69,11 @@ def module(draft_id: int, module_slug: str):
         db.session.commit()
         flash(_("The module has been saved."), "success")
         return redirect(url_for("authoring.course", draft_id=draft.id) + f"#m-{module_slug}")
-    return render_template("authoring/module.html", draft=draft, module=entry, form=form), \
+    outline = df.modules(draft.files)
+    return render_template("authoring/module.html", draft=draft, module=entry, form=form,
+                           number=next(i for i, m in enumerate(outline, start=1) if m.slug == module_slug),
+                           skills=sf.skills(draft.files, entry), steps_of=sf.step_entries,
+                           practice=df.course_data(draft.files).get("practice") or "none"), \
         400 if form.errors else 200
 
 

@@ -94,7 +94,7 @@ def _parse_steps(reader: Reader) -> list[SkillStepSpec]:
         if isinstance(item, dict):
             step = Reader(item, reader.path, reader.problems, context={**reader.context, "step": index + 1})
             step.unknown_keys(cf.SKILL_STEP.allowed)
-            slug = step.text("id", required=False) or cf.default_key(index)
+            slug = step.text("id", required=False, max_length=80) or cf.default_key(index)
             text = step.text("text", max_length=MAX_STEP)
             critical = step.boolean("critical", default=False)
         elif isinstance(item, str | int | float) and not isinstance(item, bool) and str(item).strip():

@@ -76,6 +76,7 @@ def test_editing_keeps_rows_by_id_and_retires_what_left(tmp_path):
     (transfer(steps=[{"text": "Satu", "critical": "ya"}, {"text": "Dua", "critical": True}, "Tiga"]), "not_boolean"),
     (transfer(steps=[{"id": "x", "text": "Satu", "critical": True}, {"id": "x", "text": "Dua"}, "Tiga"]),
      "bad_step_id"),
+    (transfer(steps=[{"id": "x" * 81, "text": "Satu", "critical": True}, "Dua", "Tiga"]), "too_long"),
 ])
 def test_a_wrong_skill_is_refused_with_its_file_and_line(tmp_path, skill, code):
     found = problems_of(course_with(tmp_path, [skill]))
