@@ -1,9 +1,10 @@
 """Certificates as issued, their signed PDFs, and what happened to them."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
@@ -12,6 +13,25 @@ from ..extensions import db
 from ..timeutil import utcnow
 
 EVENT_KINDS = ("issued", "revoked", "reinstated")
+
+
+@dataclass(frozen=True)
+class CertifiedSkill:
+    """One observed skill as a certificate lists it (an entry of Certificate.skills, read back)."""
+
+    #: the skill's id in the course files
+    id: str
+    title: str
+    #: the day it was seen done, in the issuer's time zone
+    observed: date
+    #: the care manager (or admin) who saw it, as named then
+    observer: str
+    #: "trainer" or "admin"
+    observer_role: str
+    #: the learner confirmed by signing the printed sheet, not from their own account
+    confirmed_on_paper: bool
+    #: the SKKNI/BNSP unit the skill relates to, or None
+    competency_unit: str | None
 
 
 class Certificate(db.Model):
@@ -56,10 +76,22 @@ class Certificate(db.Model):
     #: set while the certificate is revoked; the history is in certificate_events
     revoked_at: Mapped[datetime | None]
     revocation_reason: Mapped[str | None] = mapped_column(Text)
+    #: the skills seen done competently, as signed: [{id, title, observed, observer, observer_role,
+    #: confirmed_on_paper, competency_unit}] in course order (see signing.py); [] before payload version 2
+    skills: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
 
     holder: Mapped[User] = relationship(foreign_keys=[user_id])
     course: Mapped[Course] = relationship()
     renews: Mapped[Certificate | None] = relationship(remote_side=[id])
+
+    @property
+    def observed_skills(self) -> list[CertifiedSkill]:
+        """`skills` with their dates as dates, for pages and the PDF."""
+        return [CertifiedSkill(id=item["id"], title=item["title"], observed=date.fromisoformat(item["observed"]),
+                               observer=item["observer"], observer_role=item["observer_role"],
+                               confirmed_on_paper=bool(item["confirmed_on_paper"]),
+                               competency_unit=item.get("competency_unit") or None)
+                for item in self.skills or ()]
 
     def __repr__(self) -> str:
         return f"<Certificate {self.public_id}>"

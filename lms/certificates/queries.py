@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import bindparam, func, or_, select
 
 from ..caches import request_memo
+from ..courses.models import Module, Skill, SkillCompetence
 from ..extensions import db
 from .dates import today as local_today
 from .models import Certificate, CertificateEvent
@@ -29,7 +30,19 @@ def payload_of(certificate: Certificate) -> dict:
         public_id=certificate.public_id, holder=certificate.holder_name, course=certificate.course_title,
         course_version=certificate.course_version, hours=certificate.hours, completed=certificate.completed_on,
         valid_until=certificate.valid_until, issuer=certificate.issuer, kid=certificate.key_id,
+        skills=certificate.skills,
     )
+
+
+def competent_skills(user_id: int, course_id: int) -> list[tuple[SkillCompetence, Skill]]:
+    """The course's current skills the learner was seen doing competently, in course order (module, then
+    skill): what a certificate issued now lists. One query."""
+    return [tuple(row) for row in db.session.execute(
+        select(SkillCompetence, Skill).join(Skill, Skill.id == SkillCompetence.skill_id)
+        .join(Module, Module.id == Skill.module_id)
+        .where(SkillCompetence.user_id == user_id, Skill.course_id == course_id, Skill.retired_at.is_(None),
+               Module.retired_at.is_(None))
+        .order_by(Module.position, Skill.position, Skill.id))]
 
 
 # Built once: every verification runs it, and a reused statement skips SQLAlchemy's construction.

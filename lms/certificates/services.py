@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask import current_app
@@ -32,7 +32,7 @@ from .keys import KeysMissing, load_keyring
 from .models import Certificate, CertificateDocument, CertificateEvent
 from .pdf import CertificateContent, render_certificate
 from .public_id import new_public_id
-from .queries import certificate_status, latest_certificate, payload_of
+from .queries import certificate_status, competent_skills, latest_certificate, payload_of
 from .signing import PDF_ID_KEY, canonical_payload, sign_payload, sign_pdf
 from .urls import qr_url, verify_address
 
@@ -62,6 +62,19 @@ def _learner_locale(user: User) -> str:
     return user.locale if user.locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def skills_snapshot(user_id: int, course_id: int) -> list[dict]:
+    """The observed skills a certificate issued now lists and signs (signing.py, payload version 2).
+
+    Taken at each issue, renewals included, and never updated: a skill renamed or an observer's
+    name changed later leaves the certificate as it was signed.
+    """
+    return [{
+        "id": skill.slug, "title": _clean(skill.title)[:120], "observed": local_date(seen.observed_at).isoformat(),
+        "observer": _clean(seen.observer_name)[:120], "observer_role": seen.observer_role,
+        "confirmed_on_paper": bool(seen.confirmed_on_paper), "competency_unit": _clean(skill.competency_unit) or None,
+    } for seen, skill in competent_skills(user_id, course_id)]
+
+
 #: why a certificate was issued, as the audit log tells it; "completed" and "renewed" are the learner's doing
 ISSUE_CAUSES = ("completed", "renewed", "reconciled", "demo")
 
@@ -85,6 +98,7 @@ def issue_certificate(user: User, course: Course, *, completed_at: datetime | No
     keyring = load_keyring()
     now = utcnow()
     completed = local_date(completed_at or now)
+    skills = skills_snapshot(user.id, course.id)
     config = current_app.config
     for _attempt in range(8):
         certificate = Certificate(
@@ -96,7 +110,7 @@ def issue_certificate(user: User, course: Course, *, completed_at: datetime | No
             issuer=_clean(config["CERTIFICATE_ISSUER"])[:200],
             signatory_name=_clean(config["CERTIFICATE_SIGNATORY_NAME"])[:120],
             signatory_position=_clean(config["CERTIFICATE_SIGNATORY_POSITION"])[:120],
-            locale=_learner_locale(user), issued_at=now, key_id=keyring.current_kid,
+            locale=_learner_locale(user), issued_at=now, key_id=keyring.current_kid, skills=skills,
         )
         certificate.signature = sign_payload(keyring, payload_of(certificate))
         try:
@@ -215,6 +229,8 @@ def certificate_content(certificate: Certificate) -> CertificateContent:
         signature_image=current_app.config.get("CERTIFICATE_SIGNATURE_IMAGE"),
         info={PDF_ID_KEY[1:]: certificate.public_id, "RawatPayload": payload,
               "RawatSignature": certificate.signature, "RawatKeyId": certificate.key_id},
+        skills=[replace(skill, title=printed(skill.title), observer=printed(skill.observer))
+                for skill in certificate.observed_skills],
     )
 
 

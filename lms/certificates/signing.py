@@ -1,12 +1,12 @@
 """Signatures: Ed25519 over a certificate's canonical payload, and PAdES over its PDF.
 
-The canonical payload (version 1)
----------------------------------
+The canonical payload (versions 1 and 2)
+----------------------------------------
 The fields below, serialised as JSON with keys sorted, no whitespace
 (separators ``,`` and ``:``), non-ASCII characters written as themselves, encoded in
 UTF-8 — i.e. ``json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)``::
 
-    v               1 (the payload version)
+    v               1 or 2 (the payload version, below)
     id              "RWT-2026-7K3M-9QXH-F"
     holder          the learner's name as printed
     course          the course title as printed
@@ -16,14 +16,31 @@ UTF-8 — i.e. ``json.dumps(fields, sort_keys=True, separators=(",", ":"), ensur
     valid_until     "YYYY-MM-DD", or null when the certificate does not expire
     issuer          the issuing organisation
     kid             the id of the key that signed (see /.well-known/rawat-keys.json)
+    skills          version 2 only: the practical skills a care manager saw the holder do
+                    competently, in the course's order (module, then skill), each an object:
+        id                  the skill's id in the course files, e.g. "memindahkan-ke-kursi-roda"
+        title               the skill as printed
+        observed            "YYYY-MM-DD", the day it was seen done (issuer's time zone)
+        observer            the observer's name as printed
+        observer_role       "trainer" (a care manager) or "admin"
+        confirmed_on_paper  true when the holder confirmed by signing the printed sheet
+        competency_unit     the SKKNI/BNSP unit code it relates to, or null
+
+A certificate with observed skills is signed in version 2; one without (every certificate
+issued before skills existed, and those of courses without practice) in version 1, which has
+no ``skills`` key at all: its bytes are exactly what was always signed, so old signatures
+keep verifying. A verifier reads ``v`` first.
 
 The signature is Ed25519 (RFC 8032) over those bytes, written base64url without
 padding (86 characters). It is stored with the certificate, returned by the API and
 carried in the QR code (``…/verifikasi/<id>?k=<kid>&s=<signature>``), so anyone with
 the published public keys can check a certificate without trusting this server.
-Example: {"completed":"2026-11-23","course":"Perawatan Dasar Lansia","course_version":1,
+Example (version 1): {"completed":"2026-11-23","course":"Perawatan Dasar Lansia","course_version":1,
 "holder":"Siti Aminah","hours":16,"id":"RWT-2026-7K3M-9QXH-F","issuer":"Rawat",
 "kid":"rk-20261123-3fa1","v":1,"valid_until":"2028-11-23"}
+Version 2 adds, e.g., "skills":[{"competency_unit":null,"confirmed_on_paper":false,
+"id":"memindahkan-ke-kursi-roda","observed":"2026-11-20","observer":"Ani Wulandari",
+"observer_role":"trainer","title":"Memindahkan dari tempat tidur ke kursi roda"}] and "v":2.
 """
 from __future__ import annotations
 
@@ -43,7 +60,8 @@ from cryptography.exceptions import InvalidSignature
 
 from .keys import Keyring, b64url, b64url_decode
 
-PAYLOAD_VERSION = 1
+#: the newest payload version; a certificate without observed skills is still signed in version 1
+PAYLOAD_VERSION = 2
 #: Info dictionary key that carries the certificate ID inside the PDF
 PDF_ID_KEY = "/RawatCertificateId"
 PDF_SIGNATURE_FIELD = "RawatSignature"
@@ -53,12 +71,17 @@ log = logging.getLogger(__name__)
 
 
 def payload_fields(*, public_id: str, holder: str, course: str, course_version: int, hours: int,
-                   completed: dt.date, valid_until: dt.date | None, issuer: str, kid: str) -> dict:
-    return {
-        "v": PAYLOAD_VERSION, "id": public_id, "holder": holder, "course": course,
+                   completed: dt.date, valid_until: dt.date | None, issuer: str, kid: str,
+                   skills: list[dict] | None = None) -> dict:
+    """The signed fields: version 2 with `skills` (entries as in the module docstring), else version 1."""
+    fields = {
+        "v": 1, "id": public_id, "holder": holder, "course": course,
         "course_version": int(course_version), "hours": int(hours), "completed": completed.isoformat(),
         "valid_until": valid_until.isoformat() if valid_until else None, "issuer": issuer, "kid": kid,
     }
+    if skills:
+        fields.update(v=2, skills=[dict(skill) for skill in skills])
+    return fields
 
 
 def canonical_payload(fields: dict) -> bytes:

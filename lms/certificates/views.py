@@ -34,6 +34,7 @@ from .services import (
     renewal_state,
     revoke,
 )
+from .skills import observed_by
 
 
 def get_certificate_or_404(public_id: str):
@@ -69,7 +70,7 @@ def certificate_links(course, enrollment) -> Markup:
 
 @bp.app_context_processor
 def certificate_helpers():
-    return {"certificate_links": certificate_links}
+    return {"certificate_links": certificate_links, "observed_by": observed_by}
 
 
 @bp.route("/sertifikat/<public_id>/unduh")

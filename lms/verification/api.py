@@ -59,6 +59,8 @@ def certificate_body(verdict: IdVerdict) -> dict:
             "completed": certificate.completed_on.isoformat(),
             "valid_until": certificate.valid_until.isoformat() if certificate.valid_until else None,
             "issuer": certificate.issuer,
+            # the signed snapshot itself (payload version 2); [] when none were observed
+            "skills": list(certificate.skills or []),
         },
         "revocation": None if certificate.revoked_at is None else {
             "revoked_at": _iso_utc(certificate.revoked_at), "reason": certificate.revocation_reason or "",

@@ -4,6 +4,9 @@ tests/verification/test_api.py checks the API's real responses against these sch
 """
 from __future__ import annotations
 
+import datetime as dt
+
+from ..certificates.signing import canonical_payload, payload_fields
 from ..certificates.urls import KEYS_PATH
 
 DESCRIPTION = """\
@@ -19,10 +22,20 @@ is `2·c`, so a correct ID folds to 0. Any single wrong symbol and any swap of t
 neighbouring symbols is reported as `typo` (HTTP 400) instead of `not_found`.
 
 **Signatures.** Each certificate's essential fields are signed with Ed25519. The
-signed bytes (`signature.payload`) are the JSON object
-`{v, id, holder, course, course_version, hours, completed, valid_until, issuer, kid}`
-serialised with sorted keys, no whitespace, UTF-8 without escaping
-(`json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`).
+signed bytes (`signature.payload`) are a JSON object serialised with sorted keys, no
+whitespace, UTF-8 without escaping
+(`json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`),
+in one of two versions, named by its `v`:
+
+- version 1: `{v, id, holder, course, course_version, hours, completed, valid_until, issuer, kid}`.
+  Every certificate without observed skills, including all issued before skills existed:
+  their bytes and signatures are unchanged.
+- version 2: the same fields plus `skills`, the practical skills a care manager saw the
+  holder do competently, in the course's order, each
+  `{id, title, observed, observer, observer_role, confirmed_on_paper, competency_unit}`
+  (see the `ObservedSkill` schema). `certificate.skills` in the answer is this same list;
+  it is `[]` for a version 1 certificate.
+
 `signature.value` is the signature, base64url without padding; the public key
 `kid` is published at `/.well-known/rawat-keys.json` with its validity period. The
 QR code printed on a certificate opens `/verifikasi/<id>?k=<kid>&s=<signature>`,
@@ -52,6 +65,29 @@ def _error_schema() -> dict:
     }
 
 
+def _observed_skill_schema() -> dict:
+    return {
+        "type": "object",
+        "required": ["id", "title", "observed", "observer", "observer_role", "confirmed_on_paper", "competency_unit"],
+        "additionalProperties": False,
+        "description": "a practical skill the holder was seen doing competently, as signed (payload version 2)",
+        "properties": {
+            "id": {"type": "string", "description": "the skill's id in the course files"},
+            "title": {"type": "string", "description": "the skill as printed"},
+            "observed": {"type": "string", "format": "date",
+                         "description": "the day it was seen done, in the issuer's time zone"},
+            "observer": {"type": "string", "description": "the observer's name as printed"},
+            "observer_role": {"type": "string", "enum": ["trainer", "admin"],
+                              "description": "trainer: a care manager (pendamping) accompanying the holder"},
+            "confirmed_on_paper": {"type": "boolean",
+                                   "description": "the holder confirmed by signing the printed observation sheet "
+                                                  "(an account without a phone of its own), not from their account"},
+            "competency_unit": {"type": ["string", "null"],
+                                "description": "the SKKNI/BNSP competency unit the skill relates to, if any"},
+        },
+    }
+
+
 def _certificate_result_schema() -> dict:
     date = {"type": "string", "format": "date"}
     return {
@@ -68,7 +104,8 @@ def _certificate_result_schema() -> dict:
             "certificate": {
                 "oneOf": [{"type": "null"}, {
                     "type": "object",
-                    "required": ["holder", "course", "course_version", "hours", "completed", "valid_until", "issuer"],
+                    "required": ["holder", "course", "course_version", "hours", "completed", "valid_until", "issuer",
+                                 "skills"],
                     "additionalProperties": False,
                     "properties": {
                         "holder": {"type": "string", "description": "the learner's name as printed"},
@@ -79,6 +116,9 @@ def _certificate_result_schema() -> dict:
                         "valid_until": {"oneOf": [date, {"type": "null"}],
                                         "description": "last day of validity; null: no expiry"},
                         "issuer": {"type": "string"},
+                        "skills": {"type": "array", "items": {"$ref": "#/components/schemas/ObservedSkill"},
+                                   "description": "the observed skills, in the course's order; the same list as "
+                                                  "the signed payload's (version 2), [] for none"},
                     },
                 }],
             },
@@ -105,6 +145,30 @@ def _certificate_result_schema() -> dict:
                 }],
             },
         },
+    }
+
+
+def certificate_example(server: str) -> dict:
+    """A valid certificate with two observed skills, as the API answers (the signature value is made up)."""
+    skills = [
+        {"id": "mencuci-tangan", "title": "Mencuci tangan dengan benar", "observed": "2026-11-12",
+         "observer": "Ani Wulandari", "observer_role": "trainer", "confirmed_on_paper": False,
+         "competency_unit": None},
+        {"id": "memindahkan-ke-kursi-roda", "title": "Memindahkan dari tempat tidur ke kursi roda",
+         "observed": "2026-11-20", "observer": "Ani Wulandari", "observer_role": "trainer",
+         "confirmed_on_paper": True, "competency_unit": None},
+    ]
+    certificate = {"holder": "Siti Aminah", "course": "Perawatan Dasar Lansia", "course_version": 1, "hours": 16,
+                   "completed": "2026-11-23", "valid_until": "2028-11-22", "issuer": "Rawat", "skills": skills}
+    public_id, kid = "RWT-2026-7K3M-9QXH-F", "rk-20261123-3fa1"
+    payload = canonical_payload(payload_fields(
+        public_id=public_id, holder=certificate["holder"], course=certificate["course"], course_version=1, hours=16,
+        completed=dt.date(2026, 11, 23), valid_until=dt.date(2028, 11, 22), issuer="Rawat", kid=kid, skills=skills))
+    return {
+        "id": public_id, "status": "valid", "message": "This certificate is valid.", "certificate": certificate,
+        "revocation": None, "renews": None, "renewed_by": None,
+        "signature": {"alg": "Ed25519", "kid": kid, "value": "Q" * 86, "payload": payload.decode("utf-8"),
+                      "keys_url": server + KEYS_PATH},
     }
 
 
@@ -152,7 +216,7 @@ def openapi_document(server: str) -> dict:
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
-        "info": {"title": "Rawat certificate verification", "version": "1.0.0", "description": DESCRIPTION},
+        "info": {"title": "Rawat certificate verification", "version": "1.1.0", "description": DESCRIPTION},
         "servers": [{"url": server}],
         "paths": {
             "/api/v1/certificates/{id}": {
@@ -168,7 +232,8 @@ def openapi_document(server: str) -> dict:
                         "200": {"description": "The certificate is in the register (status valid, revoked, "
                                                "expired or invalid).",
                                 "content": {"application/json": {
-                                    "schema": {"$ref": "#/components/schemas/CertificateResult"}}}},
+                                    "schema": {"$ref": "#/components/schemas/CertificateResult"},
+                                    "example": certificate_example(server)}}},
                         "400": _error_response("Not an ID (reason malformed), or an ID with a typing error "
                                                "(reason typo)."),
                         "404": _error_response("No certificate has this ID (reason not_found)."),
@@ -196,6 +261,7 @@ def openapi_document(server: str) -> dict:
         "components": {
             "schemas": {
                 "CertificateResult": _certificate_result_schema(),
+                "ObservedSkill": _observed_skill_schema(),
                 "Error": _error_schema(),
                 "Keys": _keys_schema(),
             },
