@@ -251,6 +251,7 @@ NAV_ENTRIES = (
     ("admin.users", _l("Administration"), "admin"),
     ("certificates.admin_list", _l("Certificates"), "admin"),
     ("audit.log", _l("Audit log"), "admin"),
+    ("practice.rejected", _l("Rejected observations"), "admin"),
 )
 
 

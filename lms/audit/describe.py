@@ -6,7 +6,9 @@ into words. An unknown key is still shown, as "key: value", so nothing recorded 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -114,6 +116,33 @@ def _keys_rotated(details: dict) -> list[str]:
     return said
 
 
+OBSERVATION_PLACES = {"home": _l("At a home visit."), "posyandu": _l("At the Posyandu."),
+                      "sentra": _l("At the Sentra."), "other": _l("At another place.")}
+OBSERVATION_RESULTS = {"competent": _l("Result: competent."), "not_yet": _l("Result: not yet competent.")}
+
+
+def _observed_on(details: dict) -> list[str]:
+    # Kept as naive UTC in ISO form by practice.services; shown as the day in the site's time zone.
+    try:
+        moment = datetime.fromisoformat(str(details["observed_at"]))
+    except (KeyError, ValueError):
+        return []
+    details.pop("observed_at")
+    return [_("Observed on %(date)s.", date=format_date(moment, "long"))]
+
+
+def _observation(details: dict) -> list[str]:
+    details.pop("skill", None)  # its title is in What
+    said = _observed_on(details)
+    if details.get("place") in OBSERVATION_PLACES:
+        said.append(str(OBSERVATION_PLACES[details.pop("place")]))
+    if details.get("result") in OBSERVATION_RESULTS:
+        said.append(str(OBSERVATION_RESULTS[details.pop("result")]))
+    if details.pop("on_paper", False):
+        said.append(_("Confirmed by the learner's signature on the paper sheet."))
+    return said
+
+
 #: action -> what its details say; each takes (pops) the keys it tells, the rest are shown as "key: value"
 DESCRIBERS: dict[str, Callable[[dict], list[str]]] = {
     "user.role_changed": _role_changed,
@@ -129,6 +158,10 @@ DESCRIBERS: dict[str, Callable[[dict], list[str]]] = {
     "cohort.invitation_sent": _invitation_sent,
     "cohort.invitation_answered": _invitation_answered,
     "keys.rotated": _keys_rotated,
+    "observation.recorded": _observation,
+    "observation.confirmed": _observation,
+    "observation.rejected": _observation,
+    "observation.withdrawn": _observation,
 }
 
 
