@@ -247,3 +247,12 @@ def test_the_quiz_result_says_what_still_stands_between_the_learner_and_the_cert
     assert page.status_code == 200
     assert "pendamping Anda perlu melihat Anda memperagakan 2 keterampilan" in page.text
     assert certificates_of(learner.id) == 0
+
+
+def test_the_dashboard_says_the_skills_still_wait_for_the_care_manager(required, sign_in):
+    course, _trainer, learner = required
+    pass_everything(learner, course)
+    db.session.commit()
+    page = sign_in(learner).get("/dasbor")
+    assert page.status_code == 200
+    assert "pendamping Anda perlu melihat Anda memperagakan 2 keterampilan" in page.text
