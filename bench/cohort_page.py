@@ -3,12 +3,14 @@
     .venv/bin/python bench/cohort_page.py [--learners 500] [--requests 20] [--postgres URL]
 
 Builds, in a temporary SQLite file (or, with --postgres, in a scratch database created
-through URL and dropped afterwards), a course of 8 modules of 4 lessons with a quiz each
-(40 steps) and a group of LEARNERS learners with varied progress: lessons done, quizzes
-passed, failed attempts, some courses completed, some learners idle for weeks. Then a
-signed-in care manager opens the group page and downloads the CSV through the app's own
-WSGI stack (test client), REQUESTS times each after a warm-up; prints the median and p95.
-Target: under 1 s for each.
+through URL and dropped afterwards), a course of 8 modules of 4 lessons with a quiz and 2
+practical skills of 6 steps each (required for the certificate: 56 steps) and a group of
+LEARNERS learners with varied progress: lessons done, quizzes passed, failed attempts,
+skills observed at home (confirmed competent, not yet, waiting, rejected), some courses
+completed, some learners idle for weeks. Then a signed-in care manager opens the group page
+(with its skills matrix and "perlu diamati" list), downloads the CSV (with skill columns) and
+opens the steps most often missed, through the app's own WSGI stack (test client), REQUESTS
+times each after a warm-up; prints the median and p95. Target: under 1 s for each.
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 TARGET_SECONDS = 1.0
-MODULES, LESSONS_PER_MODULE = 8, 4
+MODULES, LESSONS_PER_MODULE, SKILLS_PER_MODULE, STEPS_PER_SKILL = 8, 4, 2, 6
 PASSWORD = "bench rawat sandi 1"
 TRAINER_PHONE = "+6281300009999"
 CSRF_RE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
@@ -51,7 +53,7 @@ def write_course(root: Path) -> Path:
     (folder / "course.yaml").write_text(yaml.safe_dump({
         "title": "Perawatan Lansia di Rumah (uji kinerja)", "summary": "Kursus untuk uji kinerja.",
         "audience": "Keluarga pendamping.", "language": "id", "hours": 16, "version": 1, "pass_mark": 70,
-        "certificate_validity_months": 24, "authors": ["Tim Uji"],
+        "certificate_validity_months": 24, "authors": ["Tim Uji"], "practice": "required",
         "sources": [{"title": "Panduan", "publisher": "WHO", "year": 2019}]}, allow_unicode=True))
     for m in range(1, MODULES + 1):
         module = folder / f"{m:02d}-modul-{m}"
@@ -63,7 +65,58 @@ def write_course(root: Path) -> Path:
                 f"---\ntitle: Pelajaran {m}.{n}\nminutes: 5\n---\n\nIsi pelajaran {m}.{n}.\n", encoding="utf-8")
         (module / "quiz.yaml").write_text(yaml.safe_dump({"title": f"Kuis Modul {m}", "questions": [QUESTION]},
                                                          allow_unicode=True, sort_keys=False))
+        skills = [{"id": f"keterampilan-{m}-{k}", "title": f"Keterampilan {m}.{k}", "why": "Supaya aman.",
+                   "steps": [{"text": f"Langkah {n}", "critical": n == 1} for n in range(1, STEPS_PER_SKILL + 1)]}
+                  for k in range(1, SKILLS_PER_MODULE + 1)]
+        (module / "skills.yaml").write_text(yaml.safe_dump({"skills": skills}, allow_unicode=True, sort_keys=False))
     return folder
+
+
+def observe(user_ids: list[int], trainer_id: int, trainer_name: str, reached: dict[int, int], now, rng) -> None:
+    """Home visits, written in bulk: each learner's skills of the modules they finished, observed once or
+    twice (confirmed competent mostly; not yet, waiting or rejected now and then), steps missed at random."""
+    from sqlalchemy import insert, select
+
+    from lms.courses.models import Module, Skill, SkillCompetence, SkillStep
+    from lms.extensions import db
+    from lms.practice.models import Observation, ObservedStep
+
+    skills = db.session.execute(select(Skill.id, Module.position).join(Module, Module.id == Skill.module_id)
+                                .order_by(Module.position, Skill.position)).all()
+    steps: dict[int, list[tuple[int, bool]]] = {}
+    for skill_id, step_id, critical in db.session.execute(
+            select(SkillStep.skill_id, SkillStep.id, SkillStep.critical).order_by(SkillStep.position)):
+        steps.setdefault(skill_id, []).append((step_id, critical))
+    observations, competences, answered = [], [], []
+    for user_id in user_ids:
+        for skill_id, position in skills:
+            if position > reached[user_id] or rng.random() < 0.3:
+                continue
+            status = rng.choices(["confirmed", "pending", "rejected"], [8, 1, 1])[0]
+            result = "competent" if rng.random() < 0.8 else "not_yet"
+            at = now - timedelta(days=rng.randint(1, 60))
+            observations.append({"client_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                                 "skill_id": skill_id, "learner_id": user_id, "observer_id": trainer_id,
+                                 "observed_at": at, "recorded_at": at, "place": "home", "result": result,
+                                 "note": "", "status": status, "from_paper": False, "confirmed_on_paper": False,
+                                 "answered_at": None if status == "pending" else at})
+            answered.append((skill_id, result))
+            if status == "confirmed" and result == "competent":
+                competences.append({"user_id": user_id, "skill_id": skill_id, "observed_at": at, "confirmed_at": at,
+                                    "observer_id": trainer_id, "observer_name": trainer_name,
+                                    "observer_role": "trainer", "confirmed_on_paper": False})
+    db.session.execute(insert(Observation), observations)
+    ids = db.session.scalars(select(Observation.id).order_by(Observation.id)).all()
+    observed_steps = []
+    for observation_id, (skill_id, result) in zip(ids, answered, strict=True):
+        for step_id, critical in steps[skill_id]:
+            missed = (critical and result == "not_yet") or (not critical and rng.random() < 0.15)
+            observed_steps.append({"observation_id": observation_id, "step_id": step_id,
+                                   "state": "not_done" if missed else "done"})
+    db.session.execute(insert(ObservedStep), observed_steps)
+    unique = {(row["user_id"], row["skill_id"]): row for row in competences}
+    if unique:
+        db.session.execute(insert(SkillCompetence), list(unique.values()))
 
 
 def populate(learners: int, content: Path, rng: random.Random) -> int:
@@ -97,13 +150,15 @@ def populate(learners: int, content: Path, rng: random.Random) -> int:
          "is_active_account": True} for n in range(learners)])
     user_ids = db.session.scalars(select(User.id).where(User.phone.like("+62815%")).order_by(User.id)).all()
     members, enrollments, completions, passes, attempts = [], [], [], [], []
+    reached_of: dict[int, int] = {}
     for index, user_id in enumerate(user_ids):
         joined = now - timedelta(days=rng.randint(10, 90))
         idle = rng.choice([0, 1, 3, 7, 20, 45])
         last = max(joined, now - timedelta(days=idle))
         members.append({"cohort_id": cohort.id, "user_id": user_id, "joined_at": joined})
         reached = rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 8, 8]) if index else MODULES  # modules fully done
-        done_all = reached == MODULES
+        reached_of[user_id] = reached
+        done_all = False  # practice is required: completion also waits for the skills
         for position, module in enumerate(modules):
             if position < reached:
                 done = lessons[module.id]
@@ -129,8 +184,18 @@ def populate(learners: int, content: Path, rng: random.Random) -> int:
         db.session.execute(insert(QuizPass), passes)
     if attempts:
         db.session.execute(insert(Attempt), attempts)
+    observe(user_ids, trainer.id, trainer.full_name, reached_of, now, rng)
     db.session.commit()
     return cohort.id
+
+
+def observation_count() -> int:
+    from sqlalchemy import func, select
+
+    from lms.extensions import db
+    from lms.practice.models import Observation
+
+    return db.session.scalar(select(func.count()).select_from(Observation))
 
 
 def timed(client, url: str, requests: int, warmup: int = 2) -> tuple[list[float], int]:
@@ -181,6 +246,7 @@ def main() -> int:
         with app.app_context():
             upgrade()
             cohort_id = populate(args.learners, folder / "content", random.Random(2026))
+            observations = observation_count()
         built = time.perf_counter() - started
         client = app.test_client()
         client.set_cookie("lang", "id")
@@ -190,6 +256,7 @@ def main() -> int:
         assert response.status_code == 302, "the care manager could not sign in"
         page_times, page_size = timed(client, f"/kelompok/{cohort_id}", args.requests)
         csv_times, csv_size = timed(client, f"/kelompok/{cohort_id}/laporan.csv", args.requests)
+        missed_times, missed_size = timed(client, f"/pengamatan/langkah-terlewat?kelompok={cohort_id}", args.requests)
         with app.app_context():
             db.engine.dispose()
     finally:
@@ -199,12 +266,14 @@ def main() -> int:
             admin_engine.dispose()
         shutil.rmtree(folder, ignore_errors=True)
 
-    steps = MODULES * (LESSONS_PER_MODULE + 1)
+    steps = MODULES * (LESSONS_PER_MODULE + 1 + SKILLS_PER_MODULE)
     print(f"group of {args.learners} learners, course of {steps} steps, "
+          f"{observations} skill observations, "
           f"{'PostgreSQL' if args.postgres else 'temporary SQLite'} (built in {built:.1f} s); "
           f"{args.requests} requests each after a warm-up")
     worst = 0.0
-    for label, times, size in (("group page (HTML)", page_times, page_size), ("CSV export", csv_times, csv_size)):
+    for label, times, size in (("group page (HTML)", page_times, page_size), ("CSV export", csv_times, csv_size),
+                               ("steps most missed", missed_times, missed_size)):
         median, p95 = statistics.median(times), percentile(times, 0.95)
         worst = max(worst, p95)
         print(f"{label:<20} median {median * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms   {size / 1024:7.1f} KB")

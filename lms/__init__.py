@@ -78,8 +78,10 @@ def connect_listeners() -> None:
     """
     from .certificates import listeners as certificates
     from .cohorts import listeners as cohorts
+    from .practice import listeners as practice
     from .quizzes import listeners as quizzes
 
     quizzes.connect()  # the importer's reading_module_files: quiz.yaml
     certificates.connect()  # course_completed, completed_courses_shown, attempt_allowance_asked, readiness_asked
     cohorts.connect()  # Flask-Login's user_logged_in: pending invitations
+    practice.connect()  # report_columns_asked: the group CSV's skill columns

@@ -23,6 +23,7 @@ from ..timeutil import utcnow
 from . import bp
 from .charts import column_chart, percent_bars
 from .forms import AddMemberForm, CohortForm, ConfirmForm, FamilyAccountForm, JoinCodeForm
+from .models import CohortMember
 from .queries import (
     StepState,
     cohort_report,
@@ -49,6 +50,7 @@ from .services import (
     remove_member,
     update_cohort,
 )
+from .signals import report_columns_asked
 
 TRAINERS = (Role.TRAINER, Role.ADMIN)
 
@@ -312,15 +314,22 @@ def export_csv(cohort_id: int):
         else:
             step_headers.append(f"{column.course.slug}/{column.module.slug}/{column.lesson.slug}")
     completion_headers = [f"{course.slug}/completed_on" for course in cohort.courses]
-    writer.writerow([_csv_safe(header) for header in (*CSV_COLUMNS, *completion_headers, *step_headers)])
+    # Columns of the features above (practice: one per skill), asked once for the whole group.
+    members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id)
+    added = [answer for _receiver, answer in report_columns_asked.send(cohort, members=members) if answer]
+    added_headers = [header for headers, _cells in added for header in headers]
+    writer.writerow([_csv_safe(header)
+                     for header in (*CSV_COLUMNS, *completion_headers, *step_headers, *added_headers)])
     for row in report.rows:
         cells = [_csv_step(row, column) for column in report.columns]
         completed = [_local_date(row.completed_courses[c.id]) if c.id in row.completed_courses else ""
                      for c in cohort.courses]
+        more = [_csv_safe(cell) if isinstance(cell, str) else cell for headers, by_user in added
+                for cell in by_user.get(row.user.id) or [""] * len(headers)]
         writer.writerow([
             _csv_safe(row.user.full_name), _local_date(row.joined_at),
             _local_date(row.last_activity) if row.last_activity else "",
-            1 if row.needs_visit else 0, report.percent(row), *completed, *cells,
+            1 if row.needs_visit else 0, report.percent(row), *completed, *cells, *more,
         ])
     filename = f"rawat-kelompok-{cohort.id}-{utcnow():%Y%m%d}.csv"
     # Names and progress are personal data: never kept in a shared or browser cache.

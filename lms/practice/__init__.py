@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("practice", __name__, template_folder="templates")
 
-from . import models, views, views_answer  # noqa: E402,F401
+from . import models, views, views_answer, views_group, views_observe  # noqa: E402,F401

@@ -138,8 +138,9 @@ def exercise(operation, mode: GenerationMode, seeded: list[str], max_examples: i
 
 
 #: JSON endpoints of the site's own pages, not of the public API: the signed-in learner's
-#: offline progress, sent by offline.js with the session cookie and the CSRF token.
-OWN_PAGE_ENDPOINTS = {("POST", "/api/v1/progress/sync")}
+#: offline progress (offline.js) and the care manager's offline observations (observe.js), sent
+#: with the session cookie and the CSRF token; tests/practice/test_observation_sync.py covers the latter.
+OWN_PAGE_ENDPOINTS = {("POST", "/api/v1/progress/sync"), ("POST", "/api/v1/observations/sync")}
 
 
 def test_every_api_route_is_in_the_document(app, api_schema):
