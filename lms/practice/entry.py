@@ -17,13 +17,12 @@ from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 
 from ..courses.models import SkillStep
+from ..courses.sync import EARLIEST, parse_time
 from ..timeutil import utcnow
 from .models import PLACES, RESULTS, STEP_STATES
 from .services import MAX_NOTE, ObservationInput
 
 _DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-#: an observation made before Rawat had skills cannot be real (the service refuses older than a year too)
-EARLIEST = datetime(2020, 1, 1)
 #: a day given without a time (a paper sheet): the middle of that day, in the site's time zone
 PAPER_HOUR = time(12, 0)
 
@@ -81,19 +80,9 @@ def local_today() -> date:
 
 
 def read_moment(value) -> datetime | None:
-    """An ISO 8601 moment as naive UTC (without an offset it is taken as UTC); None when malformed."""
-    if not isinstance(value, str) or len(value) > 40:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is not None:
-        try:
-            moment = moment.astimezone(UTC).replace(tzinfo=None)
-        except OverflowError:  # 9999-12-31T23:59-23:59 is past the last day a datetime holds
-            return None
-    return moment if moment >= EARLIEST else None
+    """An ISO 8601 moment as naive UTC (without an offset it is taken as UTC); None when malformed or before
+    2020. The same reading as lessons marked done offline."""
+    return parse_time(value)
 
 
 def read_day(value) -> datetime | None:

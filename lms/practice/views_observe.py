@@ -96,7 +96,8 @@ def observe_bundle(cohort_id: int):
              for course, skills in sheet.courses for entry in skills]
     urls += [url_for("courses.offline_page"), url_for("courses.offline_quiz_page")]
     urls += [url_for("static", filename=name) for name in OFFLINE_FILES]
-    response = jsonify(cohort=cohort.id, version=_saved_version(sheet), urls=urls)
+    # the shape of a course's bundle (courses.views_offline.offline_bundle): offline.js saves both alike
+    response = jsonify(cohort=cohort.id, version=_saved_version(sheet), updated="", urls=urls)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -1,7 +1,7 @@
 /* Rawat observations without signal, for care managers on home visits.
- * The group's observation page offers "Save for offline use": its pages go into the same cache
- * as saved lessons (the service worker, /sw.js, serves them without signal and deletes them on
- * sign-out). A record form sent without signal is kept on the phone (IndexedDB "rawat-observations")
+ * The group's observation page offers "Save for offline use", saved by offline.js as a course is:
+ * its pages go into the same cache as saved lessons (the service worker, /sw.js, serves them without
+ * signal and deletes them on sign-out). A record form sent without signal is kept on the phone (IndexedDB "rawat-observations")
  * with a fresh id and the time it was made; pages send what waits when the signal is back, and the
  * server records each id once however often it arrives. Everything works without this script,
  * only not offline.
@@ -9,10 +9,8 @@
 (function () {
   "use strict";
   var script = document.querySelector("script[data-rawat-observe]");
-  if (!script) return;
+  if (!script || !window.RawatOffline) return;  // offline.js (every page) gives the storage helpers
   var texts = JSON.parse(script.getAttribute("data-texts") || "{}");
-  var CACHE = "rawat-offline-v1";  // the learners' cache (offline.js): one place that sign-out clears
-  var META = "/__rawat/observe/";
   var supported = "serviceWorker" in navigator && "caches" in window && "indexedDB" in window && window.isSecureContext;
   var statusBox = null;
 
@@ -34,31 +32,9 @@
     statusBox.textContent = text;
   }
 
-  function newId() {
-    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
-    var b = window.crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 15) | 64;
-    b[8] = (b[8] & 63) | 128;
-    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
-    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
-  }
-
   /* The observations waiting on the phone, one record each (keyPath "id", the id the server keeps). */
-  function withStore(mode, work) {
-    return new Promise(function (resolve, reject) {
-      var opening = indexedDB.open("rawat-observations", 1);
-      opening.onupgradeneeded = function () { opening.result.createObjectStore("waiting", { keyPath: "id" }); };
-      opening.onerror = function () { reject(opening.error); };
-      opening.onsuccess = function () {
-        var db = opening.result;
-        var tx = db.transaction("waiting", mode);
-        var out = {};
-        work(tx.objectStore("waiting"), out);
-        tx.oncomplete = function () { db.close(); resolve(out.value); };
-        tx.onerror = tx.onabort = function () { db.close(); reject(tx.error); };
-      };
-    });
-  }
+  var newId = window.RawatOffline.newId;
+  var withStore = window.RawatOffline.storeIn("rawat-observations", "waiting");
   function allWaiting() {
     return withStore("readonly", function (store, out) {
       var req = store.getAll();
@@ -196,75 +172,6 @@
     }).catch(function () { return null; });
   }
 
-  /* ---- "Save for offline use" on the group's observation page ---- */
-  function setUpSaving(panel) {
-    var saveButton = panel.querySelector('[data-observe-action="save"]');
-    var removeButton = panel.querySelector('[data-observe-action="remove"]');
-    var status = panel.querySelector("[data-observe-status]");
-    var metaUrl = META + panel.getAttribute("data-cohort");
-    panel.querySelector("[data-observe-nojs]").hidden = true;
-    if (!supported) {
-      panel.querySelector("[data-observe-unsupported]").hidden = false;
-      return;
-    }
-    function show(saved) {
-      saveButton.hidden = false;
-      removeButton.hidden = !saved;
-      if (!saved) { saveButton.textContent = texts.save; return; }
-      var outdated = saved.version !== panel.getAttribute("data-version");
-      saveButton.textContent = outdated ? texts.update : texts.save_again;
-      status.textContent = outdated ? texts.outdated : texts.saved;
-    }
-    function savedState() {
-      return caches.open(CACHE).then(function (cache) { return cache.match(metaUrl); })
-        .then(function (r) { return r ? r.json() : null; }).catch(function () { return null; });
-    }
-    saveButton.addEventListener("click", function () {
-      saveButton.disabled = true;
-      status.textContent = texts.saving;
-      var cache;
-      navigator.serviceWorker.register(script.getAttribute("data-sw"), { scope: "/" })
-        .then(function () { return navigator.serviceWorker.ready; })
-        .then(function () { return caches.open(CACHE); })
-        .then(function (c) { cache = c; return fetch(panel.getAttribute("data-bundle"), { credentials: "same-origin", cache: "no-store" }); })
-        .then(function (r) { if (!r.ok) throw new Error("bundle"); return r.json(); })
-        .then(function (bundle) {
-          var done = 0, failed = 0, queue = bundle.urls.slice();
-          function worker() {
-            var url = queue.shift();
-            if (!url) return Promise.resolve();
-            return fetch(url, { credentials: "same-origin" }).then(function (r) {
-              if (!r.ok || r.redirected) throw new Error(url);
-              return cache.put(url, r);
-            }).catch(function () { failed += 1; }).then(function () {
-              done += 1;
-              status.textContent = texts.progress.replace("{done}", done).replace("{total}", bundle.urls.length);
-              return worker();
-            });
-          }
-          return Promise.all([worker(), worker(), worker()]).then(function () {
-            if (failed) throw new Error("incomplete");
-            var record = { version: bundle.version, urls: bundle.urls, saved_at: new Date().toISOString() };
-            return cache.put(metaUrl, new Response(JSON.stringify(record), { headers: { "Content-Type": "application/json" } }))
-              .then(function () { return record; });
-          });
-        })
-        .then(function (record) { show(record); status.textContent = texts.done; })
-        .catch(function () { status.textContent = texts.failed; })
-        .then(function () { saveButton.disabled = false; });
-    });
-    removeButton.addEventListener("click", function () {
-      savedState().then(function (saved) {
-        return caches.open(CACHE).then(function (cache) {
-          var pages = ((saved && saved.urls) || []).filter(function (u) { return u.indexOf("/static/") !== 0; });
-          return Promise.all(pages.concat([metaUrl]).map(function (u) { return cache.delete(u); }));
-        });
-      }).then(function () { show(null); status.textContent = texts.removed; });
-    });
-    savedState().then(show);
-  }
-
-  document.querySelectorAll("[data-observe-save]").forEach(setUpSaving);
   if (!navigator.onLine && supported && navigator.serviceWorker.controller) say(texts.offline);
   window.addEventListener("offline", function () { if (supported) say(texts.offline); });
   window.addEventListener("online", function () {

@@ -17,22 +17,28 @@
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
 
-  /* The marks waiting on the phone: IndexedDB "rawat", store "marks", one record per mark. */
-  function withStore(mode, work) {
-    return new Promise(function (resolve, reject) {
-      var opening = root.indexedDB.open("rawat", 1);
-      opening.onupgradeneeded = function () { opening.result.createObjectStore("marks", { keyPath: "id" }); };
-      opening.onerror = function () { reject(opening.error); };
-      opening.onsuccess = function () {
-        var db = opening.result;
-        var tx = db.transaction("marks", mode);
-        var out = {};
-        work(tx.objectStore("marks"), out);
-        tx.oncomplete = function () { db.close(); resolve(out.value); };
-        tx.onerror = tx.onabort = function () { db.close(); reject(tx.error); };
-      };
-    });
+  /* withStore(mode, work) for one IndexedDB object store of records keyed by "id": work(store, out)
+   * runs in one transaction, and the promise gives out.value once it is committed. */
+  function storeIn(dbName, storeName) {
+    return function (mode, work) {
+      return new Promise(function (resolve, reject) {
+        var opening = root.indexedDB.open(dbName, 1);
+        opening.onupgradeneeded = function () { opening.result.createObjectStore(storeName, { keyPath: "id" }); };
+        opening.onerror = function () { reject(opening.error); };
+        opening.onsuccess = function () {
+          var db = opening.result;
+          var tx = db.transaction(storeName, mode);
+          var out = {};
+          work(tx.objectStore(storeName), out);
+          tx.oncomplete = function () { db.close(); resolve(out.value); };
+          tx.onerror = tx.onabort = function () { db.close(); reject(tx.error); };
+        };
+      });
+    };
   }
+
+  /* The marks waiting on the phone: IndexedDB "rawat", store "marks", one record per mark. */
+  var withStore = storeIn("rawat", "marks");
 
   function allMarks() {
     return withStore("readonly", function (store, out) {
@@ -61,7 +67,8 @@
     return withStore("readwrite", function (store) { ids.forEach(function (id) { store.delete(id); }); });
   }
 
-  root.RawatOffline = { CACHE: CACHE, addMark: addMark, allMarks: allMarks, removeMarks: removeMarks };
+  root.RawatOffline = { CACHE: CACHE, addMark: addMark, allMarks: allMarks, removeMarks: removeMarks, newId: newId,
+                        storeIn: storeIn };
   if (typeof document === "undefined") return;
 
   /* ---- Pages only ---- */
