@@ -17,7 +17,7 @@ from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 
 from ..courses.models import SkillStep
-from ..courses.sync import EARLIEST, parse_time
+from ..courses.sync import EARLIEST
 from ..timeutil import utcnow
 from .models import PLACES, RESULTS, STEP_STATES
 from .services import MAX_NOTE, ObservationInput
@@ -81,8 +81,20 @@ def local_today() -> date:
 
 def read_moment(value) -> datetime | None:
     """An ISO 8601 moment as naive UTC (without an offset it is taken as UTC); None when malformed or before
-    2020. The same reading as lessons marked done offline."""
-    return parse_time(value)
+    2020. Read as courses.sync.parse_time reads a lesson mark's time, but a moment in the future is kept
+    (the service refuses it: an observation's date goes on a certificate, so it is never silently moved)."""
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        try:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError:  # 9999-12-31T23:59-23:59 is past the last day a datetime holds
+            return None
+    return moment if moment >= EARLIEST else None
 
 
 def read_day(value) -> datetime | None:
