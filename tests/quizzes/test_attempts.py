@@ -27,7 +27,8 @@ from tests.factories import write_course
 from tests.ops.test_query_counts import counted_statements
 from tests.quizzes.conftest import LESSONS, pool, quiz_yaml, right_answer, sheet, wrong_answer
 
-CSRF_RE = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')  # the signed token carries a timestamp
+#: the signed token carries a timestamp: in the forms and in the page's <meta name="csrf-token">
+CSRF_RE = re.compile(r'<input[^>]*name="csrf_token"[^>]*>|<meta name="csrf-token"[^>]*>')
 
 
 def sequence(attempt: Attempt) -> list[tuple[int, list[int]]]:
