@@ -15,6 +15,7 @@ times each after a warm-up; prints the median and p95. Target: under 1 s for eac
 from __future__ import annotations
 
 import argparse
+import gzip
 import logging
 import random
 import re
@@ -198,7 +199,7 @@ def observation_count() -> int:
     return db.session.scalar(select(func.count()).select_from(Observation))
 
 
-def timed(client, url: str, requests: int, warmup: int = 2) -> tuple[list[float], int]:
+def timed(client, url: str, requests: int, warmup: int = 2) -> tuple[list[float], tuple[int, int]]:
     for _ in range(warmup):
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
@@ -210,7 +211,8 @@ def timed(client, url: str, requests: int, warmup: int = 2) -> tuple[list[float]
         times.append(time.perf_counter() - started)
         assert response.status_code == 200
         size = len(response.get_data())
-    return times, size
+        compressed = len(gzip.compress(response.get_data(), 6))
+    return times, (size, compressed)
 
 
 def main() -> int:
@@ -276,7 +278,8 @@ def main() -> int:
                                ("steps most missed", missed_times, missed_size)):
         median, p95 = statistics.median(times), percentile(times, 0.95)
         worst = max(worst, p95)
-        print(f"{label:<20} median {median * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms   {size / 1024:7.1f} KB")
+        print(f"{label:<20} median {median * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms   {size[0] / 1024:7.1f} KB"
+              f" ({size[1] / 1024:.1f} KB gzip)")
     verdict = "within" if worst < TARGET_SECONDS else "ABOVE"
     print(f"slowest p95 {worst:.2f} s — {verdict} the target of {TARGET_SECONDS:.0f} s")
     return 0 if worst < TARGET_SECONDS else 1

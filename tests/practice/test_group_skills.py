@@ -88,11 +88,17 @@ def group(make_course, make_user):
     return Group(make_course, make_user)
 
 
+#: the key printed above the matrix (a symbol per cell, as the progress table has)
+KEY = {"✓": "competent", "✗": "not yet competent", "?": "waiting for the learner&#39;s confirmation",
+       "–": "not observed yet"}
+
+
 def row_words(html: str, name: str) -> list[str]:
-    """What a screen reader hears in a learner's row of the matrix, cell by cell."""
+    """A learner's row of the matrix, cell by cell, read with the key above the table."""
     table = html[html.index('class="report skills-matrix"'):]
     row = re.search(r'<tr><th scope="row">' + re.escape(name) + r"</th>(.*?)</tr>", table, re.S).group(1)
-    return re.findall(r'<span class="visually-hidden">([^<]*)</span>', row)
+    assert "✓ competent · ✗ not yet competent" in html  # the key is there
+    return [KEY[symbol] for symbol in re.findall(r'<td class="cell">(?:<span class="\w+">)?([^<]*)', row)]
 
 
 def visits_section(html: str) -> str:
