@@ -25,3 +25,20 @@ def frozen_at(moment: datetime) -> Iterator[None]:
         yield
     finally:
         _frozen_now.reset(token)
+
+
+def parse_iso_utc(value) -> datetime | None:
+    """An ISO 8601 moment a phone sent, as naive UTC (without an offset it is taken as UTC); None when it is
+    not a string of at most 40 characters or not a moment a datetime can hold."""
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        try:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError:  # 9999-12-31T23:59-23:59 is past the last day a datetime can hold
+            return None
+    return moment

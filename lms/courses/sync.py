@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from ..database import insert_ignoring_conflict
 from ..extensions import db
-from ..timeutil import utcnow
+from ..timeutil import parse_iso_utc, utcnow
 from .content_files import SLUG_RE
 from .models import Course, Lesson, SyncedMark
 from .services import mark_lesson_done
@@ -85,19 +85,9 @@ def parse_uuid(value) -> str | None:
 
 
 def parse_time(value) -> datetime | None:
-    """An ISO 8601 time as naive UTC (a time without offset is taken as UTC); None if malformed."""
-    if not isinstance(value, str) or len(value) > 40:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is not None:
-        try:
-            moment = moment.astimezone(UTC).replace(tzinfo=None)
-        except OverflowError:  # 9999-12-31T23:59-23:59 is past the last day a datetime can hold
-            return None
-    if moment < EARLIEST:
+    """An ISO 8601 time as naive UTC (a time without offset is taken as UTC); None if malformed or before 2020."""
+    moment = parse_iso_utc(value)
+    if moment is None or moment < EARLIEST:
         return None
     return min(moment, utcnow())  # a phone clock ahead of ours cannot date a mark in the future
 

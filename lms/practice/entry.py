@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..courses.models import SkillStep
 from ..courses.sync import EARLIEST
-from ..timeutil import utcnow
+from ..timeutil import parse_iso_utc, utcnow
 from .models import PLACES, RESULTS, STEP_STATES
 from .services import MAX_NOTE, ObservationInput
 
@@ -80,21 +80,11 @@ def local_today() -> date:
 
 
 def read_moment(value) -> datetime | None:
-    """An ISO 8601 moment as naive UTC (without an offset it is taken as UTC); None when malformed or before
-    2020. Read as courses.sync.parse_time reads a lesson mark's time, but a moment in the future is kept
-    (the service refuses it: an observation's date goes on a certificate, so it is never silently moved)."""
-    if not isinstance(value, str) or len(value) > 40:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is not None:
-        try:
-            moment = moment.astimezone(UTC).replace(tzinfo=None)
-        except OverflowError:  # 9999-12-31T23:59-23:59 is past the last day a datetime holds
-            return None
-    return moment if moment >= EARLIEST else None
+    """An ISO 8601 moment as naive UTC; None when malformed or before 2020. Unlike a lesson mark's time
+    (courses.sync.parse_time), a moment in the future is kept for the service to refuse: an observation's
+    date goes on a certificate, so it is never silently moved."""
+    moment = parse_iso_utc(value)
+    return moment if moment is not None and moment >= EARLIEST else None
 
 
 def read_day(value) -> datetime | None:
