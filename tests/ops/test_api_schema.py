@@ -4,7 +4,7 @@ The schema is loaded from the app itself (WSGI, no network). For every operation
 schemathesis generates requests from the document (and requests that break it) and
 checks each answer: no server error, a documented status, the documented content type
 and headers, a body matching the documented schema. Some generated certificate IDs are
-replaced by the IDs of certificates seeded in the database (valid, revoked, expired),
+replaced by the IDs of certificates seeded in the database (valid, revoked, expired, one with observed skills),
 written the ways people type them, so the "found" answers are checked as well as the
 malformed, typo and not-found ones. Example counts stay small so this runs in seconds.
 """
@@ -75,14 +75,25 @@ def isolated(app):
 
 
 @pytest.fixture
-def seeded(certify):  # noqa: F811  (the fixture imported above)
-    """Public IDs of a valid, a revoked and an expired certificate, committed for this test."""
+def seeded(certify, make_course, make_user):  # noqa: F811  (the fixture imported above)
+    """Public IDs of a valid, a revoked and an expired certificate, and one listing observed skills
+    (payload version 2), committed for this test."""
+    from datetime import datetime
+
+    from lms.accounts.models import Role
+    from tests.certificates.test_skills_on_certificate import competent, skill_modules
+
     valid = certify()
     revoked = certify(slug="kursus-dua")
     revoke(revoked, "Dicabut oleh admin.")
     expired = certify(completed_at=years_ago(3), slug="kursus-tiga")
+    course = make_course("kursus-keterampilan", modules=skill_modules(), course={"practice": "optional"})
+    learner, trainer = make_user(), make_user(Role.TRAINER, full_name="Ani Wulandari")
+    competent(learner, course, "memindahkan", trainer, datetime(2026, 11, 3, 3, 0), on_paper=True)
+    with_skills = certify(user=learner, course=course)
+    assert with_skills.observed_skills
     db.session.commit()
-    return [valid.public_id, revoked.public_id, expired.public_id]
+    return [valid.public_id, revoked.public_id, expired.public_id, with_skills.public_id]
 
 
 @pytest.fixture
