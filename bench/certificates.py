@@ -12,6 +12,11 @@ at most 1.5. Then it verifies uploaded PDFs as a verifier does: every issued PDF
 /verifikasi/pdf through the app (upload, signature and revocation checks, result page), and
 the check alone (lms.verification.services.check_pdf).
 
+Then the Open Badges 3.0 credential of each certificate (issue #20): building and signing one
+(eddsa-rdfc-2022: JSON-LD canonicalization with PyLD, SHA-256, Ed25519), checking one as a
+verifier does (lms.verification.services.check_credential: proof, key, register, status list)
+and through POST /api/v1/credentials/verify, and the bytes of the JSON and of the baked badge.
+
 Last, what junk costs (issue #15): 5 MB uploads a stranger can post without an account
 (zeros after a PDF header, random bytes, ASCII zeros with a forged ``startxref``, a real
 certificate with junk appended, a truncated one, our real signature moved into 5 MB of junk
@@ -134,7 +139,7 @@ def main(count: int) -> float:
         db.session.add_all(users)
         db.session.commit()
 
-        issue_times, bare_times, documents = [], [], []
+        issue_times, bare_times, documents, certificate_ids = [], [], [], []
         for n, user in enumerate(users):
             started = time.perf_counter()
             certificate = issue_certificate(user, course)
@@ -142,6 +147,7 @@ def main(count: int) -> float:
             db.session.commit()
             issued = time.perf_counter() - started
             documents.append(document.data)
+            certificate_ids.append(certificate.id)
 
             started = time.perf_counter()
             bare_page(signer, n)
@@ -173,6 +179,7 @@ def main(count: int) -> float:
                 upload_times.append(uploaded)
 
         junk_times = time_junk(app, client, token, documents[0], repeats=max(3, count // 20))
+        credential_figures = time_credentials(app, client, certificate_ids[warmup:])
 
     def show(label, values):
         print(f"{label:<44} median {statistics.median(values) * 1000:7.1f} ms   "
@@ -195,7 +202,51 @@ def main(count: int) -> float:
     worst_label, worst_checks, worst_posts = max(junk_times, key=lambda case: percentile(case[2], 0.95))
     print(f"worst case: {worst_label}: check p95 {percentile(worst_checks, 0.95) * 1000:.1f} ms, "
           f"POST p95 {percentile(worst_posts, 0.95) * 1000:.1f} ms of CPU")
+    signing, checking, posting, sizes = credential_figures
+    print(f"\nOpen Badges 3.0 credentials ({len(signing)} certificates)")
+    show("build and sign one credential", signing)
+    show("check one (proof, key, register, status list)", checking)
+    show("  POST /api/v1/credentials/verify", posting)
+    print(f"credential JSON median {statistics.median(sizes[0]):.0f} bytes, baked badge PNG median "
+          f"{statistics.median(sizes[1]):.0f} bytes")
     return ratio
+
+
+def time_credentials(app, client, certificate_ids: list[int]):
+    """Sign each certificate's credential again (timed), then check the stored one as a verifier would."""
+    from lms.certificates.keys import load_keyring
+    from lms.certificates.models import Certificate
+    from lms.credentials.badge import badge_png
+    from lms.credentials.baking import bake
+    from lms.credentials.builder import unsigned_credential
+    from lms.credentials.models import CertificateCredential
+    from lms.credentials.services import issuer_url, sign
+    from lms.extensions import db
+    from lms.verification.services import check_credential
+
+    signing, checking, posting, json_sizes, png_sizes = [], [], [], [], []
+    keyring = load_keyring(app)
+    for certificate_id in certificate_ids:
+        with app.test_request_context():
+            certificate = db.session.get(Certificate, certificate_id)
+            stored = db.session.get(CertificateCredential, certificate_id)
+            started = time.perf_counter()
+            sign(keyring, unsigned_credential(certificate, status_list=stored.status_list,
+                                              status_index=stored.status_index, issuer_url=issuer_url()))
+            signing.append(time.perf_counter() - started)
+            data = stored.document.encode("utf-8")
+            started = time.perf_counter()
+            verdict = check_credential(data)
+            checking.append(time.perf_counter() - started)
+            assert verdict.outcome == "genuine", verdict
+            json_sizes.append(len(data))
+            png_sizes.append(len(bake(badge_png(certificate.course_title, certificate.issuer), stored.document)))
+            db.session.commit()
+        started = time.perf_counter()
+        response = client.post("/api/v1/credentials/verify", data=data, content_type="application/json")
+        posting.append(time.perf_counter() - started)
+        assert response.status_code == 200 and response.get_json()["outcome"] == "genuine", response.data
+    return signing, checking, posting, (json_sizes, png_sizes)
 
 
 FIVE_MB = 5 * 1024 * 1024

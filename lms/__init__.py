@@ -59,9 +59,10 @@ def create_app(config_class: type[Config] = Config, instance_path: str | None = 
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(authoring_bp)
 
-    from . import certificates, verification
+    from . import certificates, credentials, verification
 
     certificates.init_app(app)
+    credentials.init_app(app)
     verification.init_app(app)
     connect_listeners()
 
@@ -78,10 +79,12 @@ def connect_listeners() -> None:
     """
     from .certificates import listeners as certificates
     from .cohorts import listeners as cohorts
+    from .credentials import listeners as credentials
     from .practice import listeners as practice
     from .quizzes import listeners as quizzes
 
     quizzes.connect()  # the importer's reading_module_files: quiz.yaml
     certificates.connect()  # course_completed, completed_courses_shown, attempt_allowance_asked, readiness_asked
+    credentials.connect()  # certificate_issued, certificate_status_changed, certificates_reconciled
     cohorts.connect()  # Flask-Login's user_logged_in: pending invitations
     practice.connect()  # report_columns_asked: the group CSV's skill columns

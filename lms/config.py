@@ -158,6 +158,8 @@ class Config:
     #: largest PDF accepted by the upload check, in bytes
     VERIFICATION_UPLOAD_MAX_BYTES = int(os.environ.get("LMS_VERIFICATION_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
     CERTIFICATES_PER_PAGE = 25
+    #: the issuing organisation's website, named in every Open Badges credential; the Rawat site when unset
+    CERTIFICATE_ISSUER_URL = os.environ.get("LMS_CERTIFICATE_ISSUER_URL") or None
     # --- end certificates ---
 
 

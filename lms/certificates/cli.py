@@ -16,6 +16,7 @@ from .keys import KeysMissing, describe, key_folder, load_keyring
 from .models import Certificate
 from .public_id import parse
 from .queries import certificate_status, get_by_public_id
+from .signals import certificates_reconciled
 from .services import CertificateError, NameNotPrintable, ensure_document, reconcile, reinstate, revoke
 
 keys_cli = AppGroup("keys", help="The issuer's signing keys (in instance/keys/).")
@@ -158,6 +159,18 @@ def certificates_reconcile() -> None:
     for certificate in result.issued:
         click.echo(f"{certificate.public_id}\t{certificate.holder_name}\t{certificate.course_title}")
     click.echo(f"{len(result.completed)} completion(s) recorded, {len(result.issued)} certificate(s) issued.")
+    for _receiver, answer in certificates_reconciled.send(None):
+        if answer is None:
+            continue
+        label, batches = answer
+        total = 0
+        try:
+            for made in batches:
+                db.session.commit()
+                total += made
+        except KeysMissing as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"{total} {label}.")
 
 
 @certificates_cli.command("issue-missing", hidden=True)

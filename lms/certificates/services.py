@@ -33,6 +33,7 @@ from .models import Certificate, CertificateDocument, CertificateEvent
 from .pdf import CertificateContent, render_certificate
 from .public_id import new_public_id
 from .queries import certificate_status, competent_skills, latest_certificate, payload_of
+from .signals import certificate_issued, certificate_status_changed
 from .signing import PDF_ID_KEY, canonical_payload, sign_payload, sign_pdf
 from .urls import qr_url, verify_address
 
@@ -128,6 +129,7 @@ def issue_certificate(user: User, course: Course, *, completed_at: datetime | No
         _audit("certificate.issued", certificate, user if cause in ("completed", "renewed") else None, cycle=cycle,
                cause=cause, **({"renews": renews.public_id} if renews else {}))
         db.session.flush()
+        certificate_issued.send(certificate)
         return certificate
     raise RuntimeError("could not draw a free certificate ID")  # pragma: no cover - 2^40 IDs per year
 
@@ -280,6 +282,7 @@ def _log_change(certificate: Certificate, kind: str, reason: str, actor: User | 
     db.session.add(event)
     _audit(f"certificate.{kind}", certificate, actor, reason=reason, by=event.actor_label)
     db.session.flush()
+    certificate_status_changed.send(certificate, kind=kind)
     return event
 
 

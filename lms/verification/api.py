@@ -1,7 +1,7 @@
-"""JSON API (GET only, no account): a certificate's status, the published keys, the OpenAPI document."""
+"""JSON API (no account): a certificate's status, checking a credential, the published keys, the OpenAPI document."""
 from __future__ import annotations
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -12,7 +12,8 @@ from ..certificates.urls import KEYS_PATH, base_url
 from ..observability import current_request_id
 from . import bp
 from .openapi import openapi_document
-from .services import IdVerdict, check_id
+from ..extensions import csrf, db
+from .services import FileVerdict, IdVerdict, check_credential, check_id
 from .views import limit_verification
 
 PUBLIC_CORS = {"Access-Control-Allow-Origin": "*"}
@@ -44,6 +45,19 @@ def api_error(code: int, message: str, reason: str):
     return response
 
 
+def certificate_fields(certificate) -> dict:
+    """The certificate's public fields, as the register holds them (schema CertificateFields)."""
+    return {
+        "holder": certificate.holder_name, "course": certificate.course_title,
+        "course_version": certificate.course_version, "hours": certificate.hours,
+        "completed": certificate.completed_on.isoformat(),
+        "valid_until": certificate.valid_until.isoformat() if certificate.valid_until else None,
+        "issuer": certificate.issuer,
+        # the signed snapshot itself (payload version 2); [] when none were observed
+        "skills": list(certificate.skills or []),
+    }
+
+
 def certificate_body(verdict: IdVerdict) -> dict:
     """The public answer for an ID that is in the register (see the OpenAPI document)."""
     certificate = verdict.certificate
@@ -53,15 +67,7 @@ def certificate_body(verdict: IdVerdict) -> dict:
         return body
     later = renewed_by(certificate)
     body.update({
-        "certificate": {
-            "holder": certificate.holder_name, "course": certificate.course_title,
-            "course_version": certificate.course_version, "hours": certificate.hours,
-            "completed": certificate.completed_on.isoformat(),
-            "valid_until": certificate.valid_until.isoformat() if certificate.valid_until else None,
-            "issuer": certificate.issuer,
-            # the signed snapshot itself (payload version 2); [] when none were observed
-            "skills": list(certificate.skills or []),
-        },
+        "certificate": certificate_fields(certificate),
         "revocation": None if certificate.revoked_at is None else {
             "revoked_at": _iso_utc(certificate.revoked_at), "reason": certificate.revocation_reason or "",
         },
@@ -91,6 +97,60 @@ def api_certificate(public_id: str):
     response = jsonify(certificate_body(verdict))
     response.headers.update(PUBLIC_CORS)
     response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+CREDENTIAL_MESSAGES = {
+    "genuine": _l("This is the credential Rawat issued, unchanged."),
+    "revoked": _l("This credential is genuine, but the certificate was revoked."),
+    "altered": _l("This credential was changed after it was signed. Do not accept it."),
+    "not_ours": _l("This credential has no valid proof made with Rawat's keys."),
+    "unknown": _l("Signed by Rawat, but the register has no such certificate now."),
+}
+
+
+def credential_body(verdict: FileVerdict) -> dict:
+    """The answer for a credential checked (schema CredentialCheck)."""
+    certificate = verdict.certificate if verdict.outcome in ("genuine", "revoked") else None
+    message = str(CREDENTIAL_MESSAGES[verdict.outcome])
+    if verdict.outcome == "genuine" and verdict.status == "expired":
+        message += " " + status_message("expired")
+    return {
+        "outcome": verdict.outcome, "status": verdict.status if certificate is not None else None,
+        "message": message, "id": verdict.public_id, "checks": dict(verdict.checks),
+        "certificate": certificate_fields(certificate) if certificate is not None else None,
+        "revocation": None if certificate is None or certificate.revoked_at is None else {
+            "revoked_at": _iso_utc(certificate.revoked_at), "reason": certificate.revocation_reason or "",
+        },
+    }
+
+
+def _uploaded_credential(limit: int) -> bytes | None:
+    """The body as sent: the credential's JSON, the baked PNG, or the field `file` of a form."""
+    request.max_content_length = limit + 64 * 1024
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        return upload.read(limit + 1) if upload is not None else None
+    return request.get_data(cache=False)
+
+
+@bp.route("/api/v1/credentials/verify", methods=["POST"])
+@csrf.exempt  # no account, no cookie: nothing a forged request could act on
+@limit_verification
+def api_verify_credential():
+    """Check an Open Badges credential: its proof, our key, the status list and the dates."""
+    limit = current_app.config["VERIFICATION_UPLOAD_MAX_BYTES"]
+    data = _uploaded_credential(limit)
+    if data is not None and len(data) > limit:
+        return api_error(413, _("The file is too large."), "too_large")
+    verdict = check_credential(data or b"")
+    if verdict.outcome == "not_credential":
+        return api_error(400, _("This is not a credential: send the credential's JSON, or the badge PNG with "
+                                "the credential baked in."), "not_credential")
+    db.session.commit()  # a status list changed since it was last signed is signed again while checking
+    response = jsonify(credential_body(verdict))
+    response.headers.update(PUBLIC_CORS)
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -20,8 +20,8 @@ class VerifyForm(AppForm):
 
 class UploadForm(AppForm):
     document = FileField(
-        _l("Certificate file (PDF)"),
-        validators=[FileRequired(_l("Choose the certificate's PDF file."))],
-        description=_l("The PDF file exactly as it was downloaded from Rawat."),
+        _l("Certificate file: PDF, badge (PNG) or credential (JSON)"),
+        validators=[FileRequired(_l("Choose the certificate's file."))],
+        description=_l("The file exactly as it was downloaded from Rawat."),
     )
     submit = SubmitField(_l("Check the file"))

@@ -10,8 +10,9 @@ from ..certificates.signing import canonical_payload, payload_fields
 from ..certificates.urls import KEYS_PATH
 
 DESCRIPTION = """\
-Check a Rawat certificate without an account. GET only; at most 30 requests per
-minute per address by default (HTTP 429 beyond, with an error body).
+Check a Rawat certificate without an account: by its ID (GET), or by its Open Badges 3.0
+credential (POST). At most 30 requests per minute per address by default, all together
+(HTTP 429 beyond, with an error body).
 
 **Certificate IDs** look like `RWT-2026-7K3M-9QXH-F`: prefix, year of issue, 8 random
 symbols and a check symbol, in Crockford base 32 (`0123456789ABCDEFGHJKMNPQRSTVWXYZ`).
@@ -40,6 +41,15 @@ in one of two versions, named by its `v`:
 `kid` is published at `/.well-known/rawat-keys.json` with its validity period. The
 QR code printed on a certificate opens `/verifikasi/<id>?k=<kid>&s=<signature>`,
 so a verifier holding the published keys can check the printed fields offline.
+
+**Credentials.** Every certificate is also an Open Badges 3.0 `OpenBadgeCredential`
+(W3C Verifiable Credentials 2.0) with a Data Integrity proof, cryptosuite
+`eddsa-rdfc-2022`, made with the same Ed25519 keys. The issuer is the `did:web` of this
+server; its DID document (`/.well-known/did.json`) lists every key that ever signed as a
+`Multikey`. Revocation is a signed Bitstring Status List
+(`/api/v1/credentials/status/{number}`, named by each credential's `credentialStatus`).
+`POST /api/v1/credentials/verify` checks one for you; the README ("Checking a credential
+offline") tells how to check one without this server.
 """
 
 
@@ -56,7 +66,8 @@ def _error_schema() -> dict:
                 "properties": {
                     "code": {"type": "integer", "description": "the HTTP status code"},
                     "message": {"type": "string", "description": "for people, in the site's language"},
-                    "reason": {"type": "string", "enum": ["malformed", "typo", "not_found", "no_keys"],
+                    "reason": {"type": "string",
+                               "enum": ["malformed", "typo", "not_found", "no_keys", "not_credential", "too_large"],
                                "description": "for programs"},
                     "request_id": {"type": "string", "description": "quote it when reporting a problem"},
                 },
@@ -89,7 +100,6 @@ def _observed_skill_schema() -> dict:
 
 
 def _certificate_result_schema() -> dict:
-    date = {"type": "string", "format": "date"}
     return {
         "type": "object",
         "required": ["id", "status", "message", "certificate", "revocation", "renews", "renewed_by", "signature"],
@@ -101,27 +111,7 @@ def _certificate_result_schema() -> dict:
                        "description": "invalid: the register entry does not match its own signature "
                                       "(no other field is given then)"},
             "message": {"type": "string"},
-            "certificate": {
-                "oneOf": [{"type": "null"}, {
-                    "type": "object",
-                    "required": ["holder", "course", "course_version", "hours", "completed", "valid_until", "issuer",
-                                 "skills"],
-                    "additionalProperties": False,
-                    "properties": {
-                        "holder": {"type": "string", "description": "the learner's name as printed"},
-                        "course": {"type": "string"},
-                        "course_version": {"type": "integer"},
-                        "hours": {"type": "integer", "description": "hours of study (JP)"},
-                        "completed": date,
-                        "valid_until": {"oneOf": [date, {"type": "null"}],
-                                        "description": "last day of validity; null: no expiry"},
-                        "issuer": {"type": "string"},
-                        "skills": {"type": "array", "items": {"$ref": "#/components/schemas/ObservedSkill"},
-                                   "description": "the observed skills, in the course's order; the same list as "
-                                                  "the signed payload's (version 2), [] for none"},
-                    },
-                }],
-            },
+            "certificate": {"oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/CertificateFields"}]},
             "revocation": {
                 "oneOf": [{"type": "null"}, {
                     "type": "object", "required": ["revoked_at", "reason"], "additionalProperties": False,
@@ -144,6 +134,82 @@ def _certificate_result_schema() -> dict:
                     },
                 }],
             },
+        },
+    }
+
+
+def _certificate_fields_schema() -> dict:
+    date = {"type": "string", "format": "date"}
+    return {
+        "type": "object",
+        "required": ["holder", "course", "course_version", "hours", "completed", "valid_until", "issuer", "skills"],
+        "additionalProperties": False,
+        "properties": {
+            "holder": {"type": "string", "description": "the learner's name as printed"},
+            "course": {"type": "string"},
+            "course_version": {"type": "integer"},
+            "hours": {"type": "integer", "description": "hours of study (JP)"},
+            "completed": date,
+            "valid_until": {"oneOf": [date, {"type": "null"}], "description": "last day of validity; null: no expiry"},
+            "issuer": {"type": "string"},
+            "skills": {"type": "array", "items": {"$ref": "#/components/schemas/ObservedSkill"},
+                       "description": "the observed skills, in the course's order; the same list as the signed "
+                                      "payload's (version 2), [] for none"},
+        },
+    }
+
+
+def _credential_check_schema() -> dict:
+    return {
+        "type": "object",
+        "required": ["outcome", "status", "message", "id", "checks", "certificate", "revocation"],
+        "additionalProperties": False,
+        "properties": {
+            "outcome": {"type": "string", "enum": ["genuine", "revoked", "altered", "not_ours", "unknown"],
+                        "description": "genuine: the credential Rawat issued, unchanged (see status for expiry); "
+                                       "revoked: genuine, but the certificate was revoked; altered: it names "
+                                       "Rawat's key but its proof fails (changed after signing); not_ours: no proof "
+                                       "made with Rawat's keys; unknown: Rawat's proof, but no such certificate in "
+                                       "the register now"},
+            "status": {"type": ["string", "null"], "enum": ["valid", "expired", "revoked", None],
+                       "description": "the certificate's status when genuine or revoked, else null"},
+            "message": {"type": "string", "description": "for people, in the site's language"},
+            "id": {"type": ["string", "null"], "description": "the certificate ID the credential names, if any"},
+            "checks": {
+                "type": "object", "required": ["proof", "issuer_key", "status_list", "dates"],
+                "additionalProperties": False,
+                "properties": {
+                    "proof": {"enum": ["verified", "altered", "not_ours"]},
+                    "issuer_key": {"type": ["string", "null"], "description": "the kid of our key that made the proof"},
+                    "status_list": {"enum": ["revoked", "not_revoked", None],
+                                    "description": "the credential's bit in its signed status list"},
+                    "dates": {"enum": ["valid", "expired", None], "description": "validUntil against today"},
+                },
+            },
+            "certificate": {"oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/CertificateFields"}]},
+            "revocation": {
+                "oneOf": [{"type": "null"}, {
+                    "type": "object", "required": ["revoked_at", "reason"], "additionalProperties": False,
+                    "properties": {"revoked_at": {"type": "string", "format": "date-time"},
+                                   "reason": {"type": "string"}},
+                }],
+            },
+        },
+    }
+
+
+def _credential_request_body() -> dict:
+    return {
+        "required": True,
+        "description": "the credential: its JSON as downloaded, the badge PNG with the credential baked in, "
+                       "or either as the field `file` of a form",
+        "content": {
+            "application/json": {"schema": {"type": "object", "description": "an OpenBadgeCredential"}},
+            "image/png": {"schema": {"contentMediaType": "image/png"}},
+            "multipart/form-data": {"schema": {
+                "type": "object", "required": ["file"],
+                # any bytes: the credential's JSON file or the badge PNG
+                "properties": {"file": {"contentMediaType": "application/octet-stream"}}}},
         },
     }
 
@@ -216,7 +282,7 @@ def openapi_document(server: str) -> dict:
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
-        "info": {"title": "Rawat certificate verification", "version": "1.1.0", "description": DESCRIPTION},
+        "info": {"title": "Rawat certificate verification", "version": "1.2.0", "description": DESCRIPTION},
         "servers": [{"url": server}],
         "paths": {
             "/api/v1/certificates/{id}": {
@@ -246,6 +312,52 @@ def openapi_document(server: str) -> dict:
                     },
                 },
             },
+            "/api/v1/credentials/verify": {
+                "post": {
+                    "operationId": "verifyCredential",
+                    "summary": "Check an Open Badges 3.0 credential (JSON or baked PNG)",
+                    "requestBody": _credential_request_body(),
+                    "responses": {
+                        "200": {"description": "The credential was checked; `outcome` says what was found.",
+                                "content": {"application/json": {
+                                    "schema": {"$ref": "#/components/schemas/CredentialCheck"}}}},
+                        "400": _error_response("Not a credential (reason not_credential)."),
+                        "413": _error_response("Larger than any credential (reason too_large)."),
+                        "429": _error_response("Too many requests from this address; wait a minute.",
+                                               retry_after=True),
+                        "503": _error_response("The service is temporarily unavailable (reason no_keys, or the "
+                                               "database cannot be reached).", retry_after=True),
+                    },
+                },
+            },
+            "/api/v1/credentials/status/{number}": {
+                "get": {
+                    "operationId": "getStatusList",
+                    "summary": "A signed Bitstring Status List credential (revocation)",
+                    "parameters": [{"name": "number", "in": "path", "required": True,
+                                    "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647}}],
+                    "responses": {
+                        "200": {"description": "A BitstringStatusListCredential with an eddsa-rdfc-2022 proof: "
+                                               "bit n of the GZIP-compressed, multibase base64url `encodedList` "
+                                               "is 1 when the credential with statusListIndex n is revoked.",
+                                "content": {"application/json": {"schema": {"type": "object"}}}},
+                        "404": _error_response("No such list."),
+                        "503": _error_response("No keys are configured (reason no_keys)."),
+                    },
+                },
+            },
+            "/.well-known/did.json": {
+                "get": {
+                    "operationId": "getDidDocument",
+                    "summary": "The issuer's DID document (did:web): every signing key as a Multikey",
+                    "responses": {
+                        "200": {"description": "The DID document.",
+                                "content": {"application/json": {"schema": {
+                                    "type": "object", "required": ["id", "verificationMethod", "assertionMethod"]}}}},
+                        "503": _error_response("No keys are configured (reason no_keys)."),
+                    },
+                },
+            },
             KEYS_PATH: {
                 "get": {
                     "operationId": "getKeys",
@@ -261,6 +373,8 @@ def openapi_document(server: str) -> dict:
         "components": {
             "schemas": {
                 "CertificateResult": _certificate_result_schema(),
+                "CertificateFields": _certificate_fields_schema(),
+                "CredentialCheck": _credential_check_schema(),
                 "ObservedSkill": _observed_skill_schema(),
                 "Error": _error_schema(),
                 "Keys": _keys_schema(),

@@ -1,18 +1,27 @@
-"""Checking a certificate: by the ID someone typed or scanned, or by the PDF file itself.
+"""Checking a certificate: by the ID someone typed or scanned, by the PDF file itself, or by its
+Open Badges credential (JSON, or baked into the badge PNG).
 
-Read-only: nothing here writes to the database.
+Read-only, except that a status list changed since it was last signed is signed again when a
+credential check reads it (credentials.services.status_list_document).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 
 from flask import current_app
 
 from ..certificates.keys import load_keyring
-from ..certificates.models import Certificate
+from ..certificates.models import Certificate, CertificateDocument
 from ..certificates.public_id import parse
 from ..certificates.queries import certificate_status, get_by_public_id, payload_of
 from ..certificates.signing import find_id_in_bytes, inspect_pdf, verify_payload
+from ..credentials.models import CertificateCredential
+from ..credentials.services import status_list_document
+from ..credentials.status_list import bit_is_set, decode
+from ..credentials.verifying import NotACredential, inspect_credential, read_credential
+from ..extensions import db
+from ..timeutil import utcnow
 from .screening import Screening, screen_pdf
 
 PDF_MAGIC = b"%PDF-"
@@ -68,15 +77,20 @@ def check_id(text: str | None, *, qr_kid: str | None = None, qr_signature: str |
 
 @dataclass
 class FileVerdict:
-    """The answer for an uploaded PDF."""
+    """The answer for an uploaded file: a PDF, or a credential (JSON or baked PNG)."""
 
     #: genuine (the file we issued, unchanged), altered, not_ours, revoked (genuine file of a
-    #: revoked certificate), not_pdf
+    #: revoked certificate), unknown (a credential our key signed whose certificate is no longer in
+    #: the register), not_pdf / not_credential (neither kind of file)
     outcome: str
     certificate: Certificate | None = None
     #: the certificate's status when the file is genuine: valid, expired, revoked
     status: str | None = None
     public_id: str | None = None
+    #: "pdf" or "credential"
+    kind: str = "pdf"
+    #: for a credential, what each check found (the API returns them): proof, issuer_key, status_list, dates
+    checks: dict = field(default_factory=dict)
 
 
 def check_pdf(data: bytes) -> FileVerdict:
@@ -101,9 +115,6 @@ def check_pdf(data: bytes) -> FileVerdict:
         return FileVerdict("altered", certificate, public_id=public_id)
     if certificate is None:
         return FileVerdict("not_ours", public_id=public_id)
-    from ..certificates.models import CertificateDocument
-    from ..extensions import db
-
     document = db.session.get(CertificateDocument, certificate.id)
     if document is None or document.sha256 != inspection.sha256:
         return FileVerdict("altered", certificate, public_id=public_id)
@@ -132,3 +143,54 @@ def _without_parsing(screening: Screening, data: bytes) -> FileVerdict:
     if screening.state == "tampered" or (screening.state in ("damaged", "updated") and certificate is not None):
         return FileVerdict("altered", certificate, public_id=public_id)
     return FileVerdict("not_ours", public_id=public_id)
+
+
+def check_credential(data: bytes) -> FileVerdict:
+    """Is this the credential we issued for a certificate, unchanged? Its proof, our key, the register,
+    the status list and the dates, in that order (each later check only once the earlier one holds)."""
+    try:
+        document, _kind = read_credential(data)
+    except NotACredential:
+        return FileVerdict("not_credential", kind="credential")
+    keyring = load_keyring()
+    inspection = inspect_credential(keyring, document)
+    certificate = get_by_public_id(inspection.public_id) if inspection.public_id else None
+    checks = {"proof": inspection.state, "issuer_key": inspection.kid, "status_list": None, "dates": None}
+    verdict = FileVerdict(inspection.state if inspection.state != "verified" else "genuine", certificate,
+                          public_id=inspection.public_id, kind="credential", checks=checks)
+    if inspection.state == "not_ours":
+        verdict.certificate = None
+        return verdict
+    if inspection.state == "altered":
+        return verdict
+    stored = db.session.get(CertificateCredential, certificate.id) if certificate is not None else None
+    if certificate is None or stored is None:
+        verdict.outcome = "unknown"
+        return verdict
+    # Our proof over a credential we did not store for this certificate (or a register entry that
+    # fails its own signature) is not the credential we issued.
+    same = _proof_value(stored.document) == (document.get("proof") or {}).get("proofValue")
+    if not same or not verify_payload(keyring, payload_of(certificate), certificate.signature,
+                                      issued_at=certificate.issued_at):
+        verdict.outcome = "altered"
+        return verdict
+    checks["status_list"] = "revoked" if _revoked_in_list(stored) else "not_revoked"
+    status = certificate_status(certificate)
+    checks["dates"] = "expired" if status == "expired" or _past(inspection.valid_until) else "valid"
+    verdict.status = status
+    verdict.outcome = "revoked" if status == "revoked" else "genuine"
+    return verdict
+
+
+def _proof_value(text: str) -> str | None:
+    return (json.loads(text).get("proof") or {}).get("proofValue")
+
+
+def _revoked_in_list(stored) -> bool:
+    """The certificate's bit in its signed status list, as any verifier reads it."""
+    listing = json.loads(status_list_document(stored.status_list))
+    return bit_is_set(decode(listing["credentialSubject"]["encodedList"]), stored.status_index)
+
+
+def _past(moment) -> bool:
+    return moment is not None and moment < utcnow()

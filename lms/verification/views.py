@@ -1,4 +1,5 @@
-"""The public verification pages: by ID (typed or from the QR code) and by PDF upload."""
+"""The public verification pages: by ID (typed or from the QR code) and by file upload (the PDF, or the
+Open Badges credential as JSON or baked into the badge PNG)."""
 from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, url_for
@@ -7,10 +8,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..certificates.keys import KeysMissing
 from ..certificates.queries import renewed_by
-from ..extensions import csrf, limiter
+from ..extensions import csrf, db, limiter
 from . import bp
 from .forms import UploadForm, VerifyForm
-from .services import check_id, check_pdf
+from ..credentials.verifying import looks_like_credential
+from .services import PDF_MAGIC, check_credential, check_id, check_pdf
 
 #: room for the multipart envelope around the file itself
 MULTIPART_SLACK = 64 * 1024
@@ -66,11 +68,22 @@ def verify_id(public_id: str):
     return _page(form=form, verdict=verdict, status=status)
 
 
+def check_file(data: bytes):
+    """The verdict for an uploaded file: a PDF is checked as a PDF, a PNG or JSON as a credential."""
+    if PDF_MAGIC in data[:1024]:
+        return check_pdf(data)
+    if looks_like_credential(data):
+        return check_credential(data)
+    return None
+
+
+@bp.route("/verifikasi/berkas", methods=["POST"])
 @bp.route("/verifikasi/pdf", methods=["POST"])
 @csrf.exempt  # checked below, once the size limit is in place
 @limit_verification
 def verify_pdf():
-    """Check an uploaded certificate PDF: our signature, intact, and the very file we issued."""
+    """Check an uploaded file: a certificate PDF (our signature, the very file we issued) or a credential
+    (its proof, our key, the status list, the dates)."""
     limit = current_app.config["VERIFICATION_UPLOAD_MAX_BYTES"]
     request.max_content_length = limit + MULTIPART_SLACK
     csrf.protect()
@@ -80,10 +93,13 @@ def verify_pdf():
     data = upload_form.document.data.read(limit + 1)
     if len(data) > limit:
         raise RequestEntityTooLarge()
-    verdict = check_pdf(data)
-    if verdict.outcome == "not_pdf":
-        return _page(upload_form=upload_form, status=400,
-                     file_error=_("This file is not a PDF. Choose the certificate's PDF file."))
+    verdict = check_file(data)
+    if verdict is None or verdict.outcome in ("not_pdf", "not_credential"):
+        return _page(upload_form=upload_form, status=400, file_error=_(
+            "This file is not a certificate PDF, a badge (PNG) or a credential file (JSON) from Rawat. "
+            "Choose one of those files."))
+    # a status list changed since it was last signed is signed again while checking
+    db.session.commit()
     return _page(upload_form=UploadForm(formdata=None), file_verdict=verdict)
 
 
@@ -103,6 +119,8 @@ def keys_missing(_error):
 def too_large(_error):
     """A friendly answer on the same page when the upload is too big."""
     if request.path.startswith("/api/"):
-        return {"error": {"code": 413, "message": _("The file is too large.")}}, 413
-    message = _("The file is too large: a certificate PDF is at most %(size)s.", size=upload_limit_label())
+        from .api import api_error  # api.py imports this module
+
+        return api_error(413, _("The file is too large."), "too_large")
+    message = _("The file is too large: a certificate file is at most %(size)s.", size=upload_limit_label())
     return _page(file_error=message, status=413)

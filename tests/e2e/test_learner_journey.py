@@ -2,6 +2,8 @@
 
 Run twice: with JavaScript, and with JavaScript switched off in the browser.
 """
+import json
+
 import pytest
 
 from tests.e2e.conftest import check_accessibility
@@ -108,3 +110,26 @@ def test_family_member_earns_a_signed_certificate(live_server, short_course, new
     shots(page, "dashboard")
     assert "Kursus Singkat Merawat" in page.content() and page.locator("a[href$='/unduh']").count() >= 1
     assert any(part in page.content() for part in public_id.split("-")[-2:])
+
+    # The same certificate as a badge to share: the panel opens without JavaScript (a <details>), the PNG
+    # carries the credential, and the verification page says it is genuine.
+    page.get_by_text("Lencana dan berbagi").first.click()
+    assert page.get_by_role("link", name="Tambahkan ke profil LinkedIn").first.is_visible()
+    if javascript:
+        check_accessibility(page, "dashboard, badge and sharing")
+    shots(page, "dashboard-badge")
+    with page.expect_download() as badge_info:
+        page.get_by_role("link", name="Unduh lencana (PNG)").first.click()
+    badge = tmp_path / badge_info.value.suggested_filename
+    badge_info.value.save_as(badge)
+    from lms.credentials.baking import unbake
+
+    assert badge.name.startswith("lencana-RWT-")
+    credential = json.loads(unbake(badge.read_bytes()))
+    assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert credential["id"].endswith(badge.name[len("lencana-"):-len(".png")])
+    page.goto(live_server("/verifikasi"))
+    page.get_by_label("Berkas sertifikat: PDF, lencana (PNG) atau kredensial (JSON)").set_input_files(str(badge))
+    page.get_by_role("button", name="Periksa berkas", exact=True).click()
+    page.wait_for_load_state()
+    assert page.locator("[data-outcome]").get_attribute("data-outcome") == "genuine"

@@ -2,8 +2,9 @@
 
 A family member finished a course and has a signed certificate. A village office (the verifier)
 types its ID (first with a typo), opens the address in its QR code as a phone camera would
-(pdftoppm renders the PDF, zbarimg reads the code), and uploads the PDF. An administrator then
-revokes the certificate in the admin pages, and every way of checking reports it as revoked.
+(pdftoppm renders the PDF, zbarimg reads the code), and uploads the PDF, then the credential file and the
+badge the holder sent (Open Badges 3.0). An administrator then revokes the certificate in the admin pages,
+and every way of checking reports it as revoked.
 """
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ REASON = "Peserta tidak mengikuti pelatihan sendiri."
 class Issued:
     public_id: str
     pdf: Path
+    #: the holder's downloads of the credential: its JSON, and the badge with it baked in
+    credential: Path
+    badge: Path
 
 
 @pytest.fixture
@@ -70,10 +74,19 @@ def issued_certificate(live_server, tmp_path) -> Issued:
         assert certificate is not None
         pdf = tmp_path / f"sertifikat-{certificate.public_id}.pdf"
         pdf.write_bytes(ensure_document(certificate).data)
+        from lms.credentials.badge import badge_png
+        from lms.credentials.baking import bake
+        from lms.credentials.services import ensure_credential
+
+        text = ensure_credential(certificate).document
+        credential = tmp_path / f"kredensial-{certificate.public_id}.json"
+        credential.write_text(text, encoding="utf-8")
+        badge = tmp_path / f"lencana-{certificate.public_id}.png"
+        badge.write_bytes(bake(badge_png(certificate.course_title, certificate.issuer), text))
         db.session.commit()
         public_id = certificate.public_id
         db.session.remove()
-    return Issued(public_id, pdf)
+    return Issued(public_id, pdf, credential, badge)
 
 
 def with_one_symbol_changed(public_id: str) -> str:
@@ -113,7 +126,7 @@ def check_id(page, typed: str) -> None:
 
 
 def upload(page, pdf: Path) -> None:
-    page.get_by_label("Berkas sertifikat (PDF)").set_input_files(str(pdf))
+    page.get_by_label("Berkas sertifikat: PDF, lencana (PNG) atau kredensial (JSON)").set_input_files(str(pdf))
     page.get_by_role("button", name="Periksa berkas", exact=True).click()
     page.wait_for_load_state()
 
@@ -200,6 +213,15 @@ def test_a_verifier_checks_a_certificate_and_sees_it_revoked(live_server, issued
     check_accessibility(verifier, "upload result")
     shots(verifier, "upload-genuine")
 
+    # The credential file and the badge the holder sent instead: genuine, with the same facts.
+    for sent in (issued_certificate.credential, issued_certificate.badge):
+        upload(verifier, sent)
+        assert file_outcome(verifier) == "genuine"
+        assert verifier.locator(".verdict h2").inner_text() == "✓ Kredensial asli"
+        assert facts(verifier)["Nama"] == HOLDER and facts(verifier)["Nomor sertifikat"] == public_id
+    check_accessibility(verifier, "credential result")
+    shots(verifier, "credential-genuine")
+
     # An administrator, in a browser of their own, revokes the certificate with a reason.
     admin = new_page()
     admin.goto(live_server("/masuk"))
@@ -246,3 +268,9 @@ def test_a_verifier_checks_a_certificate_and_sees_it_revoked(live_server, issued
     assert REASON in verifier.locator(".verdict").inner_text()
     check_accessibility(verifier, "revoked upload result")
     shots(verifier, "upload-revoked")
+
+    upload(verifier, issued_certificate.badge)
+    assert file_outcome(verifier) == "revoked"
+    assert verifier.locator(".verdict h2").inner_text() == "✗ Kredensial asli, tetapi sertifikatnya sudah dicabut"
+    assert REASON in verifier.locator(".verdict").inner_text()
+    shots(verifier, "credential-revoked")

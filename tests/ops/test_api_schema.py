@@ -11,6 +11,7 @@ malformed, typo and not-found ones. Example counts stay small so this runs in se
 from __future__ import annotations
 
 import gzip
+import json
 from collections import Counter
 
 import pytest
@@ -29,6 +30,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from lms.certificates.public_id import new_public_id
+from lms.certificates.queries import get_by_public_id
+from lms.credentials.models import CertificateCredential
 from lms.certificates.services import revoke
 from lms.extensions import db
 from tests.certificates.fixtures import certify, years_ago  # noqa: F401  (certify is a fixture)
@@ -124,6 +127,34 @@ def typed_variants(public_id: str) -> st.SearchStrategy[str]:
     ])
 
 
+def credential_of(public_id: str) -> dict:
+    """The signed credential of a seeded certificate, as its holder downloads it."""
+    certificate = get_by_public_id(public_id)
+    return json.loads(db.session.get(CertificateCredential, certificate.id).document)
+
+
+def steer(case, data, operation, seeded: list[str]) -> None:
+    """Replace some generated values by ones that reach the database: seeded IDs (as typed, and with a
+    typo), an existing status list, the seeded certificates' credentials (genuine and altered)."""
+    if operation.path.endswith("/credentials/verify") and case.media_type == "application/json":
+        choice = data.draw(st.sampled_from(["generated", "genuine", "altered"]), label="credential kind")
+        if choice != "generated":
+            case.body = credential_of(data.draw(st.sampled_from(seeded), label="certificate"))
+            if choice == "altered":
+                case.body["credentialSubject"]["name"] += " Palsu"
+    if "number" in (case.path_parameters or {}) and data.draw(st.booleans(), label="an existing list"):
+        case.path_parameters["number"] = 1
+    if "id" in (case.path_parameters or {}):
+        choice = data.draw(st.sampled_from(["generated", "found", "not_found", "typo"]), label="id kind")
+        if choice == "found":
+            case.path_parameters["id"] = data.draw(st.sampled_from(seeded).flatmap(typed_variants), label="id")
+        elif choice == "not_found":
+            case.path_parameters["id"] = new_public_id(2026)
+        elif choice == "typo":
+            known = data.draw(st.sampled_from(seeded), label="typed wrong")
+            case.path_parameters["id"] = known[:-1] + ("0" if known[-1] != "0" else "1")
+
+
 def exercise(operation, mode: GenerationMode, seeded: list[str], max_examples: int, checks=CHECKS) -> Counter:
     """Run the checks on generated requests for one operation; returns how often each status came back."""
     statuses: Counter = Counter()
@@ -132,15 +163,8 @@ def exercise(operation, mode: GenerationMode, seeded: list[str], max_examples: i
     @settings(max_examples=max_examples, deadline=None, database=None, derandomize=True,
               suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate, Phase.shrink])
     def run(case, data):
-        if mode is GenerationMode.POSITIVE and "id" in (case.path_parameters or {}):
-            choice = data.draw(st.sampled_from(["generated", "found", "not_found", "typo"]), label="id kind")
-            if choice == "found":
-                case.path_parameters["id"] = data.draw(st.sampled_from(seeded).flatmap(typed_variants), label="id")
-            elif choice == "not_found":
-                case.path_parameters["id"] = new_public_id(2026)
-            elif choice == "typo":
-                known = data.draw(st.sampled_from(seeded), label="typed wrong")
-                case.path_parameters["id"] = known[:-1] + ("0" if known[-1] != "0" else "1")
+        if mode is GenerationMode.POSITIVE:
+            steer(case, data, operation, seeded)
         response = case.call_and_validate(checks=checks)
         statuses[response.status_code] += 1
 
@@ -160,7 +184,7 @@ def test_every_api_route_is_in_the_document(app, api_schema):
     served = set()
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/v") or rule.rule.startswith("/.well-known/"):
-            path = rule.rule.replace("<public_id>", "{id}")
+            path = rule.rule.replace("<public_id>", "{id}").replace("<int:number>", "{number}")
             served |= {(method, path) for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert served - OWN_PAGE_ENDPOINTS == documented
 
@@ -168,18 +192,25 @@ def test_every_api_route_is_in_the_document(app, api_schema):
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 def test_every_operation_answers_as_documented(api_schema, seeded, mode):
     found = operations(api_schema)
-    assert set(found) == {"getCertificate", "getKeys"}
+    assert set(found) == {"getCertificate", "getKeys", "verifyCredential", "getStatusList", "getDidDocument"}
+    expected = {
+        # found, not found and refused IDs were all among the answers checked
+        ("getCertificate", GenerationMode.POSITIVE): ({200, 400, 404}, {200, 400, 404}),
+        ("getCertificate", GenerationMode.NEGATIVE): (set(), {400, 404}),
+        # a genuine, an altered and a made-up credential are all answered (200); what is no credential, 400
+        ("verifyCredential", GenerationMode.POSITIVE): ({200}, {200, 400}),
+        ("verifyCredential", GenerationMode.NEGATIVE): (set(), {200, 400, 413}),
+        ("getStatusList", GenerationMode.POSITIVE): ({200, 404}, {200, 404}),
+        ("getStatusList", GenerationMode.NEGATIVE): (set(), {404}),
+    }
     for operation_id, operation in found.items():
-        if mode is GenerationMode.NEGATIVE and not operation.path_parameters:
+        if mode is GenerationMode.NEGATIVE and not operation.path_parameters and "requestBody" not in \
+                operation.definition.raw:
             continue  # nothing in the request to get wrong
-        statuses = exercise(operation, mode, seeded, max_examples=40 if operation.path_parameters else 3)
-        if operation_id == "getCertificate" and mode is GenerationMode.POSITIVE:
-            # Found, not found and refused IDs were all among the answers checked.
-            assert {200, 400, 404} <= set(statuses), statuses
-        elif operation_id == "getCertificate":
-            assert set(statuses) <= {400, 404}, statuses
-        else:
-            assert set(statuses) == {200}, statuses
+        examples = 40 if operation.path_parameters or operation_id == "verifyCredential" else 3
+        statuses = exercise(operation, mode, seeded, max_examples=examples)
+        must, may = expected.get((operation_id, mode), ({200}, {200}))
+        assert must <= set(statuses) <= may, (operation_id, statuses)
 
 
 def test_without_signing_keys_the_api_answers_a_documented_503(app, api_schema, seeded, tmp_path):

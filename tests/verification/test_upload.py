@@ -94,7 +94,8 @@ def test_a_genuine_file_of_an_expired_certificate(client, issued_pdf):
 def test_a_file_that_is_not_a_pdf_is_refused_clearly(client):
     response = upload(client, b"\x89PNG\r\n\x1a\n not a pdf", filename="foto.png", content_type="image/png")
     assert response.status_code == 400
-    assert "This file is not a PDF" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "This file is not a certificate PDF, a badge (PNG) or a credential file (JSON)" in html
 
 
 def test_a_damaged_pdf_is_not_ours(client):
