@@ -15,6 +15,8 @@ import json
 from functools import cache
 from pathlib import Path
 
+from cachetools import LRUCache
+from pyld.context_resolver import ContextResolver
 from pyld.jsonld import JsonLdError, JsonLdProcessor
 
 CONTEXT_DIR = Path(__file__).parent / "contexts"
@@ -45,10 +47,16 @@ def _context_document(url: str) -> dict:
 
 
 class OfflineLoader:
-    """A PyLD document loader over CONTEXTS plus `extra` (URL → parsed document, for tests and vectors)."""
+    """A PyLD document loader over CONTEXTS plus `extra` (URL → parsed document, for tests and vectors).
+
+    Each loader keeps its own cache of processed contexts, never PyLD's process-wide one: a context
+    another loader once served must not become acceptable to this one.
+    """
 
     def __init__(self, extra: dict[str, dict] | None = None):
         self.extra = dict(extra or {})
+        #: processed contexts by URL (and inline contexts by their canonical JSON), PyLD's format
+        self.resolved = LRUCache(maxsize=256)
 
     def __call__(self, url: str, _options=None) -> dict:
         if url in self.extra:
@@ -57,7 +65,9 @@ class OfflineLoader:
             document = _context_document(url)
         else:
             raise UnknownContext(f"context not shipped with Rawat (never fetched): {url[:200]}")
-        return {"contextUrl": None, "documentUrl": url, "document": document}
+        # "static": PyLD then keeps the processed context for the process (its shared cache), as it
+        # may for a document that never changes
+        return {"contextUrl": None, "documentUrl": url, "document": document, "tag": "static"}
 
 
 DEFAULT_LOADER = OfflineLoader()
@@ -70,8 +80,9 @@ def _refuse_dropped(expanded_property) -> None:
 def canonical_nquads(document: dict, loader: OfflineLoader | None = None) -> str:
     """RDFC-1.0 canonical N-Quads of `document`. Raises CanonicalizationError."""
     processor = JsonLdProcessor(on_property_dropped=_refuse_dropped)
-    options = {"algorithm": "URDNA2015", "format": "application/n-quads",
-               "documentLoader": loader or DEFAULT_LOADER}
+    loader = loader or DEFAULT_LOADER
+    options = {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": loader,
+               "contextResolver": ContextResolver(loader.resolved, loader)}
     try:
         return processor.normalize(document, options)
     except CanonicalizationError:

@@ -99,6 +99,13 @@ def _observed_skill_schema() -> dict:
     }
 
 
+def _revocation_schema() -> dict:
+    return {"oneOf": [{"type": "null"}, {
+        "type": "object", "required": ["revoked_at", "reason"], "additionalProperties": False,
+        "properties": {"revoked_at": {"type": "string", "format": "date-time"}, "reason": {"type": "string"}},
+    }]}
+
+
 def _certificate_result_schema() -> dict:
     return {
         "type": "object",
@@ -112,13 +119,7 @@ def _certificate_result_schema() -> dict:
                                       "(no other field is given then)"},
             "message": {"type": "string"},
             "certificate": {"oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/CertificateFields"}]},
-            "revocation": {
-                "oneOf": [{"type": "null"}, {
-                    "type": "object", "required": ["revoked_at", "reason"], "additionalProperties": False,
-                    "properties": {"revoked_at": {"type": "string", "format": "date-time"},
-                                   "reason": {"type": "string"}},
-                }],
-            },
+            "revocation": _revocation_schema(),
             "renews": {"type": ["string", "null"], "description": "ID of the expired certificate this one renews"},
             "renewed_by": {"type": ["string", "null"], "description": "ID of the certificate that renewed this one"},
             "signature": {
@@ -187,13 +188,7 @@ def _credential_check_schema() -> dict:
                 },
             },
             "certificate": {"oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/CertificateFields"}]},
-            "revocation": {
-                "oneOf": [{"type": "null"}, {
-                    "type": "object", "required": ["revoked_at", "reason"], "additionalProperties": False,
-                    "properties": {"revoked_at": {"type": "string", "format": "date-time"},
-                                   "reason": {"type": "string"}},
-                }],
-            },
+            "revocation": _revocation_schema(),
         },
     }
 

@@ -95,7 +95,10 @@ def test_base58btc_round_trips_and_keeps_leading_zero_bytes():
         base58btc_decode("0OIl")  # not in the alphabet
 
 
-def test_the_loader_refuses_any_context_it_does_not_ship_and_never_opens_a_connection(monkeypatch):
+def test_the_loader_refuses_any_context_it_does_not_ship_and_never_opens_a_connection(monkeypatch,
+                                                                                          w3c_loader):
+    # A context another loader served (the test vectors' examples context) stays unknown to ours.
+    canonical_nquads(json.loads(read(W3C / "unsigned.json")), w3c_loader)
     opened = []
     monkeypatch.setattr(socket.socket, "connect", lambda self, address: opened.append(address))
     monkeypatch.setattr(socket, "create_connection", lambda *args, **kwargs: opened.append(args))
