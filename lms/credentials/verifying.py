@@ -19,6 +19,9 @@ from .did import did_web, key_for_method, public_key
 
 #: our credentials are a few KB; anything much larger is not one of ours
 MAX_CREDENTIAL_CHARS = 256 * 1024
+#: ours have about 15 JSON objects (20 more with many aligned skills) nested at most 5 deep
+MAX_OBJECTS = 200
+MAX_DEPTH = 12
 
 
 class NotACredential(ValueError):
@@ -107,15 +110,43 @@ def _moment(value) -> dt.datetime | None:
     return moment.astimezone(dt.UTC).replace(tzinfo=None)
 
 
+def shape_problem(document) -> str | None:
+    """Why a document cannot be one of ours unchanged, from its shape alone; None when it could be.
+
+    Canonicalization (RDFC-1.0) can take exponential time on crafted graphs of blank nodes that point
+    at each other ("poison graphs"). Ours are trees: no blank node identifiers (``_:…``), few objects,
+    shallow. Anything else is answered without canonicalizing it.
+    """
+    objects = 0
+    stack = [(document, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return "nested too deep"
+        if isinstance(value, dict):
+            objects += 1
+            if objects > MAX_OBJECTS:
+                return "too many objects"
+            for key, item in value.items():
+                if key in ("id", "@id") and isinstance(item, str) and item.startswith("_:"):
+                    return "blank node identifiers"
+                stack.append((item, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+    return None
+
+
 def inspect_credential(keyring: Keyring, document: dict) -> CredentialInspection:
     """Check the proof with our keys (current and retired, each only for what it signed while in service)."""
     did = did_web(base_url())
     found: dict = {}
+    problem = shape_problem(document)
 
     def resolve(method: str):
         key = key_for_method(did, keyring, method)
         found["key"] = key
-        return public_key(key)
+        # our key, but a shape we never issue: refused before any canonicalization (bad_form → altered)
+        return None if problem and key is not None else public_key(key)
 
     check = verify_proof(document, resolve)
     key = found.get("key")
@@ -123,6 +154,9 @@ def inspect_credential(keyring: Keyring, document: dict) -> CredentialInspection
     inspection = CredentialInspection(
         "not_ours", public_id=_public_id(document), kid=key.kid if key else None, status_list=status_list,
         status_index=status_index, valid_until=_moment(document.get("validUntil")), detail=check.detail)
+    if problem and key is not None:
+        inspection.state, inspection.detail = "altered", problem
+        return inspection
     if check.outcome in ("no_proof", "unknown_key"):
         return inspection
     if not check.verified:

@@ -265,3 +265,27 @@ def test_a_revocation_before_anyone_asked_for_the_list_is_in_it(client, certify)
     db.session.commit()
     listing = client.get(f"/api/v1/credentials/status/{stored.status_list}").get_json()
     assert bits.bit_is_set(bits.decode(listing["credentialSubject"]["encodedList"]), stored.status_index)
+
+
+@pytest.mark.parametrize("shape", ["blank node ids", "many objects", "deep"])
+def test_a_credential_shaped_unlike_ours_is_refused_before_canonicalization(client, certify, monkeypatch, shape):
+    """RDFC-1.0 can take exponential time on crafted blank-node graphs: such a document, naming our key,
+    is altered without being canonicalized at all."""
+    certificate = certify()
+    credential = credential_of(certificate)
+    if shape == "blank node ids":  # a cycle of blank nodes pointing at each other
+        credential["credentialSubject"]["knows"] = [{"id": f"_:b{n}", "knows": {"id": f"_:b{(n + 1) % 8}"}}
+                                                    for n in range(8)]
+    elif shape == "many objects":
+        credential["credentialSubject"]["extra"] = [{"n": n} for n in range(300)]
+    else:
+        nested = {}
+        for _ in range(20):
+            nested = {"inner": nested}
+        credential["credentialSubject"]["extra"] = nested
+    canonicalized = []
+    monkeypatch.setattr("lms.credentials.data_integrity.canonical_nquads",
+                        lambda *args, **kwargs: canonicalized.append(1) or "")
+    assert inspect_credential(load_keyring(), credential).state == "altered"
+    assert api_check(client, credential).get_json()["outcome"] == "altered"
+    assert canonicalized == []
