@@ -83,6 +83,10 @@ def test_pdf_qr_register_api_and_credential_tell_one_story(client, certify, make
     assert aligned == [(skill["title"], skill["competency_unit"]) for skill in register["skills"]
                        if skill["competency_unit"]]
     assert achievement["achievementType"] == "Certificate"
+    # Each alignment's address is the skill on the (public) course page.
+    course_page = client.get(urlsplit(achievement["id"]).path).get_data(as_text=True)
+    for item in achievement["alignment"]:
+        assert f'id="{urlsplit(item["targetUrl"]).fragment}"' in course_page
     # And the verification API, given the credential, answers with the register's fields.
     checked = api_check(client, credential).get_json()
     assert checked["outcome"] == "genuine" and checked["certificate"] == fields
