@@ -1,6 +1,7 @@
 """The `flask --app wsgi lms …` command group."""
 from __future__ import annotations
 
+import click
 from flask.cli import AppGroup
 
 from .accounts.cli import create_admin, rescue_code
@@ -18,3 +19,17 @@ lms_cli.add_command(demo_command)
 lms_cli.add_command(backup_command)
 lms_cli.add_command(restore_command)
 register_certificate_commands(lms_cli)
+
+
+@lms_cli.command("search-indexes")
+def search_indexes_command() -> None:
+    """PostgreSQL: make the trigram indexes of name, phone and e-mail search if they are missing."""
+    from .database import create_search_indexes
+    from .extensions import db
+
+    try:
+        made = create_search_indexes()
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"{len(made)} index(es) made: {', '.join(made)}" if made else "Nothing to do.")

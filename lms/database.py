@@ -9,7 +9,7 @@ from typing import TypeVar
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session
 
 from .extensions import db
@@ -187,3 +187,42 @@ def insert_ignoring_conflict(model, values: dict, conflict_columns: list[str]) -
 def one_of(column: str, choices: tuple[str, ...]) -> str:
     """The SQL of a CHECK constraint that keeps `column` to one of `choices` (fixed words, never user input)."""
     return "{} IN ({})".format(column, ", ".join(f"'{choice}'" for choice in choices))
+
+
+# --- search indexes (PostgreSQL) -------------------------------------------------------------------
+
+#: trigram GIN indexes for fragment search (LIKE '%…%'), as migration 0018 makes them: (name, table, expression)
+TRIGRAM_INDEXES = (
+    ("ix_users_full_name_trgm", "users", "lower(full_name) gin_trgm_ops"),
+    ("ix_users_phone_trgm", "users", "phone gin_trgm_ops"),
+    ("ix_users_email_trgm", "users", "email gin_trgm_ops"),
+    ("ix_certificates_holder_name_trgm", "certificates", "lower(holder_name) gin_trgm_ops"),
+    ("ix_certificates_course_title_trgm", "certificates", "lower(course_title) gin_trgm_ops"),
+)
+
+
+def create_search_indexes() -> list[str]:
+    """The trigram indexes still missing, made now; raises RuntimeError when pg_trgm cannot be had.
+
+    For a database migrated by a role that could not create the extension: a superuser runs
+    `CREATE EXTENSION pg_trgm`, then `lms search-indexes`. Returns the names of the indexes made.
+    """
+    from sqlalchemy import text
+
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        return []
+    try:
+        with connection.begin_nested():
+            connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+    except DBAPIError as error:
+        raise RuntimeError("pg_trgm is not installed and this role may not create it: ask a superuser to run "
+                           "CREATE EXTENSION pg_trgm") from error
+    existing = set(connection.execute(text("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"))
+                   .scalars())
+    made = []
+    for name, table, expression in TRIGRAM_INDEXES:
+        if name not in existing:
+            connection.execute(text(f"CREATE INDEX {name} ON {table} USING gin ({expression})"))
+            made.append(name)
+    return made

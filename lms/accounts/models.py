@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -24,6 +24,8 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         CheckConstraint("phone IS NOT NULL OR email IS NOT NULL OR login_id IS NOT NULL", name="has_contact"),
         CheckConstraint("role IN ('learner', 'trainer', 'admin')", name="known_role"),
+        # the admin list, newest first in keyset pages (migration 0018; trigram indexes on PostgreSQL there)
+        Index("ix_users_created_at_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,6 +1,8 @@
 """Account rules and writes. Callers (a request or a command) commit."""
 from __future__ import annotations
 
+import re
+
 from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -8,7 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..timeutil import utcnow
-from .identifiers import InvalidIdentifier, normalize_identifier
+from .identifiers import InvalidIdentifier, looks_like_email, normalize_email, normalize_identifier, normalize_phone
 from .models import Role, User
 
 # Compared against when no account matches, so a wrong login costs the same time
@@ -107,14 +109,34 @@ def set_role(user: User, role: str) -> None:
     user.role = role
 
 
+#: what may be a phone number as people write it (digits, +, spaces, dashes, dots, brackets)
+_PHONE_SHAPED = re.compile(r"[+\d\s\-.()]{8,24}")
+
+
 def search_users(query: str | None):
-    """Select statement for the admin list, filtered by name, phone or e-mail."""
-    stmt = select(User).order_by(User.created_at.desc(), User.id.desc())
-    if query:
-        like = f"%{query.strip().lower()}%"
-        digits = "".join(ch for ch in query if ch.isdigit())
-        conditions = [db.func.lower(User.full_name).like(like), User.email.like(like)]
-        if len(digits) >= 3:
-            conditions.append(User.phone.like(f"%{digits.lstrip('0')}%"))
-        stmt = stmt.where(or_(*conditions))
-    return stmt
+    """Select statement for the admin list (unordered: pages order it), by name, phone or e-mail.
+
+    What is shaped like a whole phone number or e-mail address is looked up exactly (normalised as at
+    registration: one row from a unique index); anything else is a fragment of a name, a phone number or
+    an e-mail, which PostgreSQL finds through its trigram indexes (migration 0018).
+    """
+    stmt = select(User)
+    query = (query or "").strip()
+    if not query:
+        return stmt
+    if looks_like_email(query) and "." in query.rpartition("@")[2]:
+        try:
+            return stmt.where(User.email == normalize_email(query))
+        except InvalidIdentifier:
+            pass  # a fragment after all, e.g. "siti@contoh."
+    if _PHONE_SHAPED.fullmatch(query):
+        try:
+            return stmt.where(User.phone == normalize_phone(query))
+        except InvalidIdentifier:
+            pass
+    like = f"%{query.lower()}%"
+    digits = "".join(ch for ch in query if ch.isdigit())
+    conditions = [db.func.lower(User.full_name).like(like), User.email.like(like)]
+    if len(digits) >= 3:
+        conditions.append(User.phone.like(f"%{digits.lstrip('0')}%"))
+    return stmt.where(or_(*conditions))

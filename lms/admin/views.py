@@ -12,7 +12,7 @@ from ..accounts.services import search_users, set_role
 from ..accounts.views import rescue_code_page
 from ..audit import services as audit
 from ..extensions import db
-from ..pagination import paginate
+from ..pagination import keyset_page
 from . import bp
 from .forms import ROLE_LABELS, ConfirmForm, RoleForm
 
@@ -27,9 +27,9 @@ def index():
 @bp.route("/pengguna")
 @role_required(Role.ADMIN)
 def users():
-    """Searchable, paginated list of every account."""
-    query = request.args.get("q", "").strip()[:100]
-    page = paginate(search_users(query), per_page=current_app.config["USERS_PER_PAGE"])
+    """Every account, newest first, searchable; keyset pages (older / newer)."""
+    query = "".join(ch for ch in request.args.get("q", "") if ch.isprintable()).strip()[:100]
+    page = keyset_page(search_users(query), User.created_at, User.id, per_page=current_app.config["USERS_PER_PAGE"])
     return render_template("admin/users.html", page=page, query=query, role_labels=ROLE_LABELS,
                            role_form=RoleForm())
 
@@ -54,7 +54,8 @@ def change_role(user_id: int):
             sessions.end_all_sessions(user)
         db.session.commit()
         flash(_("%(name)s is now: %(role)s.", name=user.full_name, role=ROLE_LABELS[form.role.data]), "success")
-    return redirect(url_for("admin.users", q=request.args.get("q") or None, page=request.args.get("page") or None))
+    return redirect(url_for("admin.users", q=request.args.get("q") or None, older=request.args.get("older") or None,
+                            newer=request.args.get("newer") or None))
 
 
 @bp.route("/pengguna/<int:user_id>/kode-reset", methods=["GET", "POST"])

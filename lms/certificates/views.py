@@ -10,10 +10,11 @@ from ..accounts.names import shown_character, unprintable_characters
 from ..courses.queries import get_course_or_404
 from ..database import writes_on_get
 from ..extensions import db
-from ..pagination import paginate
+from ..pagination import keyset_page
 from . import bp
 from .forms import ReinstateForm, RevokeForm
 from .keys import KeysMissing
+from .models import Certificate
 from .permissions import can_download, can_manage, can_manage_certificates
 from .public_id import parse
 from .queries import (
@@ -139,9 +140,11 @@ def admin_list():
         exact = get_by_public_id(parsed.canonical)
         if exact is not None:
             return redirect(url_for("certificates.admin_detail", public_id=exact.public_id))
-    page = paginate(search_certificates(query, status or None), per_page=current_app.config["CERTIFICATES_PER_PAGE"])
+    page = keyset_page(search_certificates(query, status or None), Certificate.issued_at, Certificate.id,
+                       per_page=current_app.config["CERTIFICATES_PER_PAGE"])
+    filters = {key: value for key, value in (("q", query), ("status", status)) if value}
     return render_template("certificates/admin_list.html", page=page, query=query, status=status,
-                           statuses=STATUSES, status_of=certificate_status)
+                           statuses=STATUSES, status_of=certificate_status, filters=filters)
 
 
 @bp.route("/admin/sertifikat/<public_id>")

@@ -6,8 +6,6 @@ The course page and the dashboard (courses) never import practice: they call the
 """
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -17,7 +15,7 @@ from ..accounts.models import Role
 from ..accounts.permissions import role_required
 from ..caches import request_memo
 from ..extensions import db
-from ..routing import MAX_ID
+from ..pagination import parse_cursor
 from . import bp
 from .models import Observation
 from .services import answer
@@ -73,23 +71,11 @@ def answer_observation(observation_id: int, reply: str):
     return redirect(url_for("practice.my_observations"))
 
 
-def _cursor() -> tuple[datetime, int] | None:
-    """`?after=` (the rejection time and id of the last row shown) as a cursor; anything else is the first page."""
-    moment, _sep, number = request.args.get("after", "").partition("_")
-    try:
-        cursor = (datetime.fromisoformat(moment), int(number))
-    except ValueError:
-        return None
-    if cursor[0].tzinfo is not None or not 0 < cursor[1] <= MAX_ID:
-        return None
-    return cursor
-
-
 @bp.route("/admin/pengamatan-ditolak")
 @role_required(Role.ADMIN)
 def rejected():
     """Observations the learner said did not happen, the latest first, for an admin to look into."""
-    cursor = _cursor()
+    cursor = parse_cursor(request.args.get("after"))
     rows = rejected_observations(before=cursor, limit=REJECTED_PER_PAGE + 1)
     shown = rows[:REJECTED_PER_PAGE]
     after = None

@@ -55,29 +55,26 @@ def test_nul_in_a_url_is_a_404(sign_in):
         assert browser.get(url).status_code == 404, url
 
 
-# --- page numbers --------------------------------------------------------------------------------
+# --- page cursors (lms/pagination.py: keyset pages) -------------------------------------------------
 
 @pytest.mark.parametrize("url", ["/admin/pengguna", "/admin/sertifikat", "/admin/audit"])
-@pytest.mark.parametrize("page", ["99999999999999999999", "-5", "0", "abc", "%00", "1" * 5000, "9" * 30])
-def test_any_page_number_shows_a_page(sign_in, url, page):
+@pytest.mark.parametrize("cursor", ["99999999999999999999", "-5", "0", "abc", "%00", "1" * 5000, "9" * 30,
+                                    "2026-12-03T05:00:00_0", "2026-12-03T05:00:00_99999999999",
+                                    "2026-12-03T05:00:00+07:00_5", "9999-12-31T23:59:59.999999_1", "_", "x_1"])
+def test_any_cursor_shows_a_page(sign_in, url, cursor):
     browser = sign_in(Role.ADMIN)
-    assert browser.get(f"{url}?page={page}").status_code == 200
+    for name in ("older", "newer", "page"):
+        assert browser.get(f"{url}?{name}={cursor}").status_code == 200
 
 
-def test_a_page_past_the_end_shows_the_last_page(app, sign_in, make_user):
+def test_a_cursor_past_the_end_offers_the_way_back(app, sign_in, make_user):
     browser = sign_in(Role.ADMIN)
-    for n in range(4):
-        make_user(full_name=f"Anggota Daftar {n}")
-    previous = app.config["USERS_PER_PAGE"]
-    app.config["USERS_PER_PAGE"] = 2
-    try:
-        last = browser.get("/admin/pengguna?page=3").get_data(as_text=True)
-        for page in ("4", "50", "99999999999999999999"):
-            body = browser.get(f"/admin/pengguna?page={page}").get_data(as_text=True)
-            assert re.findall(r"Anggota Daftar \d|Peserta Uji \d+", body) == \
-                re.findall(r"Anggota Daftar \d|Peserta Uji \d+", last), page
-    finally:
-        app.config["USERS_PER_PAGE"] = previous
+    body = browser.get("/admin/pengguna?older=2000-01-01T00:00:00_1").get_data(as_text=True)
+    assert "Anggota" not in body and 'rel="prev"' in body and 'rel="next"' not in body
+    # "newer" than before the first row: the rows after it (here, all of them)
+    newest = browser.get("/admin/pengguna").get_data(as_text=True)
+    assert re.findall(r"Peserta Uji \d+|Admin[^<]*", browser.get("/admin/pengguna?newer=2000-01-01T00:00:00_1")
+                      .get_data(as_text=True)) == re.findall(r"Peserta Uji \d+|Admin[^<]*", newest)
 
 
 def test_the_audit_log_takes_the_last_day_there_is(sign_in):

@@ -1,0 +1,114 @@
+"""Keyset pages (lms/pagination.py) through the admin lists: every row once, however the list grows meanwhile."""
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import update
+
+from lms.accounts.models import Role, User
+from lms.extensions import db
+
+NAME = re.compile(r"<strong>(Anggota \d+)</strong>")
+
+
+def link(body: str, rel: str) -> str | None:
+    match = re.search(rf'<a rel="{rel}" href="([^"]+)"', body)
+    return html.unescape(match.group(1)) if match else None
+
+
+@pytest.fixture
+def small_pages(app):
+    previous = app.config["USERS_PER_PAGE"]
+    app.config["USERS_PER_PAGE"] = 5
+    yield
+    app.config["USERS_PER_PAGE"] = previous
+
+
+def test_every_row_once_across_pages_while_rows_are_added(sign_in, make_user, small_pages):
+    browser = sign_in(Role.ADMIN, full_name="Admin Daftar")
+    originals = [make_user(full_name=f"Anggota {n}") for n in range(23)]
+    # Many rows at the same moment: the id breaks the tie, so none is skipped or shown twice.
+    same = datetime(2026, 11, 1, 8, 0)
+    db.session.execute(update(User).where(User.id.in_([u.id for u in originals[5:15]])).values(created_at=same))
+    db.session.commit()
+    seen, url, added = [], "/admin/pengguna", 0
+    while url:
+        body = browser.get(url).get_data(as_text=True)
+        seen += NAME.findall(body)
+        make_user(full_name=f"Anggota {100 + added}")  # a newer account arrives between two pages
+        added += 1
+        url = link(body, "next")
+    assert sorted(seen) == sorted(u.full_name for u in originals)  # each exactly once, none of the new ones
+    # Back from the last page, newer page by newer page, up to the newest: everything, each once.
+    back, url = [], link(body, "prev")
+    while url:
+        page = browser.get(url).get_data(as_text=True)
+        back += NAME.findall(page)
+        url = link(page, "prev")
+    assert len(back) == len(set(back))
+    everyone = {u.full_name for u in originals} | {f"Anggota {100 + n}" for n in range(added)}
+    assert set(back) == everyone - set(NAME.findall(body))  # all but the last page's, where the walk began
+
+
+def test_the_audit_log_pages_by_moment_with_its_actors_in_one_query(sign_in, app):
+    from sqlalchemy import event
+
+    from lms.audit import services as audit
+
+    browser = sign_in(Role.ADMIN, full_name="Admin Audit")
+    start = datetime(2026, 10, 1)
+    for n in range(120):
+        audit.record("user.role_changed", actor_id=browser.user.id, target_type="user", target_id=str(n),
+                     target_label=f"Sasaran {n}")
+    db.session.commit()
+    from lms.audit.models import AuditEntry
+
+    db.session.execute(update(AuditEntry).values(created_at=start))  # all at one moment: ids order them
+    db.session.commit()
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        first = browser.get("/admin/audit").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    audit_queries = [s for s in statements if "FROM audit_entries" in s or "FROM users" in s]
+    assert len(audit_queries) <= 5, audit_queries  # count, page, actors (once), the signed-in user
+    labels = re.findall(r"Sasaran \d+", first)
+    assert len(labels) == 50 and labels[0] == "Sasaran 119"
+    second = browser.get(link(first, "next")).get_data(as_text=True)
+    third = browser.get(link(second, "next")).get_data(as_text=True)
+    every = labels + re.findall(r"Sasaran \d+", second) + re.findall(r"Sasaran \d+", third)
+    assert every == [f"Sasaran {n}" for n in range(119, -1, -1)] and link(third, "next") is None
+    # Filtering by the actor or the record, from the links on an entry.
+    only = browser.get("/admin/audit?target_type=user&target_id=7").get_data(as_text=True)
+    assert re.findall(r"Sasaran \d+", only) == ["Sasaran 7"] and "Tampilkan semua" in only
+    assert len(re.findall(r"Sasaran \d+", browser.get(f"/admin/audit?actor={browser.user.id}")
+                          .get_data(as_text=True))) == 50
+
+
+def test_a_long_list_is_counted_up_to_a_cap(app, sign_in, make_user, monkeypatch):
+    monkeypatch.setattr("lms.pagination.COUNT_CAP", 3)
+    browser = sign_in(Role.ADMIN)
+    for n in range(4):
+        make_user(full_name=f"Anggota {n}")
+    body = browser.get("/admin/pengguna").get_data(as_text=True)
+    assert "Lebih dari 3 akun" in body
+    assert "1 akun" in browser.get("/admin/pengguna?q=Anggota 2").get_data(as_text=True)
+
+
+def test_created_at_moments_far_apart_page_in_order(sign_in, make_user, small_pages):
+    browser = sign_in(Role.ADMIN)
+    users = [make_user(full_name=f"Anggota {n}") for n in range(12)]
+    for n, user in enumerate(users):  # oldest first, a day apart
+        user.created_at = datetime(2026, 1, 1) + timedelta(days=n)
+    db.session.commit()
+    seen, url = [], "/admin/pengguna"
+    while url:
+        body = browser.get(url).get_data(as_text=True)
+        seen += NAME.findall(body)
+        url = link(body, "next")
+    assert seen == [f"Anggota {n}" for n in range(11, -1, -1)]
