@@ -7,11 +7,12 @@ junk uploads to the PDF check), page_weight.py (bytes a phone downloads), handou
 handout drawn, then served stored), cohort_page.py (a 500-learner group page and its CSV) run on
 temporary SQLite databases. When LMS_BENCH_DATABASE_URL names a PostgreSQL role that can
 create databases and the server answers, cohort_page.py runs there too, and so does
-load.py (gunicorn under 20 concurrent clients; a scratch database, dropped afterwards);
+load.py (gunicorn under 20 concurrent clients; a scratch database, dropped afterwards) and
+scale.py (each page on a small and a large database, --scale 0.1, 0.01 with --quick);
 otherwise they are skipped with a note. --quick makes each run shorter (fewer
 certificates, requests and seconds), for a smoke check rather than figures.
 Exit status: 0 when every benchmark ran, and those that check a target (page_weight.py,
-cohort_page.py) met it; 1 otherwise.
+cohort_page.py, scale.py) met it; 1 otherwise.
 """
 from __future__ import annotations
 
@@ -61,6 +62,9 @@ def plan(quick: bool, postgres: str | None) -> list[tuple[str, list[str]]]:
         for mix in ("lessons", "verify", "mixed"):
             short = ["--seconds", "5"] if quick else []
             runs.append((f"load, {mix} (PostgreSQL)", ["load.py", "--mix", mix, *short]))
+        runs.append(("scale: small against national (PostgreSQL)",
+                     ["scale.py", "--postgres", postgres, "--scale", "0.01" if quick else "0.1",
+                      *(["--requests", "10"] if quick else [])]))
     return runs
 
 

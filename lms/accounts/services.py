@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..database import search_pattern
 from ..extensions import db
 from ..timeutil import utcnow
 from .identifiers import InvalidIdentifier, looks_like_email, normalize_email, normalize_identifier, normalize_phone
@@ -134,9 +135,9 @@ def search_users(query: str | None):
             return stmt.where(User.phone == normalize_phone(query))
         except InvalidIdentifier:
             pass
-    like = f"%{query.lower()}%"
+    like = search_pattern(query.lower())
     digits = "".join(ch for ch in query if ch.isdigit())
-    conditions = [db.func.lower(User.full_name).like(like), User.email.like(like)]
+    conditions = [db.func.lower(User.full_name).like(like, escape="\\"), User.email.like(like, escape="\\")]
     if len(digits) >= 3:
-        conditions.append(User.phone.like(f"%{digits.lstrip('0')}%"))
+        conditions.append(User.phone.like(search_pattern(digits.lstrip("0")), escape="\\"))
     return stmt.where(or_(*conditions))

@@ -47,6 +47,8 @@ class Certificate(db.Model):
         Index("ix_certificates_issued_at_id", "issued_at", "id"),
         Index("ix_certificates_revoked_issued_at_id", "issued_at", "id",
               postgresql_where=sql_text("revoked_at IS NOT NULL"), sqlite_where=sql_text("revoked_at IS NOT NULL")),
+        Index("ix_certificates_renews_id", "renews_id",
+              postgresql_where=sql_text("renews_id IS NOT NULL"), sqlite_where=sql_text("renews_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,6 +7,7 @@ from sqlalchemy import bindparam, func, or_, select
 
 from ..caches import request_memo
 from ..courses.models import Module, Skill, SkillCompetence
+from ..database import search_pattern
 from ..extensions import db
 from .dates import today as local_today
 from .models import Certificate, CertificateEvent
@@ -94,10 +95,10 @@ def search_certificates(query: str | None = None, status: str | None = None, tod
     if query:
         words = [w for w in query.lower().split() if w][:6]
         for word in words:
-            like = f"%{word}%"
-            stmt = stmt.where(or_(func.lower(Certificate.public_id).like(like),
-                                  func.lower(Certificate.holder_name).like(like),
-                                  func.lower(Certificate.course_title).like(like)))
+            like = search_pattern(word)
+            stmt = stmt.where(or_(func.lower(Certificate.public_id).like(like, escape="\\"),
+                                  func.lower(Certificate.holder_name).like(like, escape="\\"),
+                                  func.lower(Certificate.course_title).like(like, escape="\\")))
     today = today or local_today()
     if status == "revoked":
         stmt = stmt.where(Certificate.revoked_at.is_not(None))

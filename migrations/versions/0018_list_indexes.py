@@ -31,6 +31,7 @@ TRIGRAM_INDEXES = (
     ("ix_users_email_trgm", "users", "email gin_trgm_ops"),
     ("ix_certificates_holder_name_trgm", "certificates", "lower(holder_name) gin_trgm_ops"),
     ("ix_certificates_course_title_trgm", "certificates", "lower(course_title) gin_trgm_ops"),
+    ("ix_certificates_public_id_trgm", "certificates", "lower(public_id) gin_trgm_ops"),
 )
 
 
@@ -39,6 +40,9 @@ def upgrade():
     op.create_index('ix_certificates_issued_at_id', 'certificates', ['issued_at', 'id'])
     op.create_index('ix_certificates_revoked_issued_at_id', 'certificates', ['issued_at', 'id'],
                     postgresql_where=sa.text('revoked_at IS NOT NULL'), sqlite_where=sa.text('revoked_at IS NOT NULL'))
+    # "renewed by": verifying an expired certificate looks for its renewal (few rows have one)
+    op.create_index('ix_certificates_renews_id', 'certificates', ['renews_id'],
+                    postgresql_where=sa.text('renews_id IS NOT NULL'), sqlite_where=sa.text('renews_id IS NOT NULL'))
     op.create_index('ix_audit_entries_created_at_id', 'audit_entries', ['created_at', 'id'])
     op.create_index('ix_audit_entries_action_created_at_id', 'audit_entries', ['action', 'created_at', 'id'])
     op.create_index('ix_audit_entries_actor_id_created_at_id', 'audit_entries', ['actor_id', 'created_at', 'id'])
@@ -84,6 +88,7 @@ def downgrade():
     op.drop_index('ix_audit_entries_actor_id_created_at_id', table_name='audit_entries')
     op.drop_index('ix_audit_entries_action_created_at_id', table_name='audit_entries')
     op.drop_index('ix_audit_entries_created_at_id', table_name='audit_entries')
+    op.drop_index('ix_certificates_renews_id', table_name='certificates')
     op.drop_index('ix_certificates_revoked_issued_at_id', table_name='certificates')
     op.drop_index('ix_certificates_issued_at_id', table_name='certificates')
     op.drop_index('ix_users_created_at_id', table_name='users')

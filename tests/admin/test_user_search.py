@@ -85,3 +85,20 @@ def test_without_trigram_indexes_fragment_search_still_works(sign_in, make_user)
         for name, _table, _expression in TRIGRAM_INDEXES:
             db.session.execute(text(f"DROP INDEX IF EXISTS {name}"))
     assert "Ni Luh Putu Ayu" in sign_in(Role.ADMIN).get("/admin/pengguna?q=putu").get_data(as_text=True)
+
+
+def test_percent_underscore_and_quotes_are_matched_as_typed(sign_in, make_user):
+    """The pattern is written into the SQL (search_pattern): escaped by SQLAlchemy, never able to change the query."""
+    make_user(full_name="Ibu 100% Sehat")
+    make_user(full_name="Ibu 1000 Sehat")
+    make_user(full_name="Pak O'Brien")
+    browser = sign_in(Role.ADMIN)
+
+    def found(query: str) -> str:
+        return browser.get("/admin/pengguna", query_string={"q": query}).get_data(as_text=True)
+
+    assert "Ibu 100% Sehat" in found("100%") and "Ibu 1000 Sehat" not in found("100%")
+    assert "Ibu 1000 Sehat" not in found("1_00")
+    assert "O&#39;Brien" in found("o'b")
+    injected = found("' OR 1=1 --")
+    assert "Ibu 100% Sehat" not in injected and "0 akun" in injected
