@@ -193,12 +193,12 @@ def one_of(column: str, choices: tuple[str, ...]) -> str:
 
 #: trigram GIN indexes for fragment search (LIKE '%…%'), as migration 0018 makes them: (name, table, expression)
 TRIGRAM_INDEXES = (
-    ("ix_users_full_name_trgm", "users", "lower(full_name) gin_trgm_ops"),
-    ("ix_users_phone_trgm", "users", "phone gin_trgm_ops"),
-    ("ix_users_email_trgm", "users", "email gin_trgm_ops"),
-    ("ix_certificates_holder_name_trgm", "certificates", "lower(holder_name) gin_trgm_ops"),
-    ("ix_certificates_course_title_trgm", "certificates", "lower(course_title) gin_trgm_ops"),
-    ("ix_certificates_public_id_trgm", "certificates", "lower(public_id) gin_trgm_ops"),
+    ("ix_users_full_name_trgm", "users", "lower(full_name)"),
+    ("ix_users_phone_trgm", "users", "phone"),
+    ("ix_users_email_trgm", "users", "email"),
+    ("ix_certificates_holder_name_trgm", "certificates", "lower(holder_name)"),
+    ("ix_certificates_course_title_trgm", "certificates", "lower(course_title)"),
+    ("ix_certificates_public_id_trgm", "certificates", "lower(public_id)"),
 )
 
 
@@ -219,12 +219,15 @@ def create_search_indexes() -> list[str]:
     except DBAPIError as error:
         raise RuntimeError("pg_trgm is not installed and this role may not create it: ask a superuser to run "
                            "CREATE EXTENSION pg_trgm") from error
+    schema = connection.execute(text("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n "
+                                     "ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'")).scalar()
     existing = set(connection.execute(text("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"))
                    .scalars())
     made = []
     for name, table, expression in TRIGRAM_INDEXES:
         if name not in existing:
-            connection.execute(text(f"CREATE INDEX {name} ON {table} USING gin ({expression})"))
+            # the extension's schema named: it need not be on the search path
+            connection.execute(text(f'CREATE INDEX {name} ON {table} USING gin ({expression} "{schema}".gin_trgm_ops)'))
             made.append(name)
     return made
 

@@ -26,12 +26,12 @@ log = logging.getLogger("alembic.runtime.migration")
 
 #: PostgreSQL only: (index, table, indexed expression); lms/database.py keeps the same list for `lms search-indexes`
 TRIGRAM_INDEXES = (
-    ("ix_users_full_name_trgm", "users", "lower(full_name) gin_trgm_ops"),
-    ("ix_users_phone_trgm", "users", "phone gin_trgm_ops"),
-    ("ix_users_email_trgm", "users", "email gin_trgm_ops"),
-    ("ix_certificates_holder_name_trgm", "certificates", "lower(holder_name) gin_trgm_ops"),
-    ("ix_certificates_course_title_trgm", "certificates", "lower(course_title) gin_trgm_ops"),
-    ("ix_certificates_public_id_trgm", "certificates", "lower(public_id) gin_trgm_ops"),
+    ("ix_users_full_name_trgm", "users", "lower(full_name)"),
+    ("ix_users_phone_trgm", "users", "phone"),
+    ("ix_users_email_trgm", "users", "email"),
+    ("ix_certificates_holder_name_trgm", "certificates", "lower(holder_name)"),
+    ("ix_certificates_course_title_trgm", "certificates", "lower(course_title)"),
+    ("ix_certificates_public_id_trgm", "certificates", "lower(public_id)"),
 )
 
 
@@ -54,26 +54,32 @@ def upgrade():
     bind = op.get_bind()
     if bind.dialect.name != 'postgresql':
         return
-    if not _trigram_available(bind):
+    schema = _trigram_schema(bind)
+    if schema is None:
         log.warning("pg_trgm could not be created (it needs a superuser, or the database owner on PostgreSQL "
                     "13+): name, phone and e-mail fragments are searched without an index. Run `CREATE "
                     "EXTENSION pg_trgm` as a superuser, then `flask --app wsgi lms search-indexes`.")
         return
     for name, table, expression in TRIGRAM_INDEXES:
-        op.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({expression})")
+        # the operator class is named with the extension's schema, which need not be on the search path
+        op.execute(f'CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({expression} "{schema}".gin_trgm_ops)')
 
 
-def _trigram_available(bind) -> bool:
-    if bind.execute(sa.text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).scalar():
-        return True
+def _trigram_schema(bind) -> str | None:
+    """The schema pg_trgm lives in (created now if it may be), or None when it cannot be had."""
+    query = sa.text("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+                    "WHERE e.extname = 'pg_trgm'")
+    schema = bind.execute(query).scalar()
+    if schema is not None:
+        return schema
     savepoint = bind.begin_nested()
     try:
         bind.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
     except sa.exc.DBAPIError:
         savepoint.rollback()
-        return False
+        return None
     savepoint.commit()
-    return True
+    return bind.execute(query).scalar()
 
 
 def downgrade():
