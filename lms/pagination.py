@@ -69,7 +69,7 @@ def capped_count(stmt, cap: int | None = None) -> tuple[int, bool]:
 
 
 def keyset_page(stmt, moment_column, id_column, per_page: int, *, older_arg: str = "older",
-                newer_arg: str = "newer", count: bool = True) -> KeysetPage:
+                newer_arg: str = "newer") -> KeysetPage:
     """The page of `stmt` (filtered, not ordered) that `?older=` or `?newer=` names; the newest without either.
 
     `moment_column` and `id_column` are the list's order, newest first; an index on (moment, id) lets
@@ -77,7 +77,7 @@ def keyset_page(stmt, moment_column, id_column, per_page: int, *, older_arg: str
     """
     older_than = parse_cursor(request.args.get(older_arg))
     newer_than = None if older_than else parse_cursor(request.args.get(newer_arg))
-    total, capped = capped_count(stmt) if count else (0, False)
+    total, capped = capped_count(stmt)
     if newer_than is not None:
         moment, row_id = newer_than
         rows = list(db.session.scalars(

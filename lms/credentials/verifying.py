@@ -14,6 +14,7 @@ from ..certificates.keys import Keyring
 from ..certificates.public_id import parse
 from ..certificates.urls import VERIFY_PATH, base_url
 from .baking import PNG_SIGNATURE, NotBaked, unbake
+from .builder import STATUS_PATH
 from .data_integrity import verify_proof
 from .did import did_web, key_for_method, public_key
 
@@ -85,8 +86,6 @@ def _public_id(document: dict) -> str | None:
 
 
 def _status_entry(document: dict) -> tuple[int | None, int | None]:
-    from .builder import STATUS_PATH
-
     entry = document.get("credentialStatus")
     if not isinstance(entry, dict):
         return None, None

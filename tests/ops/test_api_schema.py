@@ -11,7 +11,6 @@ malformed, typo and not-found ones. Example counts stay small so this runs in se
 from __future__ import annotations
 
 import gzip
-import json
 from collections import Counter
 
 import pytest
@@ -31,10 +30,10 @@ from schemathesis.specs.openapi.checks import (
 
 from lms.certificates.public_id import new_public_id
 from lms.certificates.queries import get_by_public_id
-from lms.credentials.models import CertificateCredential
 from lms.certificates.services import revoke
 from lms.extensions import db
 from tests.certificates.fixtures import certify, years_ago  # noqa: F401  (certify is a fixture)
+from tests.credentials.helpers import credential_of
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance, negative_data_rejection]
@@ -127,10 +126,9 @@ def typed_variants(public_id: str) -> st.SearchStrategy[str]:
     ])
 
 
-def credential_of(public_id: str) -> dict:
+def seeded_credential(public_id: str) -> dict:
     """The signed credential of a seeded certificate, as its holder downloads it."""
-    certificate = get_by_public_id(public_id)
-    return json.loads(db.session.get(CertificateCredential, certificate.id).document)
+    return credential_of(get_by_public_id(public_id))
 
 
 def steer(case, data, operation, seeded: list[str]) -> None:
@@ -139,7 +137,7 @@ def steer(case, data, operation, seeded: list[str]) -> None:
     if operation.path.endswith("/credentials/verify") and case.media_type == "application/json":
         choice = data.draw(st.sampled_from(["generated", "genuine", "altered"]), label="credential kind")
         if choice != "generated":
-            case.body = credential_of(data.draw(st.sampled_from(seeded), label="certificate"))
+            case.body = seeded_credential(data.draw(st.sampled_from(seeded), label="certificate"))
             if choice == "altered":
                 case.body["credentialSubject"]["name"] += " Palsu"
     if "number" in (case.path_parameters or {}) and data.draw(st.booleans(), label="an existing list"):
