@@ -33,6 +33,7 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) lms keys init
 	$(FLASK) lms import-content content/
+	$(FLASK) lms regions import
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 system-packages:

@@ -9,6 +9,7 @@ from .certificates.cli import register_commands as register_certificate_commands
 from .content_checker.cli import check_content_command, import_content_command
 from .backup import backup_command, restore_command
 from .demo import demo_command
+from .regions.cli import regions_cli
 
 lms_cli = AppGroup("lms", help="Rawat administration commands.")
 lms_cli.add_command(create_admin)
@@ -18,6 +19,7 @@ lms_cli.add_command(check_content_command)
 lms_cli.add_command(demo_command)
 lms_cli.add_command(backup_command)
 lms_cli.add_command(restore_command)
+lms_cli.add_command(regions_cli)
 register_certificate_commands(lms_cli)
 
 

@@ -7,6 +7,7 @@ from wtforms import BooleanField, HiddenField, PasswordField, SelectField, Strin
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from ..forms import AppForm
+from ..regions.forms import VillageField
 from .identifiers import InvalidIdentifier, normalize_email, normalize_identifier, normalize_phone
 from .names import name_problem
 from .passwords import MAX_LENGTH, password_problem
@@ -62,6 +63,8 @@ class RegisterForm(AppForm):
     )
     password = _choose_password(_l("Password"), _l("Choose a password."))
     confirm = _repeat_password(_l("Repeat password"), _l("Repeat your password."), of="password")
+    #: optional, chosen on /daftar/wilayah and carried here as ?desa=…; the page shows it above the fields
+    village_code = VillageField()
     submit = SubmitField(_l("Create account"))
 
     contact_kind: str = ""

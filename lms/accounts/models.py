@@ -10,6 +10,7 @@ from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from ..regions.models import CODE_LENGTH, Region
 from ..timeutil import utcnow
 
 
@@ -41,6 +42,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(16), default=Role.LEARNER, server_default=Role.LEARNER.value)
     #: preferred interface language; None follows the site default
     locale: Mapped[str | None] = mapped_column(String(8))
+    #: the village the learner gave (optional), for programme reports by area; a retired code stays valid
+    village_code: Mapped[str | None] = mapped_column(String(CODE_LENGTH), ForeignKey(Region.code), index=True)
     is_active_account: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]

@@ -48,11 +48,13 @@ def find_by_identifier(kind: str, value: str) -> User | None:
 
 
 def register_user(full_name: str, kind: str, value: str, password: str, *, role: str = Role.LEARNER,
-                  locale: str | None = None) -> User:
-    """Create an account; raise DuplicateAccount if the contact is taken."""
+                  locale: str | None = None, village_code: str | None = None) -> User:
+    """Create an account; raise DuplicateAccount if the contact is taken. `village_code` is a current village's
+    code, checked by the form (lms/regions/forms.py)."""
     if find_by_identifier(kind, value) is not None:
         raise DuplicateAccount
-    user = User(full_name=full_name, password_hash=hash_password(password), role=role, locale=locale)
+    user = User(full_name=full_name, password_hash=hash_password(password), role=role, locale=locale,
+                village_code=village_code)
     setattr(user, kind, value)
     db.session.add(user)
     try:
@@ -102,6 +104,11 @@ def update_profile(user: User, *, full_name: str, phone: str | None, email: str 
     user.phone = phone or None
     user.email = email or None
     user.locale = locale
+
+
+def set_village(user: User, village_code: str | None) -> None:
+    """The learner's village (a current village's code, checked by the form), or None to remove it."""
+    user.village_code = village_code
 
 
 def set_role(user: User, role: str) -> None:

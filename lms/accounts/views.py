@@ -4,8 +4,11 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
+from wtforms.validators import ValidationError
 
 from ..extensions import db, limiter, login_manager
+from ..regions.forms import ClearVillageForm, check_village_code
+from ..regions.queries import regions_loaded
 from ..web import LANGUAGE_COOKIE, safe_next_url
 from . import bp
 from ..mail import send_mail_later
@@ -21,6 +24,7 @@ from .forms import (
 )
 from .identifiers import InvalidIdentifier, format_phone, normalize_identifier
 from .models import User
+from .views_village import village_summary
 from .services import (
     DuplicateAccount,
     authenticate,
@@ -78,6 +82,13 @@ def _landing() -> str:
     return url_for("courses.dashboard")
 
 
+def _village_context(code: str | None) -> dict:
+    """The village shown on the page, and whether there are places to choose from (the block is hidden when
+    none were imported): one query either way."""
+    village = village_summary(code)
+    return {"village": village, "regions_loaded": village is not None or regions_loaded()}
+
+
 @bp.route("/daftar", methods=["GET", "POST"])
 @limiter.limit(_register_limit, methods=["POST"])
 def register():
@@ -85,11 +96,20 @@ def register():
     if current_user.is_authenticated:
         return redirect(safe_next_url(request.args.get("next"), _landing()))
     form = RegisterForm()
+    village_notice = None
+    if request.method == "GET" and request.args.get("desa"):
+        # a village chosen on /daftar/wilayah, or a village's registration link: shown, checked again on POST
+        try:
+            village = check_village_code(request.args["desa"])
+        except ValidationError as exc:
+            village_notice = exc.args[0]
+        else:
+            form.village_code.data = village.code if village else None
     if form.validate_on_submit():
         try:
             user = register_user(
                 form.full_name.data, form.contact_kind, form.contact_value, form.password.data,
-                locale=_visitor_locale(),
+                locale=_visitor_locale(), village_code=form.village_code.data,
             )
         except DuplicateAccount:
             form.contact.errors.append(
@@ -100,7 +120,10 @@ def register():
             db.session.commit()
             flash(_("Welcome to Rawat, %(name)s! Your account is ready.", name=user.full_name), "success")
             return redirect(safe_next_url(request.args.get("next"), _landing()))
-    return render_template("accounts/register.html", form=form), 400 if form.errors else 200
+    if form.village_code.errors:
+        form.village_code.data = None  # not sent again: the person chooses again
+    return render_template("accounts/register.html", form=form, village_notice=village_notice,
+                           **_village_context(form.village_code.data)), 400 if form.errors else 200
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -167,7 +190,8 @@ def profile():
             response.set_cookie(LANGUAGE_COOKIE, form.locale.data, max_age=365 * 24 * 3600, samesite="Lax",
                                 httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
             return response
-    return render_template("accounts/profile.html", form=form,
+    return render_template("accounts/profile.html", form=form, clear_village_form=ClearVillageForm(),
+                           **_village_context(current_user.village_code),
                            session_count=sessions.active_session_count(current_user.id)), 400 if form.errors else 200
 
 
