@@ -68,14 +68,18 @@ class KeyFormat:
 PRACTICE_CHOICES = ("required", "optional", "none")
 
 #: course.yaml. `hours` is only compared with the hours of study computed from the content (a writer
-#: has no value for it: it is left out); `version` is raised by each publish
+#: has no value for it: it is left out); `version` is raised by each publish; no `pretest` means none
 COURSE = KeyFormat(
     keys=("title", "summary", "audience", "language", "hours", "version", "pass_mark",
-          "certificate_validity_months", "practice", "published", "authors", "sources"),
-    defaults={"hours": None, "certificate_validity_months": None, "practice": "none"},
+          "certificate_validity_months", "practice", "pretest", "published", "authors", "sources"),
+    defaults={"hours": None, "certificate_validity_months": None, "practice": "none", "pretest": None},
 )
 #: one entry of course.yaml's `sources`
 SOURCE = KeyFormat(keys=("title", "publisher", "url", "year"))
+#: course.yaml's `pretest`: a short test before the first lesson, drawn from each module quiz's pool
+PRETEST = KeyFormat(keys=("questions_per_module",))
+#: the most questions a pre-test draws from one module's pool (it must stay short)
+PRETEST_MAX_PER_MODULE = 5
 #: module.yaml
 MODULE = KeyFormat(keys=("title", "summary", "practice_minutes"), defaults={"summary": "", "practice_minutes": 0})
 #: a lesson's front matter (NN-slug.md)
@@ -138,7 +142,7 @@ def default_key(index: int) -> str:
 
 #: every mapping of the format by name, for a test that makes sure a course can use each key
 FORMATS: Mapping[str, KeyFormat] = MappingProxyType({
-    "course": COURSE, "source": SOURCE, "module": MODULE, "lesson": LESSON, "quiz": QUIZ,
+    "course": COURSE, "source": SOURCE, "pretest": PRETEST, "module": MODULE, "lesson": LESSON, "quiz": QUIZ,
     **{f"question:{kind}": question_format(kind) for kind in QUESTION_TYPES},
     "option": OPTION, "step": STEP, "skills": SKILLS, "skill": SKILL, "skill_step": SKILL_STEP,
 })

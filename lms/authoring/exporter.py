@@ -44,6 +44,8 @@ def course_yaml(course: Course) -> dict:
         "title": course.title, "summary": course.summary, "audience": course.audience, "language": course.language,
         "hours": None, "version": course.version, "pass_mark": course.pass_mark,
         "certificate_validity_months": course.certificate_validity_months, "practice": course.practice,
+        "pretest": ({"questions_per_module": course.pretest_questions_per_module}
+                    if course.pretest_questions_per_module else None),
         "published": course.is_published,
         "authors": list(course.authors or []),
         "sources": [cf.SOURCE.ordered({k: _year(v) if k == "year" else v for k, v in source.items()})

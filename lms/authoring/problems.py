@@ -114,6 +114,12 @@ MESSAGES = {
                                    "certificate or optional."),
     "practice_without_skills": _l("Practice is required, but the course has no practical skill yet. Add skills or "
                                   "make practice optional."),
+    # the course's pre-test (course.yaml `pretest`), drawn from the module quizzes
+    "bad_pretest": _l("The pre-test setting must say how many questions to ask from each module."),
+    "pretest_without_quizzes": _l("The pre-test asks questions from the module quizzes, but no module has a quiz yet. "
+                                  "Add a quiz, or remove the pre-test."),
+    "pretest_pool_too_small": _l("The pre-test asks %(wanted)d questions from each module, but this quiz has only "
+                                 "%(pool)d. Add questions, or ask fewer in the pre-test."),
 }
 #: the same codes, where they concern the steps of an ordering question
 STEP_MESSAGES = {
@@ -142,7 +148,8 @@ FIELDS = {
                  "hours": _l("The hours of study"), "pass_mark": _l("The pass mark"),
                  "certificate_validity_months": _l("How long the certificate is valid"),
                  "authors": _l("The authors"), "sources": _l("The sources"), "version": _l("The version"),
-                 "published": _l("Published"), "practice": _l("The practice setting")},
+                 "published": _l("Published"), "practice": _l("The practice setting"),
+                 "pretest": _l("The pre-test"), "questions_per_module": _l("Pre-test questions per module")},
     "module": {"title": _l("The module title"), "summary": _l("The module summary"),
                "practice_minutes": _l("The minutes of practice")},
     "lesson": {"title": _l("The lesson title"), "minutes": _l("The reading time")},

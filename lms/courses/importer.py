@@ -69,6 +69,13 @@ class ModuleSpec:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class PretestSpec:
+    """course.yaml's `pretest`: questions drawn from each module quiz's pool, before the first lesson."""
+
+    questions_per_module: int
+
+
 @dataclass
 class CourseSpec:
     slug: str
@@ -88,6 +95,8 @@ class CourseSpec:
     certificate_validity_months: int | None = None
     #: observed skills: required for the certificate, optional, or none (content_format.PRACTICE_CHOICES)
     practice: str = "none"
+    #: a pre-test before the first lesson (quizzes draws and grades it), or None
+    pretest: PretestSpec | None = None
     is_published: bool = True
     authors: list[str] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)
@@ -165,6 +174,8 @@ def parse_course(folder: Path, problems: list[Problem]) -> CourseSpec:
     spec.practice = reader.text("practice", required=False, default="none") or "none"
     if spec.practice not in cf.PRACTICE_CHOICES:
         reader.problem(f"'practice' must be {', '.join(cf.PRACTICE_CHOICES)}", "practice", code="bad_practice")
+    # Read before the modules: each quiz checks that its pool has enough questions for the pre-test.
+    spec.pretest = _parse_pretest(reader)
     spec.is_published = reader.boolean("published", default=True)
     spec.authors = [str(a).strip() for a in reader.items("authors") if str(a).strip()]
     if not spec.authors and "authors" in data:
@@ -185,11 +196,33 @@ def parse_course(folder: Path, problems: list[Problem]) -> CourseSpec:
     spec.study_minutes = sum(_module_minutes(module) for module in spec.modules)
     spec.hours = hours_of_study(spec.study_minutes)
     _check_skills(spec, reader, problems)
+    _check_pretest(spec, reader)
     slugs = [lesson.slug for module in spec.modules for lesson in module.lessons]
     for slug in {s for s in slugs if slugs.count(s) > 1}:
         problems.append(Problem(folder, f"lesson slug '{slug}' is used twice; lesson slugs must be unique in a course",
                                 code="duplicate_lesson", params={"lesson": slug}))
     return spec
+
+
+def _parse_pretest(reader: Reader) -> PretestSpec | None:
+    """course.yaml's `pretest: {questions_per_module: N}`; None when the key is absent or null."""
+    value = reader.data.get("pretest")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        reader.problem("'pretest' must be a mapping, e.g. {questions_per_module: 2}", "pretest", code="bad_pretest")
+        return None
+    pretest = Reader(value, reader.path, reader.problems, context=reader.context)
+    pretest.unknown_keys(cf.PRETEST.allowed)
+    count = pretest.integer("questions_per_module", minimum=1, maximum=cf.PRETEST_MAX_PER_MODULE)
+    return PretestSpec(count) if count is not None and 1 <= count <= cf.PRETEST_MAX_PER_MODULE else None
+
+
+def _check_pretest(spec: CourseSpec, reader: Reader) -> None:
+    """A pre-test needs module quizzes to draw from (each quiz checks its own pool is large enough)."""
+    if spec.pretest and not any(module.extras.get(cf.QUIZ_FILE) for module in spec.modules):
+        reader.problem("'pretest' draws from the module quizzes, but no module has a quiz.yaml", "pretest",
+                       code="pretest_without_quizzes")
 
 
 def _check_skills(spec: CourseSpec, reader: Reader, problems: list[Problem]) -> None:
@@ -344,6 +377,7 @@ def apply_course(spec: CourseSpec) -> CourseReport:
         course, title=spec.title, summary=spec.summary, audience=spec.audience, language=spec.language,
         hours=spec.hours, version=spec.version, pass_mark=spec.pass_mark,
         certificate_validity_months=spec.certificate_validity_months, practice=spec.practice,
+        pretest_questions_per_module=spec.pretest.questions_per_module if spec.pretest else None,
         is_published=spec.is_published,
         authors=spec.authors, sources=spec.sources,
     )

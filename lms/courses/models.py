@@ -39,6 +39,8 @@ class Course(db.Model):
     certificate_validity_months: Mapped[int | None]
     #: observed practical skills: "required" for the certificate, "optional", or "none" (content_format)
     practice: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
+    #: questions the pre-test draws from each module quiz's pool (course.yaml `pretest`); None: no pre-test
+    pretest_questions_per_module: Mapped[int | None]
     #: names of the people who wrote and reviewed the course
     authors: Mapped[list] = mapped_column(JSON, default=list)
     #: [{title, publisher, url, year}] of the guidance the material follows

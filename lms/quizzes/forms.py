@@ -32,6 +32,10 @@ class StartAttemptForm(AppForm):
     submit = SubmitField(_l("Start the quiz"))
 
 
+class PretestActionForm(AppForm):
+    """Start or skip a course's pre-test: nothing but the CSRF token (each button posts to its own URL)."""
+
+
 class AnswerSheet(AppForm):
     """CSRF plus the answers of one attempt; see the module docstring for the field names."""
 

@@ -102,6 +102,10 @@ def parse_quiz(path: Path, course: CourseSpec, problems: list[Problem]) -> QuizS
         reader.problem(f"'questions_per_attempt' is {spec.questions_per_attempt} but the quiz has only {pool} "
                        f"question(s)", "questions_per_attempt", code="too_many_per_attempt",
                        wanted=spec.questions_per_attempt, pool=pool)
+    wanted = course.pretest.questions_per_module if course.pretest else 0
+    if items and wanted > pool:
+        reader.problem(f"the course's pretest draws {wanted} question(s) from each module quiz but this quiz has only "
+                       f"{pool}", "questions", code="pretest_pool_too_small", wanted=wanted, pool=pool)
     return spec
 
 

@@ -1,4 +1,4 @@
-"""Module quizzes as loaded from quiz.yaml, and learners' attempts at them.
+"""Module quizzes as loaded from quiz.yaml, learners' attempts at them, and course pre-tests drawn from them.
 
 Questions and options are never deleted once loaded: when they disappear from the
 course files they are retired, so every attempt keeps pointing at what was asked.
@@ -169,3 +169,81 @@ class AttemptQuestion(db.Model):
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
     question: Mapped[Question] = relationship()
+
+
+class Pretest(db.Model):
+    """A learner's one pre-test of a course (course.yaml `pretest`): taken before the first lesson, or skipped.
+
+    Kept apart from quiz attempts on purpose: nothing that counts attempts, passes, progress or
+    certificates reads this table. One row per learner and course (the unique constraint), so a
+    pre-test is never retaken and two simultaneous starts or submits make one.
+    """
+
+    __tablename__ = "pretests"
+    __table_args__ = (
+        UniqueConstraint("user_id", "course_id"),
+        CheckConstraint("submitted_at IS NULL OR skipped_at IS NULL", name="taken_or_skipped"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    #: (a course's figures are read by course, then by learner)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    #: when its questions were drawn; None for a pre-test skipped without opening it
+    started_at: Mapped[datetime | None]
+    #: set exactly once, by the request that graded it
+    submitted_at: Mapped[datetime | None]
+    #: the learner chose not to take it; it is not offered again
+    skipped_at: Mapped[datetime | None]
+    #: percent of all its questions answered right, rounded down
+    score: Mapped[int | None]
+
+    items: Mapped[list[PretestQuestion]] = relationship(
+        back_populates="pretest", order_by="PretestQuestion.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.started_at is not None and self.submitted_at is None and self.skipped_at is None
+
+
+class PretestQuestion(db.Model):
+    """A module quiz question as drawn for a pre-test: its place, its option order, the answer given.
+
+    The same columns as AttemptQuestion, so the answer sheet and its checks serve both.
+    """
+
+    __tablename__ = "pretest_questions"
+    __table_args__ = (UniqueConstraint("pretest_id", "position"), UniqueConstraint("pretest_id", "question_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: (unique constraints index pretest_id)
+    pretest_id: Mapped[int] = mapped_column(ForeignKey("pretests.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("quiz_questions.id", ondelete="CASCADE"), index=True)
+    #: place in the pre-test, 1-based
+    position: Mapped[int]
+    #: [[option id, opaque token], …] in the order shown; the form only ever sees tokens
+    option_order: Mapped[list] = mapped_column(JSON)
+    #: option ids chosen (single, true_false, multiple) or in the order given (ordering)
+    answer: Mapped[list | None] = mapped_column(JSON)
+    is_correct: Mapped[bool | None]
+
+    pretest: Mapped[Pretest] = relationship(back_populates="items")
+    question: Mapped[Question] = relationship()
+
+
+class PretestModuleScore(db.Model):
+    """A graded pre-test's score on one module's questions: what a programme compares with the module quiz."""
+
+    __tablename__ = "pretest_module_scores"
+    __table_args__ = (UniqueConstraint("pretest_id", "module_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: (the unique constraint indexes pretest_id)
+    pretest_id: Mapped[int] = mapped_column(ForeignKey("pretests.id", ondelete="CASCADE"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("course_modules.id", ondelete="CASCADE"), index=True)
+    #: questions of this module in the pre-test, and how many were answered right
+    question_count: Mapped[int]
+    right_count: Mapped[int]
+    #: percent right, rounded down, as a quiz attempt's score
+    score: Mapped[int]

@@ -1,14 +1,14 @@
-"""Read helpers for quiz pages: the quiz behind a URL, attempts, questions as shown."""
+"""Read helpers for quiz pages: the quiz behind a URL, attempts, questions as shown; pre-tests and their figures."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from ..courses.models import Course, Module
+from ..courses.models import Course, Lesson, LessonCompletion, Module
 from ..extensions import db
-from .models import Attempt, AttemptQuestion, Option, Question, Quiz
+from .models import Attempt, AttemptQuestion, Option, Pretest, PretestModuleScore, PretestQuestion, Question, Quiz
 
 
 def get_quiz(course_slug: str, module_slug: str) -> Quiz | None:
@@ -125,12 +125,25 @@ class ShownQuestion:
 
 def shown_questions(attempt: Attempt) -> list[ShownQuestion]:
     """The attempt's questions and options as fixed when it started (3 queries)."""
-    items = db.session.scalars(
+    return _shown(db.session.scalars(
         select(AttemptQuestion)
         .where(AttemptQuestion.attempt_id == attempt.id)
         .options(selectinload(AttemptQuestion.question).selectinload(Question.options))
         .order_by(AttemptQuestion.position)
-    ).all()
+    ).all())
+
+
+def shown_pretest_questions(pretest: Pretest) -> list[ShownQuestion]:
+    """The pre-test's questions and options as fixed when it started (3 queries)."""
+    return _shown(db.session.scalars(
+        select(PretestQuestion)
+        .where(PretestQuestion.pretest_id == pretest.id)
+        .options(selectinload(PretestQuestion.question).selectinload(Question.options))
+        .order_by(PretestQuestion.position)
+    ).all())
+
+
+def _shown(items) -> list[ShownQuestion]:
     shown = []
     for item in items:
         options = {o.id: o for o in item.question.options}
@@ -152,3 +165,130 @@ def first_attempt_passes(learners: Select, module_ids: list[int]) -> dict[tuple[
         .group_by(Attempt.user_id, Quiz.module_id)
     ).all()
     return {(user_id, module_id): bool(first) for user_id, module_id, first in rows}
+
+
+# --- pre-tests ----------------------------------------------------------------------------------
+
+
+def pretest_course(slug: str) -> Course | None:
+    """A published course that has a pre-test, or None."""
+    return db.session.scalar(select(Course).where(
+        Course.slug == slug, Course.is_published.is_(True), Course.pretest_questions_per_module.is_not(None)))
+
+
+def pretest_of(user_id: int, course_id: int) -> Pretest | None:
+    """The learner's pre-test of the course (taken, open or skipped), or None (1 query)."""
+    return db.session.scalar(select(Pretest).where(Pretest.user_id == user_id, Pretest.course_id == course_id))
+
+
+def course_started(user_id: int, course_id: int) -> bool:
+    """Has the learner marked a lesson of the course done (a retired one too) or started one of its module
+    quizzes? Then a pre-test would no longer measure what they knew before (1 query)."""
+    lesson = (select(LessonCompletion.id).join(Lesson, Lesson.id == LessonCompletion.lesson_id)
+              .where(LessonCompletion.user_id == user_id, Lesson.course_id == course_id).exists())
+    attempt = (select(Attempt.id).join(Quiz, Quiz.id == Attempt.quiz_id).join(Module, Module.id == Quiz.module_id)
+               .where(Attempt.user_id == user_id, Module.course_id == course_id).exists())
+    return bool(db.session.scalar(select(or_(lesson, attempt))))
+
+
+@dataclass
+class PretestState:
+    """Where a learner stands with a course's pre-test."""
+
+    pretest: Pretest | None
+    started_course: bool
+
+    @property
+    def status(self) -> str:
+        """taken, skipped, closed (the course was begun without it), open (questions drawn), or offered."""
+        pretest = self.pretest
+        if pretest is not None and pretest.submitted_at is not None:
+            return "taken"
+        if pretest is not None and pretest.skipped_at is not None:
+            return "skipped"
+        if self.started_course:
+            return "closed"
+        return "open" if pretest is not None and pretest.is_open else "offered"
+
+
+def pretest_state(user_id: int, course: Course) -> PretestState:
+    """The learner's pre-test of the course and whether they began the course (2 queries)."""
+    return PretestState(pretest_of(user_id, course.id), course_started(user_id, course.id))
+
+
+def pretest_pools(course_id: int) -> list[Quiz]:
+    """The current quizzes of the course's current modules in module order, each with its questions and their
+    options: what a pre-test draws from (3 queries)."""
+    return list(db.session.scalars(
+        select(Quiz).join(Module, Module.id == Quiz.module_id)
+        .where(Module.course_id == course_id, Module.retired_at.is_(None), Quiz.retired_at.is_(None))
+        .order_by(Module.position)
+        .options(selectinload(Quiz.questions).selectinload(Question.options))
+    ))
+
+
+def pretest_size(course: Course) -> int:
+    """Questions in the course's pre-test: its number per module, at most each current pool (1 query)."""
+    per_module = course.pretest_questions_per_module or 0
+    if not per_module:
+        return 0
+    pools = db.session.scalars(
+        select(func.count(Question.id)).join(Quiz, Quiz.id == Question.quiz_id)
+        .join(Module, Module.id == Quiz.module_id)
+        .where(Module.course_id == course.id, Module.retired_at.is_(None), Quiz.retired_at.is_(None),
+               Question.retired_at.is_(None))
+        .group_by(Quiz.id)
+    ).all()
+    return sum(min(per_module, pool) for pool in pools)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A mean percent score and the number of learners behind it (None when there is none)."""
+
+    mean: float | None
+    learners: int
+
+
+NO_FIGURE = Figure(None, 0)
+
+
+@dataclass(frozen=True)
+class KnowledgeGain:
+    """One module: what learners knew before (pre-test) against their first module quiz attempt."""
+
+    pretest: Figure = NO_FIGURE
+    first_attempt: Figure = NO_FIGURE
+
+
+def _mean(value) -> float | None:
+    return None if value is None else round(float(value), 1)  # PostgreSQL's avg is a numeric
+
+
+def knowledge_gain(learners: Select, course_id: int, *, paired: bool = False) -> dict[int, KnowledgeGain]:
+    """module id -> mean pre-test percent and mean first-attempt quiz percent of these learners, each with its
+    number of learners; `learners` is a SELECT of user ids. Both figures use the module's own pool, so they
+    compare. `paired`: the quiz figure only of learners who took the pre-test. 2 queries, whatever the number
+    of learners (pretests by (user_id, course_id), attempts by (user_id, quiz_id, number))."""
+    pretest = db.session.execute(
+        select(PretestModuleScore.module_id, func.avg(PretestModuleScore.score), func.count())
+        .join(Pretest, Pretest.id == PretestModuleScore.pretest_id)
+        # module scores are written only by the request that graded the pre-test
+        .where(Pretest.course_id == course_id, Pretest.user_id.in_(learners))
+        .group_by(PretestModuleScore.module_id)
+    ).all()
+    takers = learners
+    if paired:
+        takers = select(Pretest.user_id).where(Pretest.course_id == course_id, Pretest.submitted_at.is_not(None),
+                                               Pretest.user_id.in_(learners))
+    first = db.session.execute(
+        select(Quiz.module_id, func.avg(Attempt.score), func.count())
+        .join(Quiz, Quiz.id == Attempt.quiz_id).join(Module, Module.id == Quiz.module_id)
+        .where(Module.course_id == course_id, Attempt.user_id.in_(takers), Attempt.number == 1,
+               Attempt.submitted_at.is_not(None))
+        .group_by(Quiz.module_id)
+    ).all()
+    before = {module_id: Figure(_mean(mean), count) for module_id, mean, count in pretest}
+    after = {module_id: Figure(_mean(mean), count) for module_id, mean, count in first}
+    return {module_id: KnowledgeGain(before.get(module_id, NO_FIGURE), after.get(module_id, NO_FIGURE))
+            for module_id in before.keys() | after.keys()}

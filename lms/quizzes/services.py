@@ -157,18 +157,21 @@ def draw_questions(quiz: Quiz, rng: random.Random) -> list[AttemptQuestion]:
     drawn = rng.sample(pool, count)
     if not quiz.shuffle_questions:
         drawn.sort(key=lambda q: q.position)
-    items = []
-    for position, question in enumerate(drawn, start=1):
-        options = list(question.current_options)
-        if question.type == "ordering":
-            right = list(options)
-            while len(options) > 1 and options == right:  # never show the steps in their right order
-                rng.shuffle(options)
-        elif question.type != "true_false" and quiz.shuffle_options:
+    return [AttemptQuestion(question_id=question.id, position=position,
+                            option_order=option_order(question, quiz.shuffle_options, rng))
+            for position, question in enumerate(drawn, start=1)]
+
+
+def option_order(question: Question, shuffle_options: bool, rng: random.Random) -> list[list]:
+    """[[option id, token], …] as the question will show its current options (an attempt's or a pre-test's)."""
+    options = list(question.current_options)
+    if question.type == "ordering":
+        right = list(options)
+        while len(options) > 1 and options == right:  # never show the steps in their right order
             rng.shuffle(options)
-        order = [[option.id, token] for option, token in zip(options, _tokens(len(options)), strict=True)]
-        items.append(AttemptQuestion(question_id=question.id, position=position, option_order=order))
-    return items
+    elif question.type != "true_false" and shuffle_options:
+        rng.shuffle(options)
+    return [[option.id, token] for option, token in zip(options, _tokens(len(options)), strict=True)]
 
 
 def is_right(question_type: str, shown: list[Option], answer: list[int]) -> bool:
@@ -185,6 +188,18 @@ def is_right(question_type: str, shown: list[Option], answer: list[int]) -> bool
     return len(answer) == 1 and answer[0] in right
 
 
+def grade(items, answers: dict[int, list[int]]) -> dict[int, bool]:
+    """item id -> answered right, for the drawn questions of an attempt or a pre-test (AttemptQuestion or
+    PretestQuestion: the same columns), against the options each showed; their options in 1 query."""
+    question_ids = [item.question_id for item in items]
+    options = {o.id: o for o in db.session.scalars(select(Option).where(Option.question_id.in_(question_ids)))}
+    results = {}
+    for item in items:
+        shown = [options[option_id] for option_id, _token in item.option_order if option_id in options]
+        results[item.id] = is_right(item.question.type, shown, answers[item.id])
+    return results
+
+
 def score_percent(right: int, total: int) -> int:
     """Percent rounded down, so that score >= pass mark exactly when the learner reached it."""
     return right * 100 // total if total else 0
@@ -198,13 +213,7 @@ def submit_attempt(attempt: Attempt, answers: dict[int, list[int]], *, now: date
     """
     now = now or utcnow()
     quiz = attempt.quiz
-    options = {o.id: o for o in db.session.scalars(
-        select(Option).join(Question).join(AttemptQuestion, AttemptQuestion.question_id == Question.id)
-        .where(AttemptQuestion.attempt_id == attempt.id))}
-    results = {}
-    for item in attempt.items:
-        shown = [options[option_id] for option_id, _token in item.option_order if option_id in options]
-        results[item.id] = is_right(item.question.type, shown, answers[item.id])
+    results = grade(attempt.items, answers)
     total = len(attempt.items)
     score = score_percent(sum(results.values()), total)
     passed = score >= quiz.pass_mark

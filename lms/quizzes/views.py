@@ -73,13 +73,12 @@ def outline_helpers():
     return {"quiz_facts": course_quiz_facts}
 
 
-def _images(quiz: Quiz, questions) -> dict[str, dict]:
+def question_images(course, questions) -> dict[str, dict]:
     """The <img> attributes of the course pictures these questions show, as lessons show them:
     phone-sized WebP copies in srcset for photos, URLs with their content hash (cached for a year)."""
     paths = {shown.question.image for shown in questions if shown.question.image}
     if not paths:
         return {}
-    course = quiz.module.course
     pictures = course_pictures(course)
     return {path: picture_attributes(course, pictures[path]) for path in paths if path in pictures}
 
@@ -154,7 +153,7 @@ def attempt(course_slug: str, module_slug: str, attempt_id: int):
         return redirect(result_url)
     return render_template(
         "quizzes/attempt.html", quiz=quiz, module=quiz.module, course=quiz.module.course, attempt=attempt,
-        questions=questions, form=form, images=_images(quiz, questions), urls=_urls(quiz),
+        questions=questions, form=form, images=question_images(quiz.module.course, questions), urls=_urls(quiz),
     ), 400 if form.is_submitted() else 200
 
 
@@ -175,6 +174,6 @@ def result(course_slug: str, module_slug: str, attempt_id: int):
     return render_template(
         "quizzes/result.html", quiz=quiz, module=quiz.module, course=quiz.module.course, attempt=attempt,
         questions=questions, reveal=bool(attempt.passed or answers_revealed(current_user.id, quiz)),
-        right_count=sum(1 for shown in questions if shown.item.is_correct), images=_images(quiz, questions),
-        urls=_urls(quiz), progress=progress,
+        right_count=sum(1 for shown in questions if shown.item.is_correct),
+        images=question_images(quiz.module.course, questions), urls=_urls(quiz), progress=progress,
     )

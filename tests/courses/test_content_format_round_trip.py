@@ -34,7 +34,8 @@ NOT_EXPORTED = {
 COURSE = {
     "title": "Kursus Format", "summary": "Ringkasan kursus.", "audience": "Keluarga pendamping.",
     "language": "en", "hours": 2, "version": 3, "pass_mark": 80, "certificate_validity_months": 24,
-    "practice": "required", "published": False, "authors": ["Tim Uji", "Tim Dua"],
+    "practice": "required", "pretest": {"questions_per_module": 2}, "published": False,
+    "authors": ["Tim Uji", "Tim Dua"],
     "sources": [{"title": "Panduan", "publisher": "WHO", "url": "https://www.who.int/panduan", "year": 2019},
                 {"title": "Buku Saku"}],
 }
@@ -99,6 +100,7 @@ def keys_used(files: dict[str, str]) -> dict[str, set[str]]:
             used["course"] |= set(data)
             for source in data.get("sources", []):
                 used["source"] |= set(source)
+            used["pretest"] |= set(data.get("pretest") or {})
         elif name == cf.MODULE_FILE:
             used["module"] |= set(data)
         elif name == cf.QUIZ_FILE:

@@ -142,3 +142,78 @@ def sheet(attempt: Attempt, choose=right_answer, overrides: dict | None = None) 
 
 def shown_by_key(attempt: Attempt) -> dict[str, ShownQuestion]:
     return {shown.question.key: shown for shown in shown_questions(attempt)}
+
+
+# --- pre-tests ----------------------------------------------------------------------------------
+
+
+def module_pool(module: int, count: int = 4) -> list[dict]:
+    """`count` single-choice questions of module `module` (texts differ between modules)."""
+    return [{"id": f"soal-{n}", "type": "single", "text": f"Modul {module}, soal {n}?",
+             "options": [{"text": f"Benar {module}.{n}", "correct": True, "feedback": f"Ya {module}.{n}."},
+                         {"text": f"Salah {module}.{n}", "feedback": f"Bukan {module}.{n}."}],
+             "explanation": f"Penjelasan {module}.{n}."} for n in range(1, count + 1)]
+
+
+@pytest.fixture
+def make_pretest_course(make_course):
+    """Import a course of two modules with quizzes (pools of 4) and `pretest: {questions_per_module: N}`."""
+
+    def _make(slug="kursus-tes-awal", *, per_module=2, modules=None, **course):
+        course = {"pretest": {"questions_per_module": per_module} if per_module else None, **course}
+        return make_course(slug, course=course, modules=modules or [
+            {"slug": "modul-satu", "title": "Modul Satu", "lessons": [
+                {"slug": f"{slug}-a", "title": "Pelajaran A", "body": "Isi A.\n"},
+                {"slug": f"{slug}-b", "title": "Pelajaran B", "body": "Isi B.\n"}],
+             "quiz": quiz_yaml(module_pool(1), questions_per_attempt=2)},
+            {"slug": "modul-dua", "title": "Modul Dua", "lessons": [
+                {"slug": f"{slug}-c", "title": "Pelajaran C", "body": "Isi C.\n"}],
+             "quiz": quiz_yaml(module_pool(2), questions_per_attempt=2)},
+        ])
+
+    return _make
+
+
+class PretestPages:
+    """The pre-test's URLs and the requests a learner makes, through the real forms."""
+
+    def __init__(self, browser, course):
+        self.browser = browser
+        self.course = course
+        self.home = f"/kursus/{course.slug}/tes-awal"
+        self.sheet = f"{self.home}/soal"
+
+    def start(self):
+        return self.browser.post_form(f"{self.home}/mulai", form_url=self.home)
+
+    def skip(self):
+        return self.browser.post_form(f"{self.home}/lewati", form_url=self.home)
+
+    def start_pretest(self):
+        from lms.quizzes.models import Pretest
+
+        response = self.start()
+        assert response.status_code == 302 and response.headers["Location"].endswith(self.sheet), \
+            response.get_data(as_text=True)[:2000]
+        return db.session.scalar(select(Pretest).where(Pretest.user_id == self.browser.user.id,
+                                                       Pretest.course_id == self.course.id))
+
+    def submit(self, data: dict):
+        # The CSRF token comes from the pre-test page: the sheet redirects once the pre-test is graded.
+        return self.browser.post_form(self.sheet, data, form_url=self.home)
+
+
+@pytest.fixture
+def pretest_pages(browser):
+    return lambda course, on=None: PretestPages(on or browser, course)
+
+
+def pretest_sheet(pretest, choose=right_answer, overrides: dict | None = None) -> dict:
+    """Form data answering every question of the pre-test with `choose(shown) -> options`."""
+    from lms.quizzes.queries import shown_pretest_questions
+
+    data: dict = {}
+    for shown in shown_pretest_questions(pretest):
+        data[shown.field_name] = [token_of(shown, option) for option in choose(shown)]
+    data.update(overrides or {})
+    return data
