@@ -5,12 +5,14 @@ A learner's state of a skill, from their observations that count (rejected and w
 competent if any confirmed observation says competent; else "not yet" if a confirmed one says not yet (the
 latest confirmed one then says not yet too: a result is competent or not yet); else "pending" if one waits
 for the learner's answer; else not observed. Every read is a fixed number of queries whatever the size of the
-group: its members are given as a SELECT (a subquery, as progress_of_learners takes them), never as a list,
-and the counting is done by the database (GROUP BY), not by a loop over the observations.
+group: its members are given as their ids or a SELECT of them (CohortReport.learners), and the counting is
+done by the database (GROUP BY), not by a loop over the observations.
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 
 from sqlalchemy import Select, and_, case, exists, func, select
@@ -64,7 +66,7 @@ class GroupSkills:
     #: (user id, skill id) -> cell, only where the learner has an observation that counts
     cells: dict[tuple[int, int], SkillCell] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def skills(self) -> list[GroupSkill]:
         return [skill for _course, skills in self.courses for skill in skills]
 
@@ -72,11 +74,11 @@ class GroupSkills:
         return self.cells.get((user_id, skill_id), NOT_OBSERVED_CELL)
 
 
-def group_skills(cohort: Cohort, members: Select) -> GroupSkills:
+def group_skills(cohort: Cohort, members: Select | Collection[int]) -> GroupSkills:
     """The group's skills and its members' states in them. Two queries (the skills, then the states of every
     member in every skill, grouped in SQL); none when no course of the group observes practice.
 
-    `members` is a SELECT of the group's members' user ids (cohorts: the group's member query)."""
+    `members` are the group's members' user ids or a SELECT of them (CohortReport.learners)."""
     observed = [course for course in cohort.courses if course.practice != "none"]
     if not observed:
         return GroupSkills([])
@@ -110,7 +112,7 @@ def _current_skills(courses: list[Course]) -> dict[int, list[GroupSkill]]:
     return numbered
 
 
-def skill_cells(members: Select, skill_ids: list[int]) -> dict[tuple[int, int], SkillCell]:
+def skill_cells(members: Select | Collection[int], skill_ids: list[int]) -> dict[tuple[int, int], SkillCell]:
     """(user id, skill id) -> cell for every member with an observation that counts of one of the skills.
     One query, grouped per learner and skill."""
     confirmed = Observation.status == "confirmed"

@@ -1,6 +1,7 @@
 """Read helpers for quiz pages: the quiz behind a URL, attempts, questions as shown."""
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, and_, case, func, select
@@ -140,9 +141,9 @@ def shown_questions(attempt: Attempt) -> list[ShownQuestion]:
     return shown
 
 
-def first_attempt_passes(learners: Select, module_ids: list[int]) -> dict[tuple[int, int], bool]:
+def first_attempt_passes(learners: Select | Collection[int], module_ids: list[int]) -> dict[tuple[int, int], bool]:
     """(learner id, module id) -> passed at the first attempt, for every module quiz of these modules
-    the learner submitted at least once; `learners` is a SELECT of user ids (1 query whatever their number)."""
+    the learner submitted at least once; `learners` are user ids or a SELECT of them (1 query)."""
     if not module_ids:
         return {}
     passed_first = func.max(case((and_(Attempt.number == 1, Attempt.passed.is_(True)), 1), else_=0))
