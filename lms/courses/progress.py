@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, case, literal_column, null, select, union_all
 
+from ..database import among
 from ..extensions import db
 from .models import Course, Enrollment, Lesson, LessonCompletion, Module, QuizPass, Skill, SkillCompetence
 from .outline import OutlineLesson, OutlineModule, cached_outlines
@@ -336,13 +337,13 @@ def _read_progress(result: LearnersProgress, ids: list[int], course_ids: list[in
         select(literal_column("0").label("kind"), LessonCompletion.user_id, LessonCompletion.lesson_id.label("step_id"),
                null().label("score"), moment.label("at"))
         .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
-        .where(LessonCompletion.user_id.in_(ids), Lesson.course_id.in_(course_ids)),
+        .where(among(LessonCompletion.user_id, ids), Lesson.course_id.in_(course_ids)),
         select(literal_column("1"), QuizPass.user_id, QuizPass.module_id, QuizPass.best_score, null())
         .join(Module, Module.id == QuizPass.module_id)
-        .where(QuizPass.user_id.in_(ids), Module.course_id.in_(course_ids)),
+        .where(among(QuizPass.user_id, ids), Module.course_id.in_(course_ids)),
         select(literal_column("2"), SkillCompetence.user_id, SkillCompetence.skill_id, null(), null())
         .join(Skill, Skill.id == SkillCompetence.skill_id)
-        .where(SkillCompetence.user_id.in_(ids), Skill.course_id.in_(course_ids)),
+        .where(among(SkillCompetence.user_id, ids), Skill.course_id.in_(course_ids)),
     )
     for kind, user_id, step_id, score, at in db.session.execute(steps).all():
         if kind == 0:
@@ -354,6 +355,6 @@ def _read_progress(result: LearnersProgress, ids: list[int], course_ids: list[in
         else:
             result.competent_skills[user_id].add(step_id)
     for enrollment in db.session.scalars(
-        select(Enrollment).where(Enrollment.user_id.in_(ids), Enrollment.course_id.in_(course_ids))
+        select(Enrollment).where(among(Enrollment.user_id, ids), Enrollment.course_id.in_(course_ids))
     ):
         result.enrollments[enrollment.user_id][enrollment.course_id] = enrollment

@@ -21,6 +21,7 @@ from ..accounts.models import User
 from ..cohorts.models import Cohort, CohortCourse, CohortMember
 from ..cohorts.queries import LearnerRow
 from ..courses.models import Course, Module, Skill, SkillStep
+from ..database import among
 from ..extensions import db
 from .models import Observation, ObservedStep
 
@@ -122,7 +123,7 @@ def skill_cells(members: Select | Collection[int], skill_ids: list[int]) -> dict
                .label("competent_at"),
                func.count(case((confirmed, 1))).label("confirmed"),
                func.count(case((Observation.status == "pending", 1))).label("waiting"))
-        .where(Observation.learner_id.in_(members), Observation.skill_id.in_(skill_ids),
+        .where(among(Observation.learner_id, members), Observation.skill_id.in_(skill_ids),
                Observation.status.in_(COUNTED))
         .group_by(Observation.learner_id, Observation.skill_id)
     ).all()

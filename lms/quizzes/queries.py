@@ -8,6 +8,7 @@ from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from ..courses.models import Course, Module
+from ..database import among
 from ..extensions import db
 from .models import Attempt, AttemptQuestion, Option, Question, Quiz
 
@@ -149,7 +150,7 @@ def first_attempt_passes(learners: Select | Collection[int], module_ids: list[in
     passed_first = func.max(case((and_(Attempt.number == 1, Attempt.passed.is_(True)), 1), else_=0))
     rows = db.session.execute(
         select(Attempt.user_id, Quiz.module_id, passed_first).join(Quiz, Quiz.id == Attempt.quiz_id)
-        .where(Attempt.user_id.in_(learners), Quiz.module_id.in_(module_ids), Attempt.submitted_at.is_not(None))
+        .where(among(Attempt.user_id, learners), Quiz.module_id.in_(module_ids), Attempt.submitted_at.is_not(None))
         .group_by(Attempt.user_id, Quiz.module_id)
     ).all()
     return {(user_id, module_id): bool(first) for user_id, module_id, first in rows}

@@ -249,6 +249,34 @@ def test_report_query_count_does_not_grow_with_learners(app, trainer, make_user,
     assert count_queries(3) == count_queries(30)
 
 
+def test_the_report_writes_the_member_ids_into_its_statements(app, trainer, make_user, make_course):
+    """As values, not parameters nor a sub-select of the memberships (progress_of_learners says why)."""
+    from sqlalchemy import event
+
+    course = make_course()
+    cohort = create_cohort(trainer, "Besar", "", [course.id])
+    members = [make_user() for _ in range(40)]
+    for member in members:
+        add_member(cohort, member, actor=trainer)
+    db.session.commit()
+    statements = []
+    engine = db.session.get_bind().engine
+
+    def before(conn, cursor, statement, parameters, *args):
+        statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        report = cohort_report(db.session.get(Cohort, cohort.id), utcnow())
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    assert len(report.rows) == 40
+    ids = ", ".join(str(member_id) for member_id in sorted(member.id for member in members))
+    progress = [(sql, params) for sql, params in statements if "lesson_completions" in sql]
+    assert progress and all(ids in sql and "cohort_members" not in sql for sql, _params in progress)
+    assert all(len(params) < 10 for _sql, params in progress)  # the course ids, not 120 learner ids
+
+
 def test_the_group_table_shows_each_step_as_done_scored_tried_or_not_yet(browser, trainer, make_user, make_course):
     import re
 
