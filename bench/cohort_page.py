@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import logging
+import os
 import random
 import re
 import shutil
@@ -215,10 +216,25 @@ def timed(client, url: str, requests: int, warmup: int = 2) -> tuple[list[float]
     return times, (size, compressed)
 
 
+def profile(client, url: str, requests: int = 5) -> None:
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        client.get(url).get_data()
+    profiler.disable()
+    print(f"\n{url}: {requests} requests")
+    pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "tottime")).print_stats(int(os.environ.get("TOP", "25")))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=500)
     parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--profile", action="store_true",
+                        help="also print where the group page and the CSV spend their time (cProfile, top 25)")
     parser.add_argument("--postgres", metavar="URL",
                         help="a PostgreSQL role that may create databases, e.g. postgresql://u:p@127.0.0.1/postgres")
     args = parser.parse_args()
@@ -259,6 +275,9 @@ def main() -> int:
         page_times, page_size = timed(client, f"/kelompok/{cohort_id}", args.requests)
         csv_times, csv_size = timed(client, f"/kelompok/{cohort_id}/laporan.csv", args.requests)
         missed_times, missed_size = timed(client, f"/pengamatan/langkah-terlewat?kelompok={cohort_id}", args.requests)
+        if args.profile:
+            for url in (f"/kelompok/{cohort_id}", f"/kelompok/{cohort_id}/laporan.csv"):
+                profile(client, url)
         with app.app_context():
             db.engine.dispose()
     finally:

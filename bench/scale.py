@@ -37,7 +37,13 @@ RATIO_GOAL = 1.5
 STAFF_P50_GOAL_MS = 150
 PASSWORD = "bench rawat sandi 1"
 ADMIN_PHONE = "+6281100000001"
-FULL = {"learners": 1_000_000, "enrolments": 1_400_000, "certificates": 291_000, "audit": 5_000_000}
+FULL = {"learners": 1_000_000, "enrolments": 1_400_000, "certificates": 291_000, "audit": 5_000_000,
+        "large_groups": 200, "small_groups": 1_801}
+#: members of a large group (the group page measured) and of a small one
+LARGE_GROUP, SMALL_GROUP = 500, 10
+#: questions drawn per attempt
+QUESTIONS_PER_ATTEMPT = 6
+TRAINER_PHONE = "+6281400000001"
 NAMES = ["Siti", "Budi", "Ayu", "Wayan", "Dewi", "Agus", "Rina", "Made", "Putu", "Nur", "Eko", "Sri", "Joko",
          "Lestari", "Hendra", "Yuni"]
 
@@ -117,6 +123,8 @@ def build(app, counts: dict[str, int]) -> dict:
                       FROM lessons JOIN course_modules m ON m.id = lessons.module_id
                       WHERE lessons.course_id = e.course_id AND lessons.retired_at IS NULL) l
              ON e.completed_at IS NOT NULL OR l.position <= 1 + e.user_id % 12""")
+    build_quiz_attempts(run)
+    build_groups(run, counts, password_hash)
     # Certificates of the completed enrolments (as many as the scale asks), 1 in 50 revoked.
     run("""
         INSERT INTO certificates (public_id, user_id, course_id, enrollment_id, cycle, holder_name, course_title,
@@ -156,8 +164,98 @@ def build(app, counts: dict[str, int]) -> dict:
     built = time.perf_counter() - started
     size = run("SELECT pg_database_size(current_database())").scalar()
     rows = {table: run(f"SELECT count(*) FROM {table}").scalar()
-            for table in ("users", "enrollments", "lesson_completions", "certificates", "audit_entries")}
+            for table in ("users", "enrollments", "lesson_completions", "quiz_attempts", "quiz_attempt_questions",
+                          "cohorts", "cohort_members", "certificates", "audit_entries")}
     return {"seconds": built, "bytes": size, "rows": rows}
+
+
+#: each current lesson's place in its course (1, 2, 3… in module order), as the completions above number them
+LESSON_PLACES = """
+    SELECT lessons.id, lessons.course_id, lessons.module_id,
+           row_number() OVER (PARTITION BY lessons.course_id ORDER BY m.position, lessons.position) AS place
+    FROM lessons JOIN course_modules m ON m.id = lessons.module_id
+    WHERE lessons.retired_at IS NULL"""
+
+
+def build_quiz_attempts(run) -> None:
+    """Module quizzes taken by every learner who finished a module's lessons: a first attempt, failed by one
+    in three (then passed at the second), each with its drawn questions and answers; the passes they give."""
+    run(f"""
+        CREATE TEMPORARY TABLE module_ends ON COMMIT DROP AS
+        SELECT course_id, module_id, max(place) AS last_place FROM ({LESSON_PLACES}) AS l
+        GROUP BY course_id, module_id""")
+    run("""
+        INSERT INTO quiz_attempts (user_id, quiz_id, number, started_at, submitted_at, score, passed, pass_mark)
+        SELECT e.user_id, q.id, k, e.enrolled_at + (o.last_place + k) * INTERVAL '1 hour',
+               e.enrolled_at + (o.last_place + k) * INTERVAL '1 hour' + INTERVAL '9 minutes',
+               CASE WHEN k = 1 AND (e.user_id + q.id) % 3 = 0 THEN 50 ELSE 80 + (e.user_id + q.id) % 21 END,
+               NOT (k = 1 AND (e.user_id + q.id) % 3 = 0), 70
+        FROM enrollments e
+        JOIN module_ends o ON o.course_id = e.course_id
+        JOIN quizzes q ON q.module_id = o.module_id
+        CROSS JOIN generate_series(1, 2) AS k
+        WHERE (e.completed_at IS NOT NULL OR o.last_place <= 1 + e.user_id % 12)
+          AND (k = 1 OR (e.user_id + q.id) % 3 = 0)""")
+    # Each question's options in a fixed order with the tokens the form shows, and its right answer.
+    run("""
+        CREATE TEMPORARY TABLE drawn ON COMMIT DROP AS
+        SELECT q.quiz_id, q.id AS question_id, row_number() OVER (PARTITION BY q.quiz_id ORDER BY q.id) AS place,
+               (SELECT json_agg(json_build_array(o.id, 'bench' || o.id) ORDER BY o.id) FROM quiz_options o
+                WHERE o.question_id = q.id) AS option_order,
+               (SELECT json_agg(o.id) FROM quiz_options o WHERE o.question_id = q.id AND o.is_correct) AS right_answer,
+               (SELECT json_agg(o.id) FROM quiz_options o WHERE o.question_id = q.id AND NOT o.is_correct) AS wrong
+        FROM quiz_questions q""")
+    run(f"""
+        INSERT INTO quiz_attempt_questions (attempt_id, question_id, position, option_order, answer, is_correct)
+        SELECT a.id, d.question_id, d.place, d.option_order,
+               CASE WHEN a.passed OR d.place > 3 THEN d.right_answer ELSE coalesce(d.wrong, d.right_answer) END,
+               a.passed OR d.place > 3
+        FROM quiz_attempts a JOIN drawn d ON d.quiz_id = a.quiz_id AND d.place <= {QUESTIONS_PER_ATTEMPT}""")
+    run("""
+        INSERT INTO quiz_passes (user_id, module_id, best_score, passed_at)
+        SELECT a.user_id, q.module_id, max(a.score), min(a.submitted_at)
+        FROM quiz_attempts a JOIN quizzes q ON q.id = a.quiz_id
+        WHERE a.passed GROUP BY a.user_id, q.module_id""")
+
+
+def build_groups(run, counts: dict[str, int], password_hash: str) -> None:
+    """Care managers and their groups: the large ones of LARGE_GROUP learners of the group's course (the first
+    is the measured trainer's), the small ones of SMALL_GROUP; every membership joined with a code."""
+    groups = counts["large_groups"] + counts["small_groups"]
+    trainers = max(1, groups // 5)
+    run("""
+        INSERT INTO users (full_name, phone, password_hash, role, locale, is_active_account, created_at)
+        SELECT 'Pendamping ' || n, '+62814' || lpad(n::text, 8, '0'), :hash, 'trainer', 'id', true,
+               TIMESTAMP '2021-11-01' + n * INTERVAL '1 minute'
+        FROM generate_series(1, :trainers) AS n""", hash=password_hash, trainers=trainers)
+    run("""
+        INSERT INTO cohorts (name, description, owner_id, join_code, created_at)
+        SELECT 'Kelompok ' || g, '', t.id, 'B' || lpad(g::text, 7, '0'), TIMESTAMP '2021-11-15' + g * INTERVAL '1 hour'
+        FROM generate_series(1, :groups) AS g
+        JOIN users t ON t.phone = '+62814' || lpad((1 + (g - 1) % :trainers)::text, 8, '0')""",
+        groups=groups, trainers=trainers)
+    courses = [row[0] for row in run("SELECT id FROM courses ORDER BY id")]
+    # Group g (its join code says which) follows course g mod n; the j-th large group of a course takes the
+    # j-th LARGE_GROUP learners enrolled in it: each enrolment computes its group, no join of all with all.
+    run("""
+        INSERT INTO cohort_courses (cohort_id, course_id)
+        SELECT id, (:courses)[1 + (substr(join_code, 2)::int - 1) % cardinality(:courses)] FROM cohorts""",
+        courses=courses)
+    run(f"""
+        INSERT INTO cohort_members (cohort_id, user_id, joined_at, joined_via)
+        SELECT c.id, e.user_id, e.enrolled_at, 'code'
+        FROM (SELECT user_id, enrolled_at,
+                     ((row_number() OVER (PARTITION BY course_id ORDER BY user_id) - 1) / {LARGE_GROUP})
+                         * cardinality(:courses) + array_position(:courses, course_id) AS g
+              FROM enrollments) AS e
+        JOIN cohorts c ON c.join_code = 'B' || lpad(e.g::text, 7, '0')
+        WHERE e.g <= :large""", large=counts["large_groups"], courses=courses)
+    run(f"""
+        INSERT INTO cohort_members (cohort_id, user_id, joined_at, joined_via)
+        SELECT c.id, u.id, u.created_at, 'code'
+        FROM cohorts c CROSS JOIN generate_series(0, {SMALL_GROUP - 1}) AS k
+        JOIN users u ON u.phone = '+62813' || lpad((1 + ((c.id * {SMALL_GROUP} + k) % :learners))::text, 8, '0')
+        WHERE substr(c.join_code, 2)::int > :large""", large=counts["large_groups"], learners=counts["learners"])
 
 
 def sample_of_real_certificates(app, count: int = 200) -> list[str]:
@@ -176,13 +274,21 @@ def sample_of_real_certificates(app, count: int = 200) -> list[str]:
     return issued
 
 
-def pages(app, sample: list[str]) -> dict[str, str]:
-    """The pages measured: name -> path (admin pages are requested signed in as the admin)."""
+#: who requests a page: the signed-in admin, the trainer of the first large group, one of its learners, or nobody
+ADMIN, TRAINER, LEARNER, ANYONE = "admin", "trainer", "learner", "anyone"
+#: pages whose large p50 must also stay under STAFF_P50_GOAL_MS
+STAFF = (ADMIN, TRAINER)
+
+
+def pages(app, sample: list[str]) -> tuple[dict[str, tuple[str, str]], str]:
+    """The pages measured: name -> (who, path); and the phone of the learner who requests theirs."""
     from sqlalchemy import func, select
 
     from lms.accounts.models import User
     from lms.audit.models import AuditEntry
     from lms.certificates.models import Certificate
+    from lms.cohorts.models import Cohort, CohortMember
+    from lms.courses.models import Course, Enrollment, Lesson, Module
     from lms.extensions import db
     from lms.pagination import cursor_of
 
@@ -195,45 +301,81 @@ def pages(app, sample: list[str]) -> dict[str, str]:
 
     learners = db.session.scalar(select(func.count()).select_from(User).where(User.role == "learner"))
     some = learners // 3
-    return {
-        "admin users, first page": "/admin/pengguna",
-        "admin users, ?q= name fragment": "/admin/pengguna?q=wayan%20dewi%201234",
-        "admin users, ?q= phone fragment": f"/admin/pengguna?q={some:08d}"[:-2],
-        "admin users, ?q= exact e-mail": f"/admin/pengguna?q=peserta{(some // 5) * 5}@contoh.id",
-        "admin users, ?q= exact phone": f"/admin/pengguna?q=0813{some:08d}",
-        "admin users, deep page": "/admin/pengguna?older=" + deep(User, User.created_at, 0.5),
-        "admin certificates, first page": "/admin/sertifikat",
-        "admin certificates, ?q= holder": "/admin/sertifikat?q=agus%20rina",
-        "admin certificates, revoked": "/admin/sertifikat?status=revoked",
-        "admin certificates, deep page": "/admin/sertifikat?older=" + deep(Certificate, Certificate.issued_at, 0.5),
-        "audit log, first page": "/admin/audit",
-        "audit log, deep page": "/admin/audit?older=" + deep(AuditEntry, AuditEntry.created_at, 0.5),
-        "audit log, one action": "/admin/audit?action=certificate.revoked",
-        "verify API (real signature)": f"/api/v1/certificates/{sample[len(sample) // 2]}",
-        "verification page (real signature)": f"/verifikasi/{sample[len(sample) // 3]}",
+    group = db.session.scalar(select(Cohort).where(Cohort.join_code == "B0000001"))
+    course = group.courses[0]
+    # a member of the large group halfway through the course (a lesson done, a quiz waiting)
+    member = db.session.scalar(
+        select(User).join(CohortMember, CohortMember.user_id == User.id)
+        .join(Enrollment, (Enrollment.user_id == User.id) & (Enrollment.course_id == course.id))
+        .where(CohortMember.cohort_id == group.id, Enrollment.completed_at.is_(None))
+        .order_by(User.id).offset(LARGE_GROUP // 2).limit(1))
+    lesson = db.session.scalar(select(Lesson).join(Module).where(Lesson.course_id == course.id)
+                               .order_by(Module.position, Lesson.position).offset(2).limit(1))
+    module = db.session.scalar(select(Module).where(Module.course_id == course.id).order_by(Module.position).limit(1))
+    other = db.session.scalar(select(Course.slug).where(Course.id != course.id).order_by(Course.id).limit(1))
+    listed = {
+        "admin users, first page": (ADMIN, "/admin/pengguna"),
+        "admin users, ?q= name fragment": (ADMIN, "/admin/pengguna?q=wayan%20dewi%201234"),
+        "admin users, ?q= phone fragment": (ADMIN, f"/admin/pengguna?q={some:08d}"[:-2]),
+        "admin users, ?q= exact e-mail": (ADMIN, f"/admin/pengguna?q=peserta{(some // 5) * 5}@contoh.id"),
+        "admin users, ?q= exact phone": (ADMIN, f"/admin/pengguna?q=0813{some:08d}"),
+        "admin users, deep page": (ADMIN, "/admin/pengguna?older=" + deep(User, User.created_at, 0.5)),
+        "admin certificates, first page": (ADMIN, "/admin/sertifikat"),
+        "admin certificates, ?q= holder": (ADMIN, "/admin/sertifikat?q=agus%20rina"),
+        "admin certificates, revoked": (ADMIN, "/admin/sertifikat?status=revoked"),
+        "admin certificates, deep page": (
+            ADMIN, "/admin/sertifikat?older=" + deep(Certificate, Certificate.issued_at, 0.5)),
+        "audit log, first page": (ADMIN, "/admin/audit"),
+        "audit log, deep page": (ADMIN, "/admin/audit?older=" + deep(AuditEntry, AuditEntry.created_at, 0.5)),
+        "audit log, one action": (ADMIN, "/admin/audit?action=certificate.revoked"),
+        f"group page, {LARGE_GROUP} members": (TRAINER, f"/kelompok/{group.id}"),
+        f"group CSV, {LARGE_GROUP} members": (TRAINER, f"/kelompok/{group.id}/laporan.csv"),
+        "one learner of the group": (TRAINER, f"/kelompok/{group.id}/peserta/{member.id}"),
+        "trainer's groups": (TRAINER, "/kelompok"),
+        "lesson page": (LEARNER, f"/kursus/{course.slug}/materi/{lesson.slug}"),
+        "dashboard": (LEARNER, "/dasbor"),
+        "catalog": (LEARNER, "/kursus"),
+        "course page": (LEARNER, f"/kursus/{course.slug}"),
+        "another course's page": (LEARNER, f"/kursus/{other}"),
+        "quiz page": (LEARNER, f"/kursus/{course.slug}/kuis/{module.slug}"),
+        "sign-in page": (ANYONE, "/masuk"),
+        "registration page": (ANYONE, "/daftar"),
+        "verify API (real signature)": (ANYONE, f"/api/v1/certificates/{sample[len(sample) // 2]}"),
+        "verification page (real signature)": (ANYONE, f"/verifikasi/{sample[len(sample) // 3]}"),
     }
+    return listed, member.phone
 
 
-def measure(app, paths: dict[str, str], requests: int) -> dict[str, list[float]]:
+def signed_in(app, phone: str | None):
+    """A test client signed in through the real form (None: nobody)."""
     import re
 
     client = app.test_client()
+    if phone is None:
+        return client
     page = client.get("/masuk").get_data(as_text=True)
     token = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
-    answer = client.post("/masuk", data={"csrf_token": token, "identifier": ADMIN_PHONE, "password": PASSWORD})
-    assert answer.status_code == 302, answer.status_code
+    answer = client.post("/masuk", data={"csrf_token": token, "identifier": phone, "password": PASSWORD})
+    assert answer.status_code == 302, (phone, answer.status_code)
+    return client
+
+
+def measure(app, paths: dict[str, tuple[str, str]], learner_phone: str, requests: int) -> dict[str, list[float]]:
+    clients = {ADMIN: signed_in(app, ADMIN_PHONE), TRAINER: signed_in(app, TRAINER_PHONE),
+               LEARNER: signed_in(app, learner_phone), ANYONE: signed_in(app, None)}
     times: dict[str, list[float]] = {}
     # Warm-up: every page a few times before any is measured (the freshly built database's pages are read
     # into memory once, as a database in service has them).
-    for name, path in paths.items():
+    for name, (who, path) in paths.items():
         for _ in range(5):
-            response = client.get(path)
-            assert response.status_code in (200, 302), (name, path, response.status_code)
-    for name, path in paths.items():
+            response = clients[who].get(path)
+            response.get_data()
+            assert response.status_code == 200, (name, path, response.status_code)
+    for name, (who, path) in paths.items():
         spent = []
         for _ in range(requests):
             started = time.perf_counter()
-            client.get(path)
+            clients[who].get(path).get_data()  # a streamed body is written as it is read
             spent.append(time.perf_counter() - started)
         times[name] = spent
     return times
@@ -251,14 +393,14 @@ def one_database(server: str, name: str, counts: dict[str, int], requests: int):
     with app.app_context():
         figures = build(app, counts)
         sample = sample_of_real_certificates(app)
-        paths = pages(app, sample)
-    times = measure(app, paths, requests)
+        paths, learner_phone = pages(app, sample)
+    times = measure(app, paths, learner_phone, requests)
     with app.app_context():
         from lms.extensions import db
 
         db.session.remove()
         db.engine.dispose()
-    return figures, times
+    return figures, times, paths
 
 
 def main() -> int:
@@ -270,7 +412,9 @@ def main() -> int:
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     large = {key: max(1, int(value * args.scale)) for key, value in FULL.items()}
-    small = {key: max(1, int(value / 1000)) for key, value in FULL.items()}
+    # 1/500 of the learners, so the small database's first group has its LARGE_GROUP members too
+    small = {key: max(1, int(value / (500 if key in ("learners", "enrolments") else 1000)))
+             for key, value in FULL.items()}
     results = {}
     try:
         for label, counts in (("small", small), ("large", large)):
@@ -288,7 +432,7 @@ def main() -> int:
         large_times = results["large"][1][name]
         s50, l50 = statistics.median(small_times) * 1000, statistics.median(large_times) * 1000
         ratio = l50 / s50
-        staff = name.startswith(("admin", "audit"))
+        staff = results["small"][2][name][0] in STAFF
         met = ratio <= RATIO_GOAL and (not staff or l50 < STAFF_P50_GOAL_MS)
         missed += not met
         print(f"{name:<40} {s50:9.1f} {percentile(small_times, 0.95) * 1000:7.1f} {l50:9.1f} "

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone, tzinfo
 from urllib.parse import quote
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, to_user_timezone
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -17,13 +19,13 @@ from ..accounts.identifiers import format_login_id, format_phone
 from ..accounts.models import Role, User
 from ..accounts.views import rescue_code_page
 from ..accounts.permissions import role_required
+from ..compression import streamed_response
 from ..courses.models import Course
 from ..extensions import db, limiter
 from ..timeutil import utcnow
 from . import bp
 from .charts import column_chart, percent_bars
 from .forms import AddMemberForm, CohortForm, ConfirmForm, FamilyAccountForm, JoinCodeForm
-from .models import CohortMember
 from .queries import (
     StepState,
     cohort_report,
@@ -163,7 +165,8 @@ def show(cohort_id: int):
                            rate_groups=rate_groups,
                            share=_share_links(cohort), add_form=AddMemberForm(), confirm_form=ConfirmForm(),
                            invitations=open_invitations(cohort.id), format_phone=format_phone,
-                           step_cells=step_cells)
+                           step_cells=step_cells,
+                           activity_date=_DateLabels(lambda moment: format_date(moment, "medium")))
 
 
 @bp.route("/kelompok/<int:cohort_id>/peserta/<int:user_id>")
@@ -186,27 +189,21 @@ def learner(cohort_id: int, user_id: int):
     return render_template("cohorts/learner.html", cohort=cohort, report=report, row=row, sections=sections)
 
 
-CELL_DONE = '<td class="cell"><span class="ok">✓</span></td>'
-CELL_TRIED = '<td class="cell"><span class="bad">✗</span></td>'
-CELL_NOT_YET = '<td class="cell">–</td>'
-CELLS = {StepState.DONE: CELL_DONE, StepState.TRIED: CELL_TRIED, StepState.NOT_YET: CELL_NOT_YET}
+#: a step's cell; a passed quiz's shows its best score instead. No class or span more than the state needs:
+#: 500 learners over 40 steps make 20,000 cells, and every byte of each is read by a cheap phone.
+CELLS = {StepState.DONE: '<td class="ok">✓</td>', StepState.TRIED: '<td class="bad">✗</td>',
+         StepState.NOT_YET: "<td>–</td>"}
 
 
 def step_cells(report, row) -> Markup:
     """One learner's cells of the group table: ✓ done, the best quiz score, ✗ tried, – not yet.
 
-    The row says which (LearnerRow.state, from the learner's CourseProgress). Built here rather
-    than in the template: a group of 500 learners over a 40-step course has 20,000 cells, and a
-    template loop costs several times more per cell.
+    The row says which (LearnerRow.cells, module by module from the learner's CourseProgress). Built
+    here rather than in the template: a template loop costs several times more per cell.
     """
-    cells = []
-    for column in report.columns:
-        state = row.state(column)
-        if state is StepState.DONE and column.is_quiz:
-            cells.append(f'<td class="cell"><span class="ok">{int(row.quiz_score(column))}</span></td>')
-        else:
-            cells.append(CELLS[state])
-    return Markup("".join(cells))  # noqa: S704 - fixed markup and integers only
+    return Markup("".join(  # noqa: S704 - fixed markup and integers only
+        CELLS[cell] if isinstance(cell, StepState) else f'<td class="ok">{int(cell)}</td>'
+        for cell in report.cells(row)))
 
 
 @bp.route("/kelompok/<int:cohort_id>/kode-baru", methods=["POST"])
@@ -303,10 +300,6 @@ def export_csv(cohort_id: int):
     """The group report as UTF-8 CSV: documented columns, one row per learner."""
     cohort = get_cohort_for(current_user, cohort_id)
     report = cohort_report(cohort, utcnow())
-    buffer = io.StringIO()
-    # Every text cell quoted: a spreadsheet that splits on ";" (common with Indonesian settings) then never
-    # splits inside a name, so no part of one can start a formula.
-    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC)
     step_headers = []
     for column in report.columns:
         if column.is_quiz:
@@ -315,39 +308,64 @@ def export_csv(cohort_id: int):
             step_headers.append(f"{column.course.slug}/{column.module.slug}/{column.lesson.slug}")
     completion_headers = [f"{course.slug}/completed_on" for course in cohort.courses]
     # Columns of the features above (practice: one per skill), asked once for the whole group.
-    members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id)
-    added = [answer for _receiver, answer in report_columns_asked.send(cohort, members=members) if answer]
+    added = [answer for _receiver, answer in report_columns_asked.send(cohort, members=report.learners) if answer]
     added_headers = [header for headers, _cells in added for header in headers]
-    writer.writerow([_csv_safe(header)
-                     for header in (*CSV_COLUMNS, *completion_headers, *step_headers, *added_headers)])
-    for row in report.rows:
-        cells = [_csv_step(row, column) for column in report.columns]
-        completed = [_local_date(row.completed_courses[c.id]) if c.id in row.completed_courses else ""
-                     for c in cohort.courses]
-        more = [_csv_safe(cell) if isinstance(cell, str) else cell for headers, by_user in added
-                for cell in by_user.get(row.user.id) or [""] * len(headers)]
-        writer.writerow([
-            _csv_safe(row.user.full_name), _local_date(row.joined_at),
-            _local_date(row.last_activity) if row.last_activity else "",
-            1 if row.needs_visit else 0, report.percent(row), *completed, *cells, *more,
-        ])
+    headers = [_csv_safe(header) for header in (*CSV_COLUMNS, *completion_headers, *step_headers, *added_headers)]
     filename = f"rawat-kelompok-{cohort.id}-{utcnow():%Y%m%d}.csv"
     # Names and progress are personal data: never kept in a shared or browser cache.
-    return Response("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+    return streamed_response(_csv_lines(report, headers, added, _iso_dates(get_timezone())), "text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
 
 
-def _csv_step(row, column) -> int | str:
-    """A step's CSV cell: a quiz's best passing score (empty: not passed), a lesson's 1 done or 0."""
-    if column.is_quiz:
-        score = row.quiz_score(column)
-        return "" if score is None else score
-    return 1 if row.is_done(column) else 0
+#: rows written per chunk of the streamed CSV
+CSV_ROWS_PER_CHUNK = 100
 
 
-def _local_date(moment) -> str:
-    """The date in the site's time zone (LMS_TIMEZONE, WIB by default), as the group page shows it."""
-    return to_user_timezone(moment).date().isoformat()
+def _csv_lines(report, headers: list[str], added: list, dates: _DateLabels) -> Iterator[str]:
+    """The CSV in chunks: a byte-order mark (spreadsheets then read UTF-8), the header, the rows."""
+    buffer = io.StringIO()
+    # Every text cell quoted: a spreadsheet that splits on ";" (common with Indonesian settings) then never
+    # splits inside a name, so no part of one can start a formula.
+    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC)
+    buffer.write("\ufeff")
+    writer.writerow(headers)
+    courses = report.cohort.courses
+    for number, row in enumerate(report.rows, start=1):
+        # a quiz's best passing score (empty: not passed), a lesson's 1 done or 0
+        cells = [(cell if isinstance(cell, int) else "") if column.is_quiz else int(cell is StepState.DONE)
+                 for cell, column in zip(report.cells(row), report.columns, strict=True)]
+        completed = [dates(row.completed_courses[c.id]) if c.id in row.completed_courses else "" for c in courses]
+        more = [_csv_safe(cell) if isinstance(cell, str) else cell for headers_, by_user in added
+                for cell in by_user.get(row.user.id) or [""] * len(headers_)]
+        writer.writerow([
+            _csv_safe(row.user.full_name), dates(row.joined_at), dates(row.last_activity) if row.last_activity else "",
+            1 if row.needs_visit else 0, report.percent(row), *completed, *cells, *more,
+        ])
+        if number % CSV_ROWS_PER_CHUNK == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+class _DateLabels:
+    """A moment's label (a date in the site's time zone), made once per quarter of an hour (every zone's
+    offset is a multiple of one): a group's 500 rows would each cost a time-zone conversion and a format."""
+
+    def __init__(self, label: Callable[[datetime], str]):
+        self.label = label
+        self._by_quarter: dict[datetime, str] = {}
+
+    def __call__(self, moment: datetime) -> str:
+        quarter = moment.replace(minute=moment.minute - moment.minute % 15, second=0, microsecond=0)
+        if (text := self._by_quarter.get(quarter)) is None:
+            text = self._by_quarter[quarter] = self.label(quarter)
+        return text
+
+
+def _iso_dates(zone: tzinfo) -> _DateLabels:
+    """ISO dates in `zone` of moments stored as naive UTC; needs no request (the CSV is written after it)."""
+    return _DateLabels(lambda moment: moment.replace(tzinfo=timezone.utc).astimezone(zone).date().isoformat())
 
 
 def _csv_safe(value: str) -> str:

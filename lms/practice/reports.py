@@ -5,12 +5,14 @@ A learner's state of a skill, from their observations that count (rejected and w
 competent if any confirmed observation says competent; else "not yet" if a confirmed one says not yet (the
 latest confirmed one then says not yet too: a result is competent or not yet); else "pending" if one waits
 for the learner's answer; else not observed. Every read is a fixed number of queries whatever the size of the
-group: its members are given as a SELECT (a subquery, as progress_of_learners takes them), never as a list,
-and the counting is done by the database (GROUP BY), not by a loop over the observations.
+group: its members are given as their ids or a SELECT of them (CohortReport.learners), and the counting is
+done by the database (GROUP BY), not by a loop over the observations.
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 
 from sqlalchemy import Select, and_, case, exists, func, select
@@ -19,6 +21,7 @@ from ..accounts.models import User
 from ..cohorts.models import Cohort, CohortCourse, CohortMember
 from ..cohorts.queries import LearnerRow
 from ..courses.models import Course, Module, Skill, SkillStep
+from ..database import among
 from ..extensions import db
 from .models import Observation, ObservedStep
 
@@ -64,7 +67,7 @@ class GroupSkills:
     #: (user id, skill id) -> cell, only where the learner has an observation that counts
     cells: dict[tuple[int, int], SkillCell] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def skills(self) -> list[GroupSkill]:
         return [skill for _course, skills in self.courses for skill in skills]
 
@@ -72,11 +75,11 @@ class GroupSkills:
         return self.cells.get((user_id, skill_id), NOT_OBSERVED_CELL)
 
 
-def group_skills(cohort: Cohort, members: Select) -> GroupSkills:
+def group_skills(cohort: Cohort, members: Select | Collection[int]) -> GroupSkills:
     """The group's skills and its members' states in them. Two queries (the skills, then the states of every
     member in every skill, grouped in SQL); none when no course of the group observes practice.
 
-    `members` is a SELECT of the group's members' user ids (cohorts: the group's member query)."""
+    `members` are the group's members' user ids or a SELECT of them (CohortReport.learners)."""
     observed = [course for course in cohort.courses if course.practice != "none"]
     if not observed:
         return GroupSkills([])
@@ -110,7 +113,7 @@ def _current_skills(courses: list[Course]) -> dict[int, list[GroupSkill]]:
     return numbered
 
 
-def skill_cells(members: Select, skill_ids: list[int]) -> dict[tuple[int, int], SkillCell]:
+def skill_cells(members: Select | Collection[int], skill_ids: list[int]) -> dict[tuple[int, int], SkillCell]:
     """(user id, skill id) -> cell for every member with an observation that counts of one of the skills.
     One query, grouped per learner and skill."""
     confirmed = Observation.status == "confirmed"
@@ -120,7 +123,7 @@ def skill_cells(members: Select, skill_ids: list[int]) -> dict[tuple[int, int], 
                .label("competent_at"),
                func.count(case((confirmed, 1))).label("confirmed"),
                func.count(case((Observation.status == "pending", 1))).label("waiting"))
-        .where(Observation.learner_id.in_(members), Observation.skill_id.in_(skill_ids),
+        .where(among(Observation.learner_id, members), Observation.skill_id.in_(skill_ids),
                Observation.status.in_(COUNTED))
         .group_by(Observation.learner_id, Observation.skill_id)
     ).all()

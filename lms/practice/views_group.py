@@ -33,8 +33,8 @@ def _cell_markup() -> dict[str, str]:
     """The four possible cells, built once per page: a symbol only, explained by the key above the table, as
     the progress table's cells are. A word in every cell would weigh 1.2 MB for 500 learners and 16 skills
     (bench/cohort_page.py); the symbols weigh a quarter of that."""
-    return {state: f'<td class="cell"><span class="{css}">{symbol}</span></td>' if css
-            else f'<td class="cell">{symbol}</td>' for state, (symbol, css) in SYMBOLS.items()}
+    return {state: f'<td class="{css}">{symbol}</td>' if css else f"<td>{symbol}</td>"
+            for state, (symbol, css) in SYMBOLS.items()}
 
 
 def matrix_cells(skills: GroupSkills, user_id: int, cells: dict[str, str]) -> Markup:
@@ -55,7 +55,7 @@ def competent_counts(skills: GroupSkills) -> dict[int, int]:
 def group_skills(cohort: Cohort, report: CohortReport) -> Markup:
     """For the group page: the skills matrix and who is ready to be observed, or nothing when none of the
     group's courses observes practice. Two queries whatever the size of the group (reports.group_skills)."""
-    skills = reports.group_skills(cohort, reports.group_members(cohort.id))
+    skills = reports.group_skills(cohort, report.learners)
     if not skills.courses:
         return Markup("")
     words = _state_words()

@@ -1,12 +1,14 @@
 """Read helpers for quiz pages: the quiz behind a URL, attempts, questions as shown; pre-tests and their figures."""
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from ..courses.models import Course, Lesson, LessonCompletion, Module
+from ..database import among
 from ..extensions import db
 from .models import Attempt, AttemptQuestion, Option, Pretest, PretestModuleScore, PretestQuestion, Question, Quiz
 
@@ -153,15 +155,15 @@ def _shown(items) -> list[ShownQuestion]:
     return shown
 
 
-def first_attempt_passes(learners: Select, module_ids: list[int]) -> dict[tuple[int, int], bool]:
+def first_attempt_passes(learners: Select | Collection[int], module_ids: list[int]) -> dict[tuple[int, int], bool]:
     """(learner id, module id) -> passed at the first attempt, for every module quiz of these modules
-    the learner submitted at least once; `learners` is a SELECT of user ids (1 query whatever their number)."""
+    the learner submitted at least once; `learners` are user ids or a SELECT of them (1 query)."""
     if not module_ids:
         return {}
     passed_first = func.max(case((and_(Attempt.number == 1, Attempt.passed.is_(True)), 1), else_=0))
     rows = db.session.execute(
         select(Attempt.user_id, Quiz.module_id, passed_first).join(Quiz, Quiz.id == Attempt.quiz_id)
-        .where(Attempt.user_id.in_(learners), Quiz.module_id.in_(module_ids), Attempt.submitted_at.is_not(None))
+        .where(among(Attempt.user_id, learners), Quiz.module_id.in_(module_ids), Attempt.submitted_at.is_not(None))
         .group_by(Attempt.user_id, Quiz.module_id)
     ).all()
     return {(user_id, module_id): bool(first) for user_id, module_id, first in rows}

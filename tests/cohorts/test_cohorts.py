@@ -249,6 +249,34 @@ def test_report_query_count_does_not_grow_with_learners(app, trainer, make_user,
     assert count_queries(3) == count_queries(30)
 
 
+def test_the_report_writes_the_member_ids_into_its_statements(app, trainer, make_user, make_course):
+    """As values, not parameters nor a sub-select of the memberships (progress_of_learners says why)."""
+    from sqlalchemy import event
+
+    course = make_course()
+    cohort = create_cohort(trainer, "Besar", "", [course.id])
+    members = [make_user() for _ in range(40)]
+    for member in members:
+        add_member(cohort, member, actor=trainer)
+    db.session.commit()
+    statements = []
+    engine = db.session.get_bind().engine
+
+    def before(conn, cursor, statement, parameters, *args):
+        statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        report = cohort_report(db.session.get(Cohort, cohort.id), utcnow())
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    assert len(report.rows) == 40
+    ids = ", ".join(str(member_id) for member_id in sorted(member.id for member in members))
+    progress = [(sql, params) for sql, params in statements if "lesson_completions" in sql]
+    assert progress and all(ids in sql and "cohort_members" not in sql for sql, _params in progress)
+    assert all(len(params) < 10 for _sql, params in progress)  # the course ids, not 120 learner ids
+
+
 def test_the_group_table_shows_each_step_as_done_scored_tried_or_not_yet(browser, trainer, make_user, make_course):
     import re
 
@@ -270,9 +298,9 @@ def test_the_group_table_shows_each_step_as_done_scored_tried_or_not_yet(browser
     browser.login("081300000001")
     page = browser.get(f"/kelompok/{cohort.id}").get_data(as_text=True)
     row = re.search(r"<tr[^>]*>\s*<th scope=\"row\"><a[^>]*>Siti Aminah.*?</tr>", page, re.DOTALL).group(0)
-    cells = re.findall(r'<td class="cell">(.*?)</td>', row)
-    # Columns: lesson A, quiz 1, lesson B, quiz 2.
-    assert cells == ['<span class="ok">✓</span>', '<span class="ok">100</span>', "–", '<span class="bad">✗</span>']
+    # The step cells follow the two leading cells (done, last activity); columns: lesson A, quiz 1, lesson B, quiz 2.
+    cells = re.findall(r"<td( class=\"\w+\")?>([^<]*)</td>", row)[2:]
+    assert cells == [(' class="ok"', "✓"), (' class="ok"', "100"), ("", "–"), (' class="bad"', "✗")]
     assert row.count('href="/kelompok/') == 1 and "csrf_token" not in row  # her own page; actions are there
 
 
@@ -397,3 +425,18 @@ def test_the_per_learner_page_lists_every_step_and_is_only_for_the_groups_traine
     other = Browser(app.test_client())
     other.login("081300000002")
     assert other.get(f"/kelompok/{group.id}/peserta/{siti.id}").status_code == 403
+
+
+def test_csv_is_streamed_and_compressed_for_phones_that_accept_gzip(browser, trainer, group, make_user):
+    import gzip
+
+    for n in range(3):
+        add_member(group, make_user(full_name=f"Peserta {n}"), actor=trainer)
+    db.session.commit()
+    browser.login("081300000001")
+    plain = browser.get(f"/kelompok/{group.id}/laporan.csv")
+    compressed = browser.client.get(f"/kelompok/{group.id}/laporan.csv", headers={"Accept-Encoding": "gzip"})
+    assert plain.is_streamed and "Content-Encoding" not in plain.headers
+    assert compressed.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in compressed.headers["Vary"]
+    assert gzip.decompress(compressed.get_data()) == plain.get_data()
+    assert plain.get_data(as_text=True).count("Peserta") == 3

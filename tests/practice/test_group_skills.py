@@ -98,7 +98,7 @@ def row_words(html: str, name: str) -> list[str]:
     table = html[html.index('class="report skills-matrix"'):]
     row = re.search(r'<tr><th scope="row">' + re.escape(name) + r"</th>(.*?)</tr>", table, re.S).group(1)
     assert "✓ competent · ✗ not yet competent" in html  # the key is there
-    return [KEY[symbol] for symbol in re.findall(r'<td class="cell">(?:<span class="\w+">)?([^<]*)', row)]
+    return [KEY[symbol] for symbol in re.findall(r'<td(?: class="\w+")?>([^<]*)</td>', row)]
 
 
 def visits_section(html: str) -> str:
