@@ -10,6 +10,7 @@ is checked on the kinds a run measured (--mix lessons and --mix verify give each
 whole machine; the default mix shares it among all five kinds).
 
     .venv/bin/python bench/load.py [--mix mixed|lessons|verify] [--seconds 20] [--clients 20] [--sqlite]
+        [--database URL --instance DIR]   (a database bench/scale.py --keep filled, and its instance folder)
 
 PostgreSQL: a throw-away database is created through LMS_BENCH_DATABASE_URL (default:
 the test role of .ci/run, which may create databases) and dropped afterwards. Rate
@@ -266,6 +267,31 @@ def target_verdicts(results: dict, elapsed: float) -> list[str]:
     return lines
 
 
+def existing(database_uri: str, instance: Path, learners: int) -> dict:
+    """The same from a database already filled (bench/scale.py --keep): its first learners (every
+    learner there has PASSWORD), and its certificates with real signatures."""
+    from sqlalchemy import select
+
+    from lms import create_app
+    from lms.accounts.models import User
+    from lms.certificates.models import Certificate
+    from lms.courses.models import Lesson
+    from lms.extensions import db
+    from lms.quizzes.models import Quiz
+
+    app = create_app(instance_path=str(instance), SQLALCHEMY_DATABASE_URI=database_uri, SECRET_KEY="bench")
+    with app.app_context():
+        phones = db.session.scalars(select(User.phone).where(User.role == "learner", User.phone.is_not(None))
+                                    .order_by(User.id).limit(learners)).all()
+        lessons = db.session.scalars(
+            select(Lesson.slug).join(Lesson.course).where(Lesson.course.has(slug=COURSE))).all()
+        modules = [q.module.slug for q in db.session.scalars(select(Quiz)) if q.module.course.slug == COURSE]
+        certificates = db.session.scalars(select(Certificate.public_id).where(Certificate.key_id != "rk-bench")
+                                          .limit(1000)).all()
+        db.engine.dispose()
+    return {"phones": list(phones), "lessons": list(lessons), "modules": modules, "certificates": list(certificates)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20)
@@ -273,6 +299,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (gunicorn gthread when > 1)")
     parser.add_argument("--sqlite", action="store_true", help="use a temporary SQLite file instead of PostgreSQL")
+    parser.add_argument("--database", metavar="URL",
+                        help="an existing filled PostgreSQL database (bench/scale.py --keep), kept as it is")
+    parser.add_argument("--instance", metavar="DIR", help="with --database: the instance folder with its keys")
     parser.add_argument("--mix", choices=sorted(MIXES), default="mixed",
                         help="mixed workload (default), or only lesson views, or only verifications")
     args = parser.parse_args()
@@ -282,7 +311,10 @@ def main() -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="rawat-load-"))
     admin_engine, db_name = None, None
-    if args.sqlite:
+    instance = Path(args.instance) if args.instance else tmp / "instance"
+    if args.database:
+        uri = args.database
+    elif args.sqlite:
         uri = f"sqlite:///{tmp / 'load.db'}"
     else:
         admin_uri = database_url(os.environ.get("LMS_BENCH_DATABASE_URL", DEFAULT_PG), tmp)
@@ -294,13 +326,17 @@ def main() -> int:
     server = None
     try:
         database = "SQLite" if args.sqlite else "PostgreSQL"
-        print(f"preparing {database} database with content and demo data …", flush=True)
-        data = prepare(uri, tmp / "instance", args.clients)
+        if args.database:
+            print(f"using the filled database {args.database.rsplit('/', 1)[-1]} …", flush=True)
+            data = existing(uri, instance, args.clients)
+        else:
+            print(f"preparing {database} database with content and demo data …", flush=True)
+            data = prepare(uri, instance, args.clients)
         port = int(subprocess.check_output([sys.executable, "-c",
                                             "import socket;s=socket.socket();s.bind(('127.0.0.1',0));"
                                             "print(s.getsockname()[1])"]).decode())
         env = {**os.environ, "DATABASE_URL": uri, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": "0",
-               "LMS_CERTIFICATE_KEY_DIR": str(tmp / "instance" / "keys")}
+               "LMS_CERTIFICATE_KEY_DIR": str(instance / "keys")}
         # As in production, every request writes its JSON log line (here to a file, not a terminal).
         server_log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed with the server below
         server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--workers", str(args.workers),
