@@ -4,7 +4,7 @@ The report puts every learner against every step of the group's courses. What co
 done is the progress service's (lms/courses/progress.py): each row holds the learner's
 CourseProgress. It runs a fixed number of queries whatever the number of learners (no
 query per row): the members, their progress (2), their quiz attempts, and the outlines
-when this process has not cached them (2); past 1,000 learners, 3 more per thousand.
+when this process has not cached them (2).
 """
 from __future__ import annotations
 
@@ -15,13 +15,12 @@ from enum import StrEnum
 from functools import cached_property
 
 from flask import abort
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 
 from ..accounts.models import User
 from ..courses.models import Course
 from ..courses.outline import OutlineLesson, OutlineModule
 from ..courses.progress import (
-    LEARNERS_PER_QUERY,
     CourseProgress,
     LearnersProgress,
     ModuleProgress,
@@ -279,13 +278,10 @@ class CohortReport:
         return row.cells(self.modules)
 
     @cached_property
-    def learners(self) -> list[int] | Select:
-        """The rows' user ids, for other features' queries about the group: the ids themselves
-        (progress_of_learners says why) or, past LEARNERS_PER_QUERY, the SELECT of the memberships
-        (a statement takes only so many values)."""
-        if len(self.rows) <= LEARNERS_PER_QUERY:
-            return [row.user.id for row in self.rows]
-        return select(CohortMember.user_id).where(CohortMember.cohort_id == self.cohort.id)
+    def learners(self) -> list[int]:
+        """The rows' user ids, for other features' queries about the group (lms.database.among writes
+        them into the statement; progress_of_learners says why)."""
+        return [row.user.id for row in self.rows]
 
     @property
     def course_spans(self) -> list[tuple[Course, int]]:
@@ -333,9 +329,7 @@ def cohort_report(cohort: Cohort, now: datetime, *, only_user_id: int | None = N
     progress = progress_of_learners(learners, courses, activity_since=weeks[0])
     columns = report_columns(courses, progress)
     quiz_modules = list({column.module.id for column in columns if column.is_quiz})
-    attempts = {}
-    for start in range(0, len(learners), LEARNERS_PER_QUERY):
-        attempts |= first_attempt_passes(learners[start:start + LEARNERS_PER_QUERY], quiz_modules)
+    attempts = first_attempt_passes(learners, quiz_modules) if learners else {}
     rows = report_rows(members, progress, attempts, now)
     lessons, completions = weekly_counts(progress.lesson_completed_at if columns else [], rows)
     return CohortReport(

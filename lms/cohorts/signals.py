@@ -9,7 +9,7 @@ _signals = Namespace()
 
 #: sent by the group report CSV (cohorts.views.export_csv) before it writes its rows, so that a feature
 #: above can add columns; sender is the Cohort, with keyword argument members, the group's members' user
-#: ids or a SELECT of them (CohortReport.learners): a fixed number of queries whatever the size of the group.
+#: ids (CohortReport.learners; lms.database.among takes them): a fixed number of queries for any group.
 #: A receiver returns (headers, cells): its column headers and {user id: [one cell per header]}; a member
 #: missing from cells gets empty cells. Practice adds one column per skill. Receivers only read.
 report_columns_asked = _signals.signal("report-columns-asked")
