@@ -12,7 +12,8 @@ from lms.organisations.models import Organisation
 
 def audit_actions(organisation_id: int) -> list[str]:
     return list(db.session.scalars(select(AuditEntry.action).where(
-        AuditEntry.target_type == "organisation", AuditEntry.target_id == str(organisation_id)).order_by(AuditEntry.id)))
+        AuditEntry.target_type == "organisation", AuditEntry.target_id == str(organisation_id))
+        .order_by(AuditEntry.id)))
 
 
 def only_organisation() -> Organisation:
