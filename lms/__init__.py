@@ -47,6 +47,7 @@ def create_app(config_class: type[Config] = Config, instance_path: str | None = 
     from .handouts import bp as handouts_bp
     from .practice import bp as practice_bp
     from .quizzes import bp as quizzes_bp
+    from .organisations import bp as organisations_bp
     from .regions import bp as regions_bp
 
     app.register_blueprint(core_bp)
@@ -58,6 +59,7 @@ def create_app(config_class: type[Config] = Config, instance_path: str | None = 
     app.register_blueprint(handouts_bp)
     app.register_blueprint(practice_bp)
     app.register_blueprint(quizzes_bp)
+    app.register_blueprint(organisations_bp)
     app.register_blueprint(regions_bp)
     app.register_blueprint(authoring_bp)
 

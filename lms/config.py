@@ -125,6 +125,7 @@ class Config:
     #: one JSON line per request on the "lms.requests" logger
     REQUEST_LOG = _env_flag("LMS_REQUEST_LOG", True)
     USERS_PER_PAGE = 25
+    ORGANISATIONS_PER_PAGE = 25
 
     @classmethod
     def finalize(cls, config: dict, instance_path: Path) -> None:

@@ -249,6 +249,7 @@ NAV_ENTRIES = (
     ("authoring.index", _l("Authoring"), "trainer"),
     ("verification.verify", _l("Verify a certificate"), "everyone"),
     ("admin.users", _l("Administration"), "admin"),
+    ("organisations.index", _l("Organisations"), "admin"),
     ("certificates.admin_list", _l("Certificates"), "admin"),
     ("audit.log", _l("Audit log"), "admin"),
     ("practice.rejected", _l("Rejected observations"), "admin"),

@@ -18,6 +18,7 @@ PHONE_ERROR = _l(
 ROLE_LABELS = {
     "learner": _l("Learner"),
     "trainer": _l("Trainer / care manager"),
+    "programme": _l("Programme officer"),
     "admin": _l("Administrator"),
 }
 

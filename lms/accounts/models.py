@@ -18,13 +18,15 @@ class Role(enum.StrEnum):
     LEARNER = "learner"
     TRAINER = "trainer"
     ADMIN = "admin"
+    #: a programme officer (pengelola program): aggregates of their area only, never a list of people
+    PROGRAMME = "programme"
 
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("phone IS NOT NULL OR email IS NOT NULL OR login_id IS NOT NULL", name="has_contact"),
-        CheckConstraint("role IN ('learner', 'trainer', 'admin')", name="known_role"),
+        CheckConstraint("role IN ('learner', 'trainer', 'admin', 'programme')", name="known_role"),
         # the admin list, newest first in keyset pages (migration 0018; trigram indexes on PostgreSQL there)
         Index("ix_users_created_at_id", "created_at", "id"),
     )
@@ -44,6 +46,9 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(8))
     #: the village the learner gave (optional), for programme reports by area; a retired code stays valid
     village_code: Mapped[str | None] = mapped_column(String(CODE_LENGTH), ForeignKey(Region.code), index=True)
+    #: a programme officer's area: a province ("32") or regency or city ("32.76") code; None is the whole
+    #: country. Only read for Role.PROGRAMME (queries.scope_of); cleared when the role changes
+    scope_region_code: Mapped[str | None] = mapped_column(String(CODE_LENGTH), ForeignKey(Region.code))
     is_active_account: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]

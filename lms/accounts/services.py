@@ -111,10 +111,13 @@ def set_village(user: User, village_code: str | None) -> None:
     user.village_code = village_code
 
 
-def set_role(user: User, role: str) -> None:
+def set_role(user: User, role: str, *, scope_region_code: str | None = None) -> None:
+    """The account's role; a programme officer's area (a province or regency code checked by the form, None for
+    the whole country) goes with it, and any other role has none."""
     if role not in set(Role):
         raise ValueError(role)
     user.role = role
+    user.scope_region_code = scope_region_code if role == Role.PROGRAMME else None
 
 
 #: what may be a phone number as people write it (digits, +, spaces, dashes, dots, brackets)

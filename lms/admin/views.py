@@ -40,16 +40,26 @@ def change_role(user_id: int):
     """Give an account another role."""
     user = db.session.get(User, user_id) or abort(404)
     form = RoleForm()
+    form.keep_scope = user.scope_region_code
     if not form.validate_on_submit():
-        flash(_("Choose a valid role."), "error")
+        if form.scope.errors and not form.role.errors:
+            for error in form.scope.errors:
+                flash(error, "error")
+        else:
+            flash(_("Choose a valid role."), "error")
     elif user.id == current_user.id and form.role.data != Role.ADMIN:
         flash(_("You cannot remove your own administrator role."), "error")
     else:
-        previous = user.role
-        set_role(user, form.role.data)
+        previous, previous_scope = user.role, user.scope_region_code
+        set_role(user, form.role.data, scope_region_code=form.scope.data or None)
+        scope = {"scope": user.scope_region_code or "*"} if user.role == Role.PROGRAMME else {}
         if previous != user.role:
             audit.record("user.role_changed", actor_id=current_user.id, target_type="user", target_id=user.id,
-                         target_label=user.full_name, old=previous, new=user.role)
+                         target_label=user.full_name, old=previous, new=user.role, **scope)
+        elif previous_scope != user.scope_region_code:
+            audit.record("user.scope_changed", actor_id=current_user.id, target_type="user", target_id=user.id,
+                         target_label=user.full_name, old=previous_scope or "*", new=user.scope_region_code or "*")
+        if (previous, previous_scope) != (user.role, user.scope_region_code):
             # New powers (or fewer) start with a fresh sign-in on every device.
             sessions.end_all_sessions(user)
         db.session.commit()

@@ -12,7 +12,8 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-ROLE_NAMES = {"learner": _l("Learner"), "trainer": _l("Trainer / care manager"), "admin": _l("Administrator")}
+ROLE_NAMES = {"learner": _l("Learner"), "trainer": _l("Trainer / care manager"), "admin": _l("Administrator"),
+              "programme": _l("Programme officer")}
 JOIN_WAYS = {
     "code": _l("%(learner)s joined with the group code."),
     "invitation": _l("%(learner)s accepted the care manager's invitation."),

@@ -1,17 +1,23 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
+from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..accounts.forms import PHONE_ERROR, check_full_name
 from ..accounts.identifiers import InvalidIdentifier, normalize_phone
 from ..forms import AppForm
+from ..organisations.forms import RegionCodeField
 
 
 class CheckboxListField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+def optional_id(value) -> int | None:
+    """A select's value as an id; "" (the "none" option) is None."""
+    return None if value in ("", None) else int(value)
 
 
 class CohortForm(AppForm):
@@ -20,7 +26,21 @@ class CohortForm(AppForm):
     description = TextAreaField(_l("Notes (optional)"), validators=[Length(max=1000)])
     courses = CheckboxListField(_l("Courses the group follows"), coerce=int,
                                 validators=[DataRequired(_l("Choose at least one course."))])
+    #: choices set by the view: the active organisations (and the group's own, if retired since)
+    organisation_id = SelectField(_l("Organisation (optional)"), coerce=optional_id,
+                                  description=_l("The Sentra, institution, Puskesmas or village office that "
+                                                 "runs the group."))
+    region_code = RegionCodeField(_l("Region (code, optional)"),
+                                  description=_l("Where the families live, for example 32.76.06 for Beji. Left "
+                                                 "empty: the organisation's region."))
     submit = SubmitField(_l("Save group"))
+
+
+class CohortRegionForm(AppForm):
+    """The last step of the region chooser on a group's page: the code reached (any level)."""
+
+    region_code = RegionCodeField(_l("Region code"))
+    submit = SubmitField(_l("Use this region for the group"))
 
 
 class AddMemberForm(AppForm):

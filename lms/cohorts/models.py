@@ -9,6 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..accounts.models import User
 from ..courses.models import Course
 from ..extensions import db
+from ..organisations.models import Organisation
+from ..regions.models import CODE_LENGTH, Region
 from ..timeutil import utcnow
 
 
@@ -30,8 +32,15 @@ class Cohort(db.Model):
     #: short code learners type or open as a link to join; unique while it exists
     join_code: Mapped[str] = mapped_column(String(16), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: the organisation that runs the group (a Sentra, an LKS, a Puskesmas partner, a village office); None
+    #: when not said. Organisations are retired, never deleted, so this stays valid
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey(Organisation.id), index=True)
+    #: the place the group's families live in, at any level; by default the organisation's. None when not said
+    region_code: Mapped[str | None] = mapped_column(String(CODE_LENGTH), ForeignKey(Region.code), index=True)
 
     owner: Mapped[User] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+    region: Mapped[Region | None] = relationship()
     #: the courses whose steps the group's report shows, by title
     courses: Mapped[list[Course]] = relationship(secondary="cohort_courses", order_by="Course.title")
 

@@ -48,16 +48,22 @@ def new_join_code() -> str:
             return code
 
 
-def create_cohort(owner: User, name: str, description: str, course_ids: list[int]) -> Cohort:
-    cohort = Cohort(name=name, description=description, owner_id=owner.id, join_code=new_join_code())
+def create_cohort(owner: User, name: str, description: str, course_ids: list[int], *,
+                  organisation_id: int | None = None, region_code: str | None = None) -> Cohort:
+    """A new group with a fresh join code. `organisation_id` (an active organisation) and `region_code` (a
+    current region) are checked by the form."""
+    cohort = Cohort(name=name, description=description, owner_id=owner.id, join_code=new_join_code(),
+                    organisation_id=organisation_id, region_code=region_code or None)
     db.session.add(cohort)
     db.session.flush()
     set_courses(cohort, course_ids)
     return cohort
 
 
-def update_cohort(cohort: Cohort, name: str, description: str, course_ids: list[int]) -> None:
+def update_cohort(cohort: Cohort, name: str, description: str, course_ids: list[int], *,
+                  organisation_id: int | None = None, region_code: str | None = None) -> None:
     cohort.name, cohort.description = name, description
+    cohort.organisation_id, cohort.region_code = organisation_id, region_code or None
     set_courses(cohort, course_ids)
 
 
@@ -68,6 +74,11 @@ def set_courses(cohort: Cohort, course_ids: list[int]) -> None:
         db.session.add(CohortCourse(cohort_id=cohort.id, course_id=course_id))
     db.session.flush()
     db.session.expire(cohort, ["courses"])
+
+
+def set_region(cohort: Cohort, region_code: str | None) -> None:
+    """The group's region (a current region's code, checked by the form), or None."""
+    cohort.region_code = region_code or None
 
 
 def regenerate_code(cohort: Cohort) -> str:

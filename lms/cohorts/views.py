@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from ..accounts import rescue
 from ..accounts.identifiers import format_login_id, format_phone
@@ -22,10 +23,14 @@ from ..accounts.permissions import role_required
 from ..compression import streamed_response
 from ..courses.models import Course
 from ..extensions import db, limiter
+from ..organisations.models import Organisation
+from ..organisations.queries import active_organisations, get_organisation
+from ..regions.chooser import chooser_step
+from ..regions.queries import lineage, place_label
 from ..timeutil import utcnow
 from . import bp
 from .charts import column_chart, percent_bars
-from .forms import AddMemberForm, CohortForm, ConfirmForm, FamilyAccountForm, JoinCodeForm
+from .forms import AddMemberForm, CohortForm, CohortRegionForm, ConfirmForm, FamilyAccountForm, JoinCodeForm
 from .queries import (
     StepState,
     cohort_report,
@@ -49,12 +54,29 @@ from .services import (
     find_by_code,
     invite,
     regenerate_code,
+    set_region,
     remove_member,
     update_cohort,
 )
 from .signals import report_columns_asked
 
 TRAINERS = (Role.TRAINER, Role.ADMIN)
+
+
+def _organisation_choices(current: Organisation | None = None) -> list[SelectChoice]:
+    """"No organisation", then the active ones by name; the group's own stays offered after it was retired."""
+    organisations = active_organisations()
+    if current is not None and current.retired_at is not None:
+        organisations.append(current)
+    return [SelectChoice("", _("No organisation")),
+            *(SelectChoice(o.id, o.name if o.retired_at is None else _("%(name)s (retired)", name=o.name))
+              for o in organisations)]
+
+
+def _place(form: CohortForm) -> tuple[int | None, str | None]:
+    """The organisation and region a valid form gives: the region typed, else the organisation's."""
+    organisation = get_organisation(form.organisation_id.data)
+    return form.organisation_id.data, form.region_code.data or (organisation.region_code if organisation else None)
 
 
 def _course_choices():
@@ -77,9 +99,11 @@ def create():
     """Start a new group and get its join code."""
     form = CohortForm()
     form.courses.choices = _course_choices()
+    form.organisation_id.choices = _organisation_choices()
     if form.validate_on_submit():
+        organisation_id, region_code = _place(form)
         cohort = create_cohort(current_user, form.name.data.strip(), (form.description.data or "").strip(),
-                               form.courses.data)
+                               form.courses.data, organisation_id=organisation_id, region_code=region_code)
         db.session.commit()
         flash(_("The group is ready. Share the code %(code)s with the families.", code=cohort.join_code), "success")
         return redirect(url_for("cohorts.show", cohort_id=cohort.id))
@@ -93,14 +117,37 @@ def edit(cohort_id: int):
     cohort = get_cohort_for(current_user, cohort_id)
     form = CohortForm(obj=cohort)
     form.courses.choices = _course_choices()
+    form.organisation_id.choices = _organisation_choices(cohort.organisation)
+    form.region_code.keep = cohort.region_code
     if request.method == "GET":
         form.courses.data = [course.id for course in cohort.courses]
     if form.validate_on_submit():
-        update_cohort(cohort, form.name.data.strip(), (form.description.data or "").strip(), form.courses.data)
+        organisation_id, region_code = _place(form)
+        update_cohort(cohort, form.name.data.strip(), (form.description.data or "").strip(), form.courses.data,
+                      organisation_id=organisation_id, region_code=region_code)
         db.session.commit()
         flash(_("The group has been saved."), "success")
         return redirect(url_for("cohorts.show", cohort_id=cohort.id))
     return render_template("cohorts/form.html", form=form, cohort=cohort), 400 if form.errors else 200
+
+
+@bp.route("/kelompok/<int:cohort_id>/wilayah", methods=["GET", "POST"])
+@role_required(*TRAINERS)
+def region(cohort_id: int):
+    """Choose the group's region step by step (GET, lms/regions/chooser.py); any level reached can be saved
+    (POST)."""
+    cohort = get_cohort_for(current_user, cohort_id)
+    form = CohortRegionForm()
+    form.region_code.keep = cohort.region_code
+    if form.validate_on_submit():
+        set_region(cohort, form.region_code.data or None)
+        db.session.commit()
+        flash(_("The group's region has been saved."), "success")
+        return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+    step = chooser_step("cohorts.region", view_args={"cohort_id": cohort.id}, code="" if form.errors else None)
+    place = place_label(lineage(cohort.region_code)) if cohort.region_code else None
+    return render_template("cohorts/region.html", cohort=cohort, step=step, form=form,
+                           place=place), 400 if form.errors else 200
 
 
 @bp.route("/kelompok/<int:cohort_id>/hapus", methods=["GET", "POST"])
@@ -161,7 +208,9 @@ def show(cohort_id: int):
             description=_("Share of the learners who tried a module quiz that passed it at their first attempt."),
             none_label=_("no try yet"))
         rate_groups.append({"course": course, "rates": rates, "chart": chart})
+    place = place_label(lineage(cohort.region_code)) if cohort.region_code else None
     return render_template("cohorts/show.html", cohort=cohort, report=report, charts=charts, chart_titles=titles,
+                           place=place,
                            rate_groups=rate_groups,
                            share=_share_links(cohort), add_form=AddMemberForm(), confirm_form=ConfirmForm(),
                            invitations=open_invitations(cohort.id), format_phone=format_phone,
