@@ -133,7 +133,7 @@ def regions_table(choice: Choice, link) -> Table:
     rows = [Row(names.get(code, code), code,
                 [Figure.count(totals[code, step]) for step in steps] + [Figure.count(snapshots.get((code, ACTIVE_30D),
                                                                                                    0))],
-                None if code == NO_VILLAGE or len(code) >= 8 else link(code))
+                None if code == NO_VILLAGE else link(code))
             for code in sorted(codes, key=lambda code: (code == NO_VILLAGE, names.get(code, code)))]
     columns = [Column(step, STEP_LABELS[step], STEP_DESCRIPTIONS[step]) for step in steps]
     columns.append(Column(ACTIVE_30D, _l("Active in the last 30 days"),
