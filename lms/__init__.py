@@ -48,6 +48,7 @@ def create_app(config_class: type[Config] = Config, instance_path: str | None = 
     from .practice import bp as practice_bp
     from .quizzes import bp as quizzes_bp
     from .organisations import bp as organisations_bp
+    from .outcomes import bp as outcomes_bp
     from .regions import bp as regions_bp
 
     app.register_blueprint(core_bp)
@@ -60,6 +61,7 @@ def create_app(config_class: type[Config] = Config, instance_path: str | None = 
     app.register_blueprint(practice_bp)
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(organisations_bp)
+    app.register_blueprint(outcomes_bp)
     app.register_blueprint(regions_bp)
     app.register_blueprint(authoring_bp)
 

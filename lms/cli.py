@@ -9,6 +9,7 @@ from .certificates.cli import register_commands as register_certificate_commands
 from .content_checker.cli import check_content_command, import_content_command
 from .backup import backup_command, restore_command
 from .demo import demo_command
+from .outcomes.cli import outcomes_cli
 from .regions.cli import regions_cli
 
 lms_cli = AppGroup("lms", help="Rawat administration commands.")
@@ -20,6 +21,7 @@ lms_cli.add_command(demo_command)
 lms_cli.add_command(backup_command)
 lms_cli.add_command(restore_command)
 lms_cli.add_command(regions_cli)
+lms_cli.add_command(outcomes_cli)
 register_certificate_commands(lms_cli)
 
 

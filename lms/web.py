@@ -249,6 +249,7 @@ NAV_ENTRIES = (
     ("authoring.index", _l("Authoring"), "trainer"),
     ("verification.verify", _l("Verify a certificate"), "everyone"),
     ("admin.users", _l("Administration"), "admin"),
+    ("outcomes.programme", _l("Programme outcomes"), "programme"),
     ("organisations.index", _l("Organisations"), "admin"),
     ("certificates.admin_list", _l("Certificates"), "admin"),
     ("audit.log", _l("Audit log"), "admin"),
@@ -263,12 +264,14 @@ def nav_items() -> list[tuple[str, str, str]]:
     once per process, not with eight url_for and gettext calls per page.
     """
     signed_in = bool(current_user.is_authenticated)
-    key = (signed_in, signed_in and current_user.is_trainer, signed_in and current_user.is_admin,
+    programme = signed_in and current_user.role in ("programme", "admin")
+    key = (signed_in, signed_in and current_user.is_trainer, signed_in and current_user.is_admin, programme,
            str(get_locale()), request.script_root, id(current_app._get_current_object()))
     items = MENU_ITEMS.get(key)
     if items is None:
-        _signed_in, trainer, admin, *_rest = key
-        shown = {"everyone": True, "signed_in": signed_in, "trainer": trainer, "admin": admin}
+        _signed_in, trainer, admin, programme, *_rest = key
+        shown = {"everyone": True, "signed_in": signed_in, "trainer": trainer, "admin": admin,
+                 "programme": programme}
         items = [(endpoint, url_for(endpoint), str(label)) for endpoint, label, audience in NAV_ENTRIES
                  if endpoint in current_app.view_functions and shown[audience]]
         MENU_ITEMS.put(key, items)

