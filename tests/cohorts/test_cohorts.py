@@ -213,7 +213,7 @@ def test_csv_export(browser, trainer, group, make_user):
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[0][:5] == ["learner", "joined_on", "last_activity_on", "needs_visit", "percent_done"]
+    assert rows[0][:6] == ["learner", "joined_on", "last_activity_on", "needs_visit", "percent_done", "last_visit_on"]
     assert "kursus-uji/completed_on" in rows[0]
     assert "kursus-uji/modul-satu/pelajaran-a" in rows[0]
     assert rows[1][0] == "'=Siti" and rows[1][4] == "33"
