@@ -93,4 +93,4 @@ def connect_listeners() -> None:
     certificates.connect()  # course_completed, completed_courses_shown, attempt_allowance_asked, readiness_asked
     credentials.connect()  # certificate_issued, certificate_status_changed, certificates_reconciled
     cohorts.connect()  # Flask-Login's user_logged_in: pending invitations
-    practice.connect()  # report_columns_asked: the group CSV's skill columns
+    practice.connect()  # report_columns_asked: the group CSV's skill columns; visits_asked: last visits

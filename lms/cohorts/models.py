@@ -71,7 +71,7 @@ class CohortMember(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    #: when the learner joined; with no activity since, they need a visit after queries.INACTIVE_AFTER
+    #: when the learner joined (not a contact: reach.py says who needs a visit)
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: the trainer who invited the learner or made their account; None when they joined with the code
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

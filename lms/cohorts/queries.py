@@ -3,8 +3,9 @@
 The report puts every learner against every step of the group's courses. What counts as
 done is the progress service's (lms/courses/progress.py): each row holds the learner's
 CourseProgress. It runs a fixed number of queries whatever the number of learners (no
-query per row): the members, their progress (2), their quiz attempts, and the outlines
-when this process has not cached them (2).
+query per row): the members, their progress (2), their quiz attempts, their last visits
+(asked of practice: reach.py says who needs a visit), and the outlines when this process
+has not cached them (2).
 """
 from __future__ import annotations
 
@@ -30,8 +31,8 @@ from ..extensions import db
 from ..quizzes.queries import first_attempt_passes
 from ..timeutil import utcnow
 from .models import Cohort, CohortCourse, CohortInvitation, CohortMember
+from .reach import is_reached, last_contact, last_visits
 
-INACTIVE_AFTER = timedelta(days=14)
 CHART_WEEKS = 8
 
 
@@ -166,6 +167,9 @@ class LearnerRow:
     progress: dict[int, CourseProgress] = field(default_factory=dict)
     #: module id -> passed at the first attempt, for each module quiz the learner submitted at least once
     attempts: dict[int, bool] = field(default_factory=dict)
+    #: when the learner was last observed (a visit, reach.last_visits), None if never
+    last_visit: datetime | None = None
+    #: neither learning activity nor a visit within reach.REACH_DAYS (reach.py defines it)
     needs_visit: bool = False
 
     def module_progress(self, course_id: int, module_number: int) -> ModuleProgress:
@@ -190,6 +194,10 @@ class LearnerRow:
     def last_activity(self) -> datetime | None:
         moments = [p.enrollment.last_activity_at for p in self.progress.values() if p.enrollment is not None]
         return max(moments, default=None)
+
+    @property
+    def last_contact(self) -> datetime | None:
+        return last_contact(self.last_activity, self.last_visit)
 
     @cached_property
     def completed_courses(self) -> dict[int, datetime]:
@@ -297,9 +305,16 @@ class CohortReport:
     def percent(self, row: LearnerRow) -> int:
         return row.percent
 
+    @cached_property
+    def to_visit(self) -> list[LearnerRow]:
+        """The rows that need a visit, longest without contact first (reach.py): never in contact first, those in
+        the group longest first; then by the oldest last contact; ties in the report's order (by name)."""
+        rows = [row for row in self.rows if row.needs_visit]
+        return sorted(rows, key=lambda row: (row.last_contact is not None, row.last_contact or row.joined_at))
+
     @property
     def needing_visit(self) -> int:
-        return sum(1 for row in self.rows if row.needs_visit)
+        return len(self.to_visit)
 
     @property
     def finished(self) -> int:
@@ -330,7 +345,7 @@ def cohort_report(cohort: Cohort, now: datetime, *, only_user_id: int | None = N
     columns = report_columns(courses, progress)
     quiz_modules = list({column.module.id for column in columns if column.is_quiz})
     attempts = first_attempt_passes(learners, quiz_modules) if learners else {}
-    rows = report_rows(members, progress, attempts, now)
+    rows = report_rows(members, progress, attempts, last_visits(learners), now)
     lessons, completions = weekly_counts(progress.lesson_completed_at if columns else [], rows)
     return CohortReport(
         cohort=cohort, columns=columns, rows=rows, weeks=weeks,
@@ -352,16 +367,17 @@ def report_columns(courses: list[Course], progress: LearnersProgress) -> list[St
 
 
 def report_rows(members: list, progress: LearnersProgress, attempts: dict[tuple[int, int], bool],
-                now: datetime) -> list[LearnerRow]:
-    """One row per (joined_at, User), in the order given; a row needs a visit after INACTIVE_AFTER idle."""
+                visits: dict[int, datetime], now: datetime) -> list[LearnerRow]:
+    """One row per (joined_at, User), in the order given; `visits` are the last visits (reach.last_visits),
+    a row needs a visit when it was not reached (reach.is_reached)."""
     by_learner: dict[int, dict[int, bool]] = {}
     for (user_id, module_id), first_try in attempts.items():
         by_learner.setdefault(user_id, {})[module_id] = first_try
     rows = []
     for joined_at, user in members:
         row = LearnerRow(user=user, joined_at=joined_at, progress=progress.of(user.id),
-                         attempts=by_learner.get(user.id, {}))
-        row.needs_visit = now - (row.last_activity or row.joined_at) > INACTIVE_AFTER
+                         attempts=by_learner.get(user.id, {}), last_visit=visits.get(user.id))
+        row.needs_visit = not is_reached(row.last_activity, row.last_visit, now)
         rows.append(row)
     return rows
 

@@ -13,3 +13,10 @@ _signals = Namespace()
 #: A receiver returns (headers, cells): its column headers and {user id: [one cell per header]}; a member
 #: missing from cells gets empty cells. Practice adds one column per skill. Receivers only read.
 report_columns_asked = _signals.signal("report-columns-asked")
+
+#: sent by cohorts.reach.last_visits (the group report: page, learner page, CSV) to learn when members were
+#: last visited; sender None, with keyword argument members, user ids (a list, lms.database.among writes them
+#: into the statement) or a SELECT of them. A receiver returns {user id: latest moment a visit of the member
+#: was recorded}, members never visited left out, in one query for any number of members (practice: the
+#: latest skill observation that counts). Receivers only read.
+visits_asked = _signals.signal("visits-asked")

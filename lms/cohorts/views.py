@@ -29,6 +29,7 @@ from ..regions.chooser import chooser_step
 from ..regions.queries import lineage, place_label
 from ..timeutil import utcnow
 from . import bp
+from .reach import REACH_DAYS
 from .charts import column_chart, percent_bars
 from .forms import AddMemberForm, CohortForm, CohortRegionForm, ConfirmForm, FamilyAccountForm, JoinCodeForm
 from .queries import (
@@ -182,7 +183,7 @@ def _share_links(cohort) -> dict[str, str]:
 @bp.route("/kelompok/<int:cohort_id>")
 @role_required(*TRAINERS)
 def show(cohort_id: int):
-    """The group report: every learner against every step, charts, who needs a visit."""
+    """The group report: who needs a visit (reach.py), every learner against every step, charts."""
     cohort = get_cohort_for(current_user, cohort_id)
     now = utcnow()
     report = cohort_report(cohort, now)
@@ -214,7 +215,7 @@ def show(cohort_id: int):
                            rate_groups=rate_groups,
                            share=_share_links(cohort), add_form=AddMemberForm(), confirm_form=ConfirmForm(),
                            invitations=open_invitations(cohort.id), format_phone=format_phone,
-                           step_cells=step_cells,
+                           step_cells=step_cells, reach_days=REACH_DAYS,
                            activity_date=_DateLabels(lambda moment: format_date(moment, "medium")))
 
 
@@ -235,7 +236,8 @@ def learner(cohort_id: int, user_id: int):
         if not modules or modules[-1][1].id != column.module.id:
             modules.append((column.module_number, column.module, []))
         modules[-1][2].append(column)
-    return render_template("cohorts/learner.html", cohort=cohort, report=report, row=row, sections=sections)
+    return render_template("cohorts/learner.html", cohort=cohort, report=report, row=row, sections=sections,
+                           reach_days=REACH_DAYS)
 
 
 #: a step's cell; a passed quiz's shows its best score instead. No class or span more than the state needs:
@@ -340,7 +342,7 @@ def remove(cohort_id: int, user_id: int):
         "by their mobile number.", name=learner.full_name, group=cohort.name))
 
 
-CSV_COLUMNS = ("learner", "joined_on", "last_activity_on", "needs_visit", "percent_done")
+CSV_COLUMNS = ("learner", "joined_on", "last_activity_on", "needs_visit", "percent_done", "last_visit_on")
 
 
 @bp.route("/kelompok/<int:cohort_id>/laporan.csv")
@@ -388,7 +390,8 @@ def _csv_lines(report, headers: list[str], added: list, dates: _DateLabels) -> I
                 for cell in by_user.get(row.user.id) or [""] * len(headers_)]
         writer.writerow([
             _csv_safe(row.user.full_name), dates(row.joined_at), dates(row.last_activity) if row.last_activity else "",
-            1 if row.needs_visit else 0, report.percent(row), *completed, *cells, *more,
+            1 if row.needs_visit else 0, report.percent(row), dates(row.last_visit) if row.last_visit else "",
+            *completed, *cells, *more,
         ])
         if number % CSV_ROWS_PER_CHUNK == 0:
             yield buffer.getvalue()

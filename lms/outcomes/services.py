@@ -18,16 +18,18 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import String, and_, case, cast, delete, func, insert, literal, null, or_, select, union, update
+from sqlalchemy import String, and_, case, cast, delete, exists, func, insert, literal, null, or_, select, update
 
 from ..accounts.models import Role, User
 from ..certificates.models import Certificate
-from ..cohorts.models import Cohort, CohortMember
+from ..cohorts.models import Cohort, CohortCourse, CohortMember
+from ..cohorts.reach import REACH
 from ..courses.models import Module, Enrollment, Skill, SkillCompetence
 from ..database import insert_ignoring_conflict
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..practice.models import Observation
+from ..practice.reports import COUNTED
 from ..quizzes.models import Attempt, AttemptQuestion, Pretest, PretestModuleScore, Quiz
 from ..timeutil import utcnow
 from .models import (
@@ -36,8 +38,6 @@ from .models import (
 )
 from .sql import local_days_between, month_start
 
-#: "active" and "reached" look back this many days (the same window as the group page's "needs a visit")
-RECENT_DAYS = 30
 #: code length of a province, a regency or city, a district
 PREFIX = {1: 2, 2: 5, 3: 8}
 ROLL_UPS = (OutcomeCount, OutcomeDuration, OutcomeModuleScore, OutcomeQuestion, OutcomeSnapshot)
@@ -95,7 +95,7 @@ class _Builder:
     def __init__(self, now: datetime, offset_hours: int):
         self.now = now
         self.offset = offset_hours
-        self.since = now - timedelta(days=RECENT_DAYS)
+        self.since = now - REACH
 
     def build(self) -> None:
         for measure, facts, per_course in self._funnel():
@@ -222,15 +222,24 @@ class _Builder:
                          {"value": func.count()})
 
     def reach(self) -> None:
-        """Care managers, the families in their groups, and those reached lately, by the groups' region."""
-        reached = union(select(Enrollment.user_id).where(Enrollment.last_activity_at >= self.since),
-                        select(Observation.learner_id).where(Observation.observed_at >= self.since))
+        """Care managers, the families in their groups, and those reached lately, by the groups' region.
+
+        "Reached" is the group page's rule (lms/cohorts/reach.py): learning in one of the group's courses, or
+        an observation that counts (pending or confirmed), at most REACH_DAYS before now. A family in several
+        groups of a place is counted once, reached when it is reached in any of them."""
+        learned = (select(Enrollment.user_id)
+                   .join(CohortCourse, and_(CohortCourse.course_id == Enrollment.course_id,
+                                            CohortCourse.cohort_id == CohortMember.cohort_id))
+                   .where(Enrollment.user_id == CohortMember.user_id, Enrollment.last_activity_at >= self.since)
+                   .correlate(CohortMember).exists())
+        visited = exists().where(Observation.learner_id == CohortMember.user_id, Observation.status.in_(COUNTED),
+                                 Observation.observed_at >= self.since)
+        reached = or_(learned, visited)
         code = func.coalesce(Cohort.region_code, Organisation.region_code)
         measures = {
             "care_managers": func.count(Cohort.owner_id.distinct()),
             "families": func.count(CohortMember.user_id.distinct()),
-            "families_reached": func.count(case((CohortMember.user_id.in_(reached), CohortMember.user_id))
-                                           .distinct()),
+            "families_reached": func.count(case((reached, CohortMember.user_id)).distinct()),
         }
         for level in range(4):
             region, parent, where = _reach_place(code, level)

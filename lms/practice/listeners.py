@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask_babel import to_user_timezone
 
-from ..cohorts.signals import report_columns_asked
-from .reports import COMPETENT, group_skills
+from ..cohorts.signals import report_columns_asked, visits_asked
+from .reports import COMPETENT, group_skills, last_observed
 
 
 def skill_columns(cohort, *, members, **_extra) -> tuple[list[str], dict[int, list[str]]]:
@@ -24,5 +24,12 @@ def skill_columns(cohort, *, members, **_extra) -> tuple[list[str], dict[int, li
     return headers, cells
 
 
+def last_visits(_sender, *, members, **_extra) -> dict:
+    """cohorts.signals.visits_asked: a member's last visit is their latest observation that counts (pending or
+    confirmed, by anyone; reports.last_observed). One query for the whole group."""
+    return last_observed(members)
+
+
 def connect() -> None:
     report_columns_asked.connect(skill_columns)
+    visits_asked.connect(last_visits)

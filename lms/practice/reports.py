@@ -139,6 +139,18 @@ def skill_cells(members: Select | Collection[int], skill_ids: list[int]) -> dict
     return cells
 
 
+def last_observed(members: Select | Collection[int]) -> dict[int, datetime]:
+    """user id -> the latest observed_at of an observation of the member that counts (pending or confirmed), by
+    any observer, of any skill: the member's last recorded visit (cohorts.reach defines reach with it). Members
+    never observed are left out. One query, grouped per learner in SQL."""
+    rows = db.session.execute(
+        select(Observation.learner_id, func.max(Observation.observed_at))
+        .where(among(Observation.learner_id, members), Observation.status.in_(COUNTED))
+        .group_by(Observation.learner_id)
+    )
+    return dict(rows.all())
+
+
 def group_members(cohort_id: int) -> Select:
     """The SELECT of a group's members' user ids, to be used as a subquery."""
     return select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)

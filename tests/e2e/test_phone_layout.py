@@ -1,7 +1,21 @@
 """At 360×800, with and without JavaScript: what matters is on screen without scrolling sideways."""
-import pytest
+import uuid
+from datetime import timedelta
 
+import pytest
+from sqlalchemy import select
+
+from lms.accounts.models import Role
+from lms.accounts.services import register_user
+from lms.cohorts.services import add_member, create_cohort
+from lms.courses.models import Course, Lesson, Skill
+from lms.courses.services import mark_lesson_done
+from lms.extensions import db
+from lms.practice.services import ObservationInput, current_steps, record_observation
+from lms.timeutil import frozen_at, utcnow
+from tests.e2e.conftest import check_accessibility
 from tests.e2e.test_learner_journey import answer_quiz, short_course  # noqa: F401 (a fixture)
+from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.e2e
 
@@ -50,3 +64,52 @@ def test_attempt_scores_and_results_are_visible_at_360_px(live_server, short_cou
             assert cell["x"] >= 0 and cell["x"] + cell["width"] <= width, (row, column, cell)
     assert page.locator("table tbody tr:nth-child(1) td:nth-child(3)").inner_text() == "Lulus"
     assert page.locator("table tbody tr:nth-child(2) td:nth-child(3)").inner_text() == "Tidak lulus"
+
+
+def _group_to_visit(live_server) -> int:
+    """A group of the lansia course: a family never in contact, one idle for 40 days, one last visited 45 days
+    ago (waiting for their answer), one active today. Returns the group's id."""
+    now = utcnow()
+    with live_server.app.app_context():
+        course = db.session.scalar(select(Course).where(Course.slug == "perawatan-dasar-lansia"))
+        lesson = db.session.scalar(select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.id))
+        skill = db.session.scalar(select(Skill).where(Skill.course_id == course.id).order_by(Skill.id))
+        trainer = register_user("Bu Wayan Sukerti", "phone", "+6281355500009", DEFAULT_PASSWORD, role=Role.TRAINER)
+        cohort = create_cohort(trainer, "Banjar Tegal Kaja", "", [course.id])
+        names = ("Ni Luh Putu Ayu Wulandari Kusumaningrum", "Komang Ayu Lestari", "Made Sudarsana", "Wahyu Hidayat")
+        with frozen_at(now - timedelta(days=70)):
+            learners = [register_user(name, "phone", f"+628135550010{n}", DEFAULT_PASSWORD)
+                        for n, name in enumerate(names)]
+            for learner in learners:
+                add_member(cohort, learner, actor=None)
+        for learner, days in zip(learners[1:], (40, 60, 0), strict=True):
+            with frozen_at(now - timedelta(days=days)):
+                mark_lesson_done(learner.id, lesson)
+        with frozen_at(now - timedelta(days=45)):
+            record_observation(trainer, learners[2], skill, ObservationInput(
+                client_id=str(uuid.uuid4()), steps={step.id: "done" for step in current_steps(skill)},
+                result="competent", place="home", observed_at=utcnow()))
+        db.session.commit()
+        cohort_id = cohort.id
+        db.session.remove()
+    return cohort_id
+
+
+def test_who_needs_a_visit_fits_a_phone(live_server, new_page, shots):
+    cohort_id = _group_to_visit(live_server)
+    page = new_page()  # axe runs in the page
+    page.goto(live_server("/masuk"))
+    page.get_by_label("Nomor HP atau e-mail").fill("081355500009")
+    page.get_by_label("Kata sandi", exact=True).fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Masuk", exact=True).click()
+    page.goto(live_server(f"/kelompok/{cohort_id}"))
+    section = page.locator("section", has=page.locator("#to-visit-h"))
+    assert section.locator("h2").inner_text() == "Perlu dikunjungi (3)"
+    names = section.locator("tbody th").all_inner_texts()
+    assert names == ["Ni Luh Putu Ayu Wulandari Kusumaningrum", "Made Sudarsana", "Komang Ayu Lestari"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # the page never scrolls sideways
+    # the list fits as it is: its box does not scroll sideways, not even for a long name
+    assert page.locator("table.to-visit").evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
+    section.scroll_into_view_if_needed()
+    check_accessibility(page, "group page, who needs a visit")
+    shots(page, "group-needs-visit")

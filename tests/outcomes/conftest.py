@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+import uuid
 from datetime import datetime, timedelta
 
 import pytest
@@ -9,11 +10,11 @@ from sqlalchemy import select
 
 from lms.accounts.models import Role
 from lms.certificates.models import Certificate
-from lms.cohorts.models import Cohort, CohortMember
-from lms.courses.models import Course, Enrollment, Module
+from lms.cohorts.models import Cohort, CohortCourse, CohortMember
+from lms.courses.models import Course, Enrollment, Module, Skill
 from lms.extensions import db
 from lms.organisations.models import Organisation
-from lms.practice.models import Observation  # noqa: F401  (reach reads it)
+from lms.practice.models import Observation
 from lms.quizzes.models import Attempt, AttemptQuestion, Pretest, PretestModuleScore, Question, Quiz
 from tests.quizzes.conftest import LESSONS, pool, quiz_yaml
 from tests.regions.conftest import BASE, VILLAGES, import_regions, regions, regions_file  # noqa: F401
@@ -48,6 +49,11 @@ def activity(regions, two_courses, make_user):  # noqa: F811 - the fixture impor
                                                               (organisations[1], "11.01"), (None, None)])]
         db.session.add_all(groups)
         db.session.flush()
+        for group in groups:  # the courses a group follows: its reach counts learning in those only
+            for course in rng.sample(two_courses, rng.randrange(0, 3)):
+                db.session.add(CohortCourse(cohort_id=group.id, course_id=course.id))
+        skills = [_skill(course, seed) for course in two_courses]
+        observers = [trainer, make_user(Role.TRAINER)]
         quizzes = {course.id: db.session.scalars(select(Quiz).join(Module).where(Module.course_id == course.id)).all()
                    for course in two_courses}
         for n in range(learners):
@@ -58,8 +64,24 @@ def activity(regions, two_courses, make_user):  # noqa: F811 - the fixture impor
                 db.session.add(CohortMember(cohort_id=group.id, user_id=user.id))
             for course in rng.sample(two_courses, rng.randrange(0, 3)):
                 _learn(rng, user, course, quizzes[course.id])
+            for _visit in range(rng.choice([0, 0, 1, 2])):  # visits, some of which do not count
+                observed = NOW - timedelta(days=rng.randrange(0, 60), hours=rng.randrange(24))
+                db.session.add(Observation(
+                    client_id=str(uuid.UUID(int=rng.getrandbits(128))), skill_id=rng.choice(skills).id,
+                    learner_id=user.id, observer_id=rng.choice(observers).id, observed_at=observed,
+                    recorded_at=observed, place="home", result="competent",
+                    status=rng.choice(["pending", "confirmed", "confirmed", "rejected", "withdrawn"])))
         db.session.commit()
     return write
+
+
+def _skill(course, seed: int) -> Skill:
+    module = db.session.scalars(select(Module).where(Module.course_id == course.id).order_by(Module.id)).first()
+    skill = Skill(course_id=course.id, module_id=module.id, slug=f"memindahkan-{seed}", position=1, title="Memindahkan",
+                  why="Agar aman.")
+    db.session.add(skill)
+    db.session.flush()
+    return skill
 
 
 def _learn(rng, user, course, quizzes) -> None:

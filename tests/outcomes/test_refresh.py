@@ -10,11 +10,15 @@ from sqlalchemy import select
 
 from lms.accounts.models import Role, User
 from lms.certificates.models import Certificate
-from lms.cohorts.models import Cohort, CohortMember
+from lms.cohorts.models import Cohort, CohortCourse, CohortMember
+from lms.cohorts.reach import is_reached
 from lms.courses.models import Enrollment, Module
 from lms.extensions import db
 from lms.outcomes.models import OutcomeCount, OutcomeDuration, OutcomeModuleScore, OutcomeQuestion, OutcomeSnapshot
+from lms.organisations.models import Organisation
 from lms.outcomes.services import refresh_outcomes
+from lms.practice.models import Observation
+from lms.practice.reports import COUNTED
 from lms.quizzes.models import Attempt, AttemptQuestion, Pretest, PretestModuleScore, Quiz
 from tests.outcomes.conftest import NOW
 
@@ -189,3 +193,41 @@ def test_the_command_refreshes_and_says_so(activity, runner, command):
     assert "outcome_counts" in result.output
     assert db.session.scalar(select(OutcomeCount.people).where(OutcomeCount.region_code == "",
                                                                OutcomeCount.measure == "registered").limit(1))
+
+
+def test_reach_follows_the_group_pages_rule(activity):
+    """Care managers, families and families reached per place equal a recount with lms.cohorts.reach, the rule
+    the group page lists who needs a visit by: learning in the group's courses or a visit that counts."""
+    activity(seed=11)
+    refresh_outcomes(NOW)
+    db.session.commit()
+    follows = defaultdict(set)
+    for cohort_id, course_id in db.session.execute(select(CohortCourse.cohort_id, CohortCourse.course_id)):
+        follows[cohort_id].add(course_id)
+    activity_at = {(e.user_id, e.course_id): e.last_activity_at for e in db.session.scalars(select(Enrollment))}
+    visits = defaultdict(list)
+    for observation in db.session.scalars(select(Observation).where(Observation.status.in_(COUNTED))):
+        visits[observation.learner_id].append(observation.observed_at)
+    sets = defaultdict(set)
+    statuses = Counter()
+    for member, group, organisation_region in db.session.execute(
+            select(CohortMember, Cohort, Organisation.region_code).join(Cohort, Cohort.id == CohortMember.cohort_id)
+            .outerjoin(Organisation, Organisation.id == Cohort.organisation_id)):
+        learned = max((activity_at[member.user_id, course] for course in follows[group.id]
+                       if (member.user_id, course) in activity_at), default=None)
+        reached = is_reached(learned, max(visits[member.user_id], default=None), NOW)
+        statuses[reached] += 1
+        code = group.region_code or organisation_region
+        regions = [""] + ([code[:2]] if code else ["-"]) + [code[:n] for n in (5, 8) if code and len(code) >= n]
+        for region in regions:
+            for organisation in {0, group.organisation_id or 0}:
+                sets[region, organisation, "care_managers"].add(group.owner_id)
+                sets[region, organisation, "families"].add(member.user_id)
+                if reached:
+                    sets[region, organisation, "families_reached"].add(member.user_id)
+    assert statuses[True] > 3 and statuses[False] > 3  # the random data has both
+    expected = Counter({key: len(people) for key, people in sets.items()})
+    actual = Counter({(row.region_code, row.organisation_id, row.measure): row.value
+                      for row in db.session.scalars(select(OutcomeSnapshot).where(
+                          OutcomeSnapshot.measure.in_(["care_managers", "families", "families_reached"])))})
+    assert +actual == +expected
