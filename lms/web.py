@@ -111,7 +111,8 @@ def safe_next_url(target: str | None, fallback: str = "/") -> str:
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/")
+    # the API, and any document served as .json (a download, a DID document): a program reads the error
+    return request.path.startswith("/api/") or request.path.endswith(".json")
 
 
 ERROR_MESSAGES = {

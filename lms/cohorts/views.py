@@ -25,6 +25,7 @@ from ..courses.models import Course
 from ..extensions import db, limiter
 from ..organisations.models import Organisation
 from ..organisations.queries import active_organisations, get_organisation
+from ..spreadsheets import as_text
 from ..regions.chooser import chooser_step
 from ..regions.queries import lineage, place_label
 from ..timeutil import utcnow
@@ -361,7 +362,7 @@ def export_csv(cohort_id: int):
     # Columns of the features above (practice: one per skill), asked once for the whole group.
     added = [answer for _receiver, answer in report_columns_asked.send(cohort, members=report.learners) if answer]
     added_headers = [header for headers, _cells in added for header in headers]
-    headers = [_csv_safe(header) for header in (*CSV_COLUMNS, *completion_headers, *step_headers, *added_headers)]
+    headers = [as_text(header) for header in (*CSV_COLUMNS, *completion_headers, *step_headers, *added_headers)]
     filename = f"rawat-kelompok-{cohort.id}-{utcnow():%Y%m%d}.csv"
     # Names and progress are personal data: never kept in a shared or browser cache.
     return streamed_response(_csv_lines(report, headers, added, _iso_dates(get_timezone())), "text/csv", headers={
@@ -386,10 +387,10 @@ def _csv_lines(report, headers: list[str], added: list, dates: _DateLabels) -> I
         cells = [(cell if isinstance(cell, int) else "") if column.is_quiz else int(cell is StepState.DONE)
                  for cell, column in zip(report.cells(row), report.columns, strict=True)]
         completed = [dates(row.completed_courses[c.id]) if c.id in row.completed_courses else "" for c in courses]
-        more = [_csv_safe(cell) if isinstance(cell, str) else cell for headers_, by_user in added
+        more = [as_text(cell) if isinstance(cell, str) else cell for headers_, by_user in added
                 for cell in by_user.get(row.user.id) or [""] * len(headers_)]
         writer.writerow([
-            _csv_safe(row.user.full_name), dates(row.joined_at), dates(row.last_activity) if row.last_activity else "",
+            as_text(row.user.full_name), dates(row.joined_at), dates(row.last_activity) if row.last_activity else "",
             1 if row.needs_visit else 0, report.percent(row), dates(row.last_visit) if row.last_visit else "",
             *completed, *cells, *more,
         ])
@@ -418,11 +419,6 @@ class _DateLabels:
 def _iso_dates(zone: tzinfo) -> _DateLabels:
     """ISO dates in `zone` of moments stored as naive UTC; needs no request (the CSV is written after it)."""
     return _DateLabels(lambda moment: moment.replace(tzinfo=timezone.utc).astimezone(zone).date().isoformat())
-
-
-def _csv_safe(value: str) -> str:
-    # Spreadsheets run cells starting with = + - @ (after any spaces) as formulas; keep them as text.
-    return "'" + value if value.lstrip()[:1] in ("=", "+", "-", "@") or value[:1] in ("\t", "\r") else value
 
 
 @bp.route("/gabung", methods=["GET", "POST"])

@@ -4,9 +4,11 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from flask import abort, render_template, request, url_for
+from flask import abort, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.exceptions import BadRequest
 
 from ..accounts.permissions import programme_officer_required
 from ..accounts.queries import scope_of
@@ -15,8 +17,10 @@ from ..extensions import db
 from ..organisations.models import Organisation
 from ..regions.models import Level, Region, level_of
 from ..regions.queries import lineage
+from ..spreadsheets import as_text
 from ..timeutil import utcnow
 from . import bp
+from .exports import data_value_set_schema, report_csv, report_data_value_set, report_xlsx
 from .models import NO_VILLAGE
 from .queries import Choice, programme_report, public_results, published_courses, refreshed, region_names
 from .services import reporting_offset_hours
@@ -24,8 +28,12 @@ from .services import reporting_offset_hours
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 #: the longest period a page covers
 MAX_MONTHS = 36
-#: (endpoint, label) of the programme page's downloads
-DOWNLOADS: list[tuple[str, str]] = []
+#: (endpoint, label) of the programme page's downloads, the same choice as the page
+DOWNLOADS: list[tuple[str, object]] = [
+    ("outcomes.programme_csv", _l("CSV")),
+    ("outcomes.programme_xlsx", _l("Excel (XLSX) with a data dictionary")),
+    ("outcomes.programme_data_values", _l("DHIS2 dataValueSets (JSON)")),
+]
 
 
 def in_scope(code: str, scope: str) -> bool:
@@ -119,6 +127,70 @@ def programme():
                            downloads=DOWNLOADS)
 
 
+def _download_choice() -> Choice:
+    """The choice of a download link: the page writes only valid ones, so a bad one is refused (400), not
+    silently widened to something else than was asked for."""
+    choice, errors = _choice()
+    if errors:
+        raise DownloadRefused(" ".join(errors))
+    return choice
+
+
+class DownloadRefused(BadRequest):
+    """A download link with a choice the page would have corrected; the error page says what was wrong."""
+
+    def __init__(self, message: str):
+        super().__init__()
+        self.user_message = message
+
+
+def _filename(choice: Choice, extension: str) -> str:
+    place = choice.region_code.replace(".", "") or "ID"
+    return f"rawat-program-{place}-{choice.first_month:%Y%m}-{choice.last_month:%Y%m}.{extension}"
+
+
+def _attachment(body, mimetype: str, filename: str):
+    # aggregates of the officer's area: not for a shared cache
+    return body, 200, {"Content-Type": mimetype, "Content-Disposition": f'attachment; filename="{filename}"',
+                       "Cache-Control": "private, no-store"}
+
+
+@bp.route("/program.csv")
+@programme_officer_required
+def programme_csv():
+    """The programme page's figures as CSV, one value per line ("< 5" where fewer than 5 people)."""
+    choice = _download_choice()
+    return _attachment(report_csv(_report(choice)), "text/csv; charset=utf-8", _filename(choice, "csv"))
+
+
+@bp.route("/program.xlsx")
+@programme_officer_required
+def programme_xlsx():
+    """The programme page's figures as a workbook: what it covers, a sheet per table, the data dictionary."""
+    choice = _download_choice()
+    return _attachment(report_xlsx(_report(choice)),
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _filename(choice, "xlsx"))
+
+
+@bp.route("/program.json")
+@programme_officer_required
+def programme_data_values():
+    """The funnel by region and month as a DHIS2 dataValueSets import (schema: /program/datavalueset.schema.json)."""
+    choice = _download_choice()
+    response = jsonify(report_data_value_set(_report(choice)))
+    response.headers["Content-Disposition"] = f'attachment; filename="{_filename(choice, "json")}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/program/datavalueset.schema.json")
+def data_value_set_schema_file():
+    """The JSON Schema of the dataValueSets download, for the systems that import it (no account needed)."""
+    response = jsonify(data_value_set_schema())
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 def _month_options(choice: Choice) -> list[str]:
     current = choice.last_month if choice.last_month > date.today() else date.today().replace(day=1)
     options = []
@@ -150,11 +222,8 @@ def results_csv():
     writer.writerow(["region_code", "region", *[column.key for column in table.columns], "refreshed_at"])
     stamp = done.refreshed_at.isoformat() + "Z" if done and done.refreshed_at else ""
     for row in table.rows:
-        writer.writerow([row.code, _csv_text(row.label), *[figure.export_value() for figure in row.figures], stamp])
+        writer.writerow([row.code, as_text(row.label), *[figure.export_value() for figure in row.figures], stamp])
     return out.getvalue(), 200, {"Content-Type": "text/csv; charset=utf-8", "Cache-Control": "public, max-age=600",
                                  "Content-Disposition": 'attachment; filename="capaian-rawat.csv"'}
 
 
-def _csv_text(text: str) -> str:
-    # a name starting like a formula must stay text in a spreadsheet
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
