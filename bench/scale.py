@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import statistics
 import sys
 import time
@@ -353,8 +354,6 @@ def pages(app, sample: list[str]) -> tuple[dict[str, tuple[str, str]], str]:
 
 def signed_in(app, phone: str | None):
     """A test client signed in through the real form (None: nobody)."""
-    import re
-
     client = app.test_client()
     if phone is None:
         return client
@@ -449,9 +448,14 @@ def main() -> int:
     parser.add_argument("--postgres", required=True, help="a server URL whose role may create databases")
     parser.add_argument("--scale", type=float, default=0.1, help="1.0 = the national figures of issue #21")
     parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--prefix", default="rawat_scale",
+                        help="names the databases (PREFIX_small, PREFIX_large, PREFIX_large_restored) and the "
+                             "instance folders (/tmp/PREFIX_LABEL-instance); default rawat_scale")
     parser.add_argument("--keep", action="store_true", help="keep the two databases")
     parser.add_argument("--backup", action="store_true", help="also time lms backup and restore of the large one")
     args = parser.parse_args()
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,40}", args.prefix):
+        parser.error("--prefix: lower-case letters, digits and _ only (it names databases)")
     logging.disable(logging.WARNING)
     large = {key: max(1, int(value * args.scale)) for key, value in FULL.items()}
     # 1/500 of the learners, so the small database's first group has its LARGE_GROUP members too
@@ -460,18 +464,18 @@ def main() -> int:
     results = {}
     try:
         for label, counts in (("small", small), ("large", large)):
-            results[label] = one_database(args.postgres, f"rawat_scale_{label}", counts, args.requests)
+            results[label] = one_database(args.postgres, f"{args.prefix}_{label}", counts, args.requests)
             figures = results[label][0]
             print(f"{label}: built in {figures['seconds']:.0f} s, {figures['bytes'] / 1e6:.0f} MB, "
                   + ", ".join(f"{table} {count:,}" for table, count in figures["rows"].items()), flush=True)
         if args.backup:
-            timed = time_backup(args.postgres, "rawat_scale_large")
+            timed = time_backup(args.postgres, f"{args.prefix}_large")
             print(f"large: lms backup {timed['backup_seconds']:.0f} s ({timed['backup_bytes'] / 1e6:.0f} MB), "
                   f"lms restore {timed['restore_seconds']:.0f} s", flush=True)
     finally:
         if not args.keep:
             for label in ("small", "large"):
-                drop(args.postgres, f"rawat_scale_{label}")
+                drop(args.postgres, f"{args.prefix}_{label}")
     print(f"\n{'page':<40} {'small p50':>9} {'p95':>7} {'large p50':>9} {'p95':>7} {'ratio':>6}  verdict")
     missed = 0
     for name, small_times in results["small"][1].items():
