@@ -263,7 +263,7 @@ JAVA = "('31', '32', '33', '34', '35', '36')"
 #: dates fill squeezes that span into the 365 days before the run, in order, so nothing lies in the future
 OLD_START, OLD_END = "2021-12-01", "2027-01-15"
 SQUEEZE = 365 / (date(2027, 1, 15) - date(2021, 12, 1)).days
-NATIONAL_PHONE, PROVINCE_PHONE = "+6281500000001", "+6281500000002"
+NATIONAL_PHONE, PROVINCE_PHONE, REGENCY_PHONE = "+6281500000001", "+6281500000002", "+6281500000003"
 
 
 def squeezed(column: str) -> str:
@@ -324,9 +324,9 @@ def fill_regions(run, now) -> None:
 
 
 def fill_organisations(run, now) -> None:
-    """One organisation per 10 groups, kinds mixed, each serving a regency (a Sentra: a province), placed as
-    learners are (Java weighted); group g belongs to organisation 1 + (g - 1) mod n and lives in one of the
-    districts of that organisation's area."""
+    """One organisation per 10 groups (at least 5), kinds mixed, each serving a regency (a Sentra: a province),
+    placed as learners are (Java weighted); group g belongs to organisation 1 + (g - 1) mod n and lives in one of
+    the districts of that organisation's area."""
     place_tables(run)
     slots = run("SELECT count(*) FROM weighted_villages").scalar()
     run(f"""
@@ -335,7 +335,7 @@ def fill_organisations(run, now) -> None:
                    [array_position(ARRAY['sentra', 'lks', 'puskesmas', 'village', 'other'], k.kind)]
                || ' ' || r.name || ' ' || n,
                k.kind, r.code, TIMESTAMP '2021-11-01' + n * INTERVAL '1 hour'
-        FROM generate_series(1, greatest(1, (SELECT count(*) FROM cohorts) / 10)) AS n
+        FROM generate_series(1, greatest(5, (SELECT count(*) FROM cohorts) / 10)) AS n
         CROSS JOIN LATERAL (SELECT (ARRAY['sentra', 'lks', 'lks', 'lks', 'puskesmas', 'puskesmas', 'puskesmas',
                                           'village', 'village', 'other'])[1 + n % 10] AS kind) AS k
         JOIN weighted_villages w ON w.slot = 1 + (n * {HASH}) % :slots
@@ -353,8 +353,8 @@ def fill_organisations(run, now) -> None:
 
 
 def fill_villages(run, now) -> None:
-    """Learners' villages, in one UPDATE: 1 in 10 gives none; a group member lives in a village of their first
-    group's district, any other learner in one of the country's (Java weighted)."""
+    """Learners' villages, in one UPDATE: 3 in 10 give none (as registration lets them); a group member lives in
+    a village of their first group's district, any other learner in one of the country's (Java weighted)."""
     place_tables(run)
     slots = run("SELECT count(*) FROM weighted_villages").scalar()
     run(f"""
@@ -368,14 +368,16 @@ def fill_villages(run, now) -> None:
               LEFT JOIN district_villages dv
                      ON dv.district = g.region_code AND dv.place = 1 + (u.id::bigint * {HASH}) % z.villages
               JOIN weighted_villages w ON w.slot = 1 + (u.id::bigint * {HASH}) % :slots
-              WHERE u.role = 'learner' AND u.id % 10 <> 0) AS p
+              WHERE u.role = 'learner' AND (u.id::bigint * {HASH}) % 100 >= 30) AS p
         WHERE users.id = p.id""", slots=slots)
 
 
 def fill_dates(run, now) -> None:
     """The base build's five years squeezed into the 12 months before the run (order kept, none in the future):
     enrolments (about 1 in 12 active in the last 30 days), quiz attempts and passes, group memberships and the
-    placeholder certificates (the app-signed sample is left as signed)."""
+    placeholder certificates (the app-signed sample is left as signed) and learners' registrations. Lessons done
+    and the audit log keep their dates: no roll-up reads them."""
+    run(f"UPDATE users SET created_at = {squeezed('created_at')} WHERE role = 'learner'", now=now)
     run(f"""UPDATE enrollments SET enrolled_at = {squeezed('enrolled_at')},
                                    last_activity_at = {squeezed('last_activity_at')},
                                    completed_at = {squeezed('completed_at')}""", now=now)
@@ -472,16 +474,20 @@ def fill_competences(run, now) -> None:
 
 
 def fill_officers(run, now) -> None:
-    """Two programme officers with the bench password: the whole country, and the first large group's province."""
+    """Programme officers with the bench password, one per kind of area: the whole country, the first large
+    group's province and its regency (the group lives in a district of it). Each is added only when missing."""
     run("""
         INSERT INTO users (full_name, phone, password_hash, role, locale, is_active_account, created_at,
                            scope_region_code)
-        SELECT o.full_name, o.phone, a.password_hash, 'programme', 'id', true, CAST(:now AS timestamp), o.scope
-        FROM users a CROSS JOIN (VALUES
-            ('Pengelola Program Nasional', :national, NULL),
-            ('Pengelola Program Provinsi', :province,
-             (SELECT left(region_code, 2) FROM cohorts WHERE join_code = 'B0000001'))) AS o(full_name, phone, scope)
-        WHERE a.phone = :admin""", now=now, national=NATIONAL_PHONE, province=PROVINCE_PHONE, admin=ADMIN_PHONE)
+        SELECT o.full_name, o.phone, a.password_hash, 'programme', 'id', true, CAST(:now AS timestamp),
+               nullif(left(g.region_code, o.code_length), '')
+        FROM users a
+        CROSS JOIN (SELECT region_code FROM cohorts WHERE join_code = 'B0000001') AS g
+        CROSS JOIN (VALUES ('Pengelola Program Nasional', :national, 0),
+                           ('Pengelola Program Provinsi', :province, 2),
+                           ('Pengelola Program Kabupaten', :regency, 5)) AS o(full_name, phone, code_length)
+        WHERE a.phone = :admin AND NOT EXISTS (SELECT 1 FROM users u WHERE u.phone = o.phone)""",
+        now=now, national=NATIONAL_PHONE, province=PROVINCE_PHONE, regency=REGENCY_PHONE, admin=ADMIN_PHONE)
 
 
 #: step -> (is it missing? (SQL, or a function of run), the fill, the tables it writes). Run in this order (each
@@ -498,8 +504,8 @@ FILLS = {
                      ("skill_observations", "skill_observation_steps")),
     "competences": ("NOT EXISTS (SELECT 1 FROM skill_competences)", fill_competences,
                     ("skill_competences", "enrollments")),
-    "programme officers": (f"NOT EXISTS (SELECT 1 FROM users WHERE phone = '{NATIONAL_PHONE}')", fill_officers,
-                           ("users",)),
+    "programme officers": (f"(SELECT count(*) FROM users WHERE phone IN ('{NATIONAL_PHONE}', '{PROVINCE_PHONE}', "
+                           f"'{REGENCY_PHONE}')) < 3", fill_officers, ("users",)),
 }
 
 
@@ -562,8 +568,15 @@ def figures_of(seconds: float) -> dict:
 
     size = db.session.execute(text("SELECT pg_database_size(current_database())")).scalar()
     rows = {table: db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar() for table in COUNTED}
-    rows["learners with a village"] = db.session.execute(
-        text("SELECT count(*) FROM users WHERE village_code IS NOT NULL")).scalar()
+    spread = db.session.execute(text("""
+        SELECT count(village_code), count(DISTINCT left(village_code, 2)), count(DISTINCT left(village_code, 5)),
+               count(DISTINCT left(village_code, 8))
+        FROM users WHERE role = 'learner'""")).one()
+    rows |= dict(zip(("learners with a village", "their provinces", "regencies", "districts"), spread, strict=True))
+    rows["groups with a region"] = db.session.execute(
+        text("SELECT count(*) FROM cohorts WHERE organisation_id IS NOT NULL AND region_code IS NOT NULL")).scalar()
+    rows["programme officers"] = db.session.execute(
+        text("SELECT count(*) FROM users WHERE role = 'programme'")).scalar()
     db.session.rollback()
     return {"seconds": seconds, "bytes": size, "rows": rows}
 
