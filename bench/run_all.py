@@ -63,8 +63,8 @@ def plan(quick: bool, postgres: str | None) -> list[tuple[str, list[str]]]:
             short = ["--seconds", "5"] if quick else []
             runs.append((f"load, {mix} (PostgreSQL)", ["load.py", "--mix", mix, *short]))
         runs.append(("scale: small against national (PostgreSQL)",
-                     ["scale.py", "--postgres", postgres, "--scale", "0.01" if quick else "0.1",
-                      *(["--requests", "10"] if quick else [])]))
+                     ["scale.py", "--postgres", postgres, "--prefix", "rawat_scale_bench",
+                      "--scale", "0.01" if quick else "0.1", *(["--requests", "10"] if quick else [])]))
     return runs
 
 
