@@ -24,6 +24,17 @@ PLACES = [None, "32.76.06.1001", "32.76.06.1002", "32.76.01.1001", "11.01.01.200
 
 
 @pytest.fixture
+def officer(sign_in, make_user):
+    """officer(scope) signs in a new programme officer of that area (None: the whole country)."""
+    def make(scope=None, lang="en"):
+        user = make_user(Role.PROGRAMME)
+        user.scope_region_code = scope
+        db.session.commit()
+        return sign_in(user, lang=lang)
+    return make
+
+
+@pytest.fixture
 def two_courses(make_course):
     for slug in ("kursus-satu", "kursus-dua"):
         make_course(slug, modules=[

@@ -25,16 +25,6 @@ FORMULA = "=HYPERLINK(\"http://example.test\",\"klik\")"
 
 
 @pytest.fixture
-def officer(sign_in, make_user):
-    def make(scope=None, lang="en"):
-        user = make_user(Role.PROGRAMME)
-        user.scope_region_code = scope
-        db.session.commit()
-        return sign_in(user, lang=lang)
-    return make
-
-
-@pytest.fixture
 def counted(activity):
     activity(seed=11, learners=80)
     organisation = db.session.scalars(select(Organisation).order_by(Organisation.id)).first()

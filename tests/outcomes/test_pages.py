@@ -12,16 +12,6 @@ from tests.outcomes.conftest import NOW
 
 
 @pytest.fixture
-def officer(sign_in, make_user):
-    def make(scope=None, lang="en"):
-        user = make_user(Role.PROGRAMME)
-        user.scope_region_code = scope
-        db.session.commit()
-        return sign_in(user, lang=lang)
-    return make
-
-
-@pytest.fixture
 def counted(activity):
     activity(seed=11, learners=60)
     refresh_outcomes(NOW)
