@@ -126,6 +126,7 @@ def populate(learners: int, content: Path, rng: random.Random) -> int:
     from sqlalchemy import insert, select
 
     from lms.accounts.models import Role, User
+    from lms.accounts.privacy import ADULT_CONSENT
     from lms.accounts.services import register_user
     from lms.cohorts.models import CohortMember
     from lms.cohorts.services import create_cohort
@@ -137,7 +138,8 @@ def populate(learners: int, content: Path, rng: random.Random) -> int:
 
     import_content(write_course(content))
     course = db.session.scalar(select(Course).where(Course.slug == "kursus-besar"))
-    trainer = register_user("Bu Pendamping", "phone", TRAINER_PHONE, PASSWORD, role=Role.TRAINER)
+    trainer = register_user("Bu Pendamping", "phone", TRAINER_PHONE, PASSWORD, role=Role.TRAINER,
+                            consent=ADULT_CONSENT)
     cohort = create_cohort(trainer, "Kelompok Besar", "Uji kinerja", [course.id])
     db.session.flush()
     modules = db.session.scalars(select(Module).where(Module.course_id == course.id).order_by(Module.position)).all()
@@ -240,23 +242,15 @@ def main() -> int:
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     from flask_migrate import upgrade
-    from sqlalchemy import create_engine, text
 
     from lms import create_app
-    from lms.config import Config, database_url
+    from lms.config import Config
     from lms.extensions import db
+    from scratch_database import ScratchDatabase
 
     folder = Path(tempfile.mkdtemp(prefix="rawat-cohort-bench-"))
-    admin_engine, scratch = None, None
-    if args.postgres:
-        admin_uri = database_url(args.postgres, folder)
-        scratch = f"rawat_cohort_{uuid.uuid4().hex[:8]}"
-        admin_engine = create_engine(admin_uri, isolation_level="AUTOCOMMIT")
-        with admin_engine.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{scratch}"'))
-        uri = admin_uri.rsplit("/", 1)[0] + "/" + scratch
-    else:
-        uri = f"sqlite:///{folder / 'bench.db'}"
+    scratch = ScratchDatabase(args.postgres, folder, "rawat_cohort") if args.postgres else None
+    uri = scratch.uri if scratch else f"sqlite:///{folder / 'bench.db'}"
     try:
         app = create_app(Config, instance_path=str(folder / "instance"), SQLALCHEMY_DATABASE_URI=uri,
                          RATELIMIT_ENABLED=False, REQUEST_LOG=False, SECRET_KEY="bench")
@@ -281,10 +275,8 @@ def main() -> int:
         with app.app_context():
             db.engine.dispose()
     finally:
-        if admin_engine is not None:
-            with admin_engine.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
-            admin_engine.dispose()
+        if scratch is not None:
+            scratch.drop()
         shutil.rmtree(folder, ignore_errors=True)
 
     steps = MODULES * (LESSONS_PER_MODULE + 1 + SKILLS_PER_MODULE)

@@ -32,7 +32,6 @@ import tempfile
 import threading
 import time
 import urllib.parse
-import uuid
 from collections import defaultdict
 from pathlib import Path
 
@@ -149,6 +148,7 @@ def prepare(database_uri: str, instance: Path, learners: int) -> dict:
     from sqlalchemy import select
 
     from lms import create_app
+    from lms.accounts.privacy import ADULT_CONSENT
     from lms.accounts.services import register_user
     from lms.certificates.models import Certificate
     from lms.courses.models import Lesson
@@ -163,7 +163,7 @@ def prepare(database_uri: str, instance: Path, learners: int) -> dict:
         phones = []
         for n in range(learners):
             phone = f"+62819{n:08d}"
-            register_user(f"Peserta Beban {n}", "phone", phone, PASSWORD)
+            register_user(f"Peserta Beban {n}", "phone", phone, PASSWORD, consent=ADULT_CONSENT)
             phones.append(phone)
         db.session.commit()
         lessons = db.session.scalars(
@@ -305,24 +305,18 @@ def main() -> int:
     parser.add_argument("--mix", choices=sorted(MIXES), default="mixed",
                         help="mixed workload (default), or only lesson views, or only verifications")
     args = parser.parse_args()
-    from sqlalchemy import create_engine, text
-
-    from lms.config import database_url
+    from scratch_database import ScratchDatabase
 
     tmp = Path(tempfile.mkdtemp(prefix="rawat-load-"))
-    admin_engine, db_name = None, None
+    scratch = None
     instance = Path(args.instance) if args.instance else tmp / "instance"
     if args.database:
         uri = args.database
     elif args.sqlite:
         uri = f"sqlite:///{tmp / 'load.db'}"
     else:
-        admin_uri = database_url(os.environ.get("LMS_BENCH_DATABASE_URL", DEFAULT_PG), tmp)
-        db_name = f"rawat_load_{uuid.uuid4().hex[:8]}"
-        admin_engine = create_engine(admin_uri, isolation_level="AUTOCOMMIT")
-        with admin_engine.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{db_name}"'))
-        uri = admin_uri.rsplit("/", 1)[0] + "/" + db_name
+        scratch = ScratchDatabase(os.environ.get("LMS_BENCH_DATABASE_URL", DEFAULT_PG), tmp, "rawat_load")
+        uri = scratch.uri
     server = None
     try:
         database = "SQLite" if args.sqlite else "PostgreSQL"
@@ -396,10 +390,8 @@ def main() -> int:
             logged = (tmp / "server.log").read_text(errors="replace").splitlines()
             print(f"server log: {sum(1 for line in logged if line.startswith('{'))} request lines, "
                   f"{sum(1 for line in logged if 'Traceback' in line)} tracebacks")
-        if admin_engine is not None:
-            with admin_engine.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
-            admin_engine.dispose()
+        if scratch is not None:
+            scratch.drop()
     return 0
 
 

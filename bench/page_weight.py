@@ -166,6 +166,7 @@ def main() -> int:
     from flask_migrate import upgrade
 
     from lms import create_app
+    from lms.accounts.privacy import ADULT_CONSENT
     from lms.accounts.services import register_user
     from lms.config import Config
     from lms.courses.importer import import_content
@@ -179,7 +180,7 @@ def main() -> int:
     with app.app_context():
         upgrade()
         import_content(Path(app.config["CONTENT_DIR"]))
-        register_user("Ibu Sari Pengukur", "phone", "+6281200001111", PASSWORD)
+        register_user("Ibu Sari Pengukur", "phone", "+6281200001111", PASSWORD, consent=ADULT_CONSENT)
         db.session.commit()
         course = db.session.scalar(db.select(Course).where(Course.slug == COURSE))
         outline = [(entry.module.slug, entry.module.has_quiz, [lesson.slug for lesson in entry.lessons])

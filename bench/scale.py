@@ -32,7 +32,9 @@ own import), organisations and each group's organisation and region, learners' v
 dates squeezed into the last 12 months, pre-tests, observations, competences and three programme officers;
 then `lms outcomes refresh` runs (its time and row counts are printed). The outcome pages (/program with its
 region, course and organisation choices, its downloads, /capaian and /capaian.csv) have a goal of their own:
-p95 under 300 ms on the large database. A download that answers 404 is printed as absent, not measured.
+p95 under 300 ms on the large database;
+the officers' pages are held to that goal alone (they show more rows where more places have data), the public
+results to both. A download that answers 404 is printed as absent, not measured.
 
 --keep keeps both databases; --reuse measures kept ones again: each is migrated to head and gains only the
 fills it lacks (a second --reuse writes nothing but the refreshed roll-ups). Every page must answer 200:
@@ -105,6 +107,7 @@ def build(app, counts: dict[str, int]) -> float:
     from werkzeug.security import generate_password_hash
 
     from lms.accounts.models import Role
+    from lms.accounts.privacy import ADULT_CONSENT
     from lms.accounts.services import register_user
     from lms.courses.importer import import_content
     from lms.extensions import db
@@ -112,7 +115,7 @@ def build(app, counts: dict[str, int]) -> float:
     started = time.perf_counter()
     upgrade()
     import_content(Path(__file__).resolve().parent.parent / "content")
-    register_user("Admin Skala", "phone", ADMIN_PHONE, PASSWORD, role=Role.ADMIN)
+    register_user("Admin Skala", "phone", ADMIN_PHONE, PASSWORD, role=Role.ADMIN, consent=ADULT_CONSENT)
     db.session.commit()
     password_hash = generate_password_hash(PASSWORD, method=app.config["PASSWORD_HASH_METHOD"])
     run = lambda sql, **params: db.session.execute(text(sql), params)  # noqa: E731
@@ -502,6 +505,22 @@ def fill_officers(run, now) -> None:
         now=now, national=NATIONAL_PHONE, province=PROVINCE_PHONE, regency=REGENCY_PHONE, admin=ADMIN_PHONE)
 
 
+def privacy_missing(run) -> bool:
+    from lms.accounts.privacy import current_notice
+
+    return bool(run("SELECT EXISTS (SELECT 1 FROM users WHERE privacy_version IS NULL OR privacy_version < :v)",
+                    v=current_notice().version).scalar())
+
+
+def fill_privacy(run, now) -> None:
+    """Every bench person agreed to the current privacy notice, as at registration: the pages measured are the pages,
+    not the consent page (only users.privacy_version, which the check reads)."""
+    from lms.accounts.privacy import current_notice
+
+    run("UPDATE users SET privacy_version = :v WHERE privacy_version IS NULL OR privacy_version < :v",
+        v=current_notice().version)
+
+
 #: step -> (is it missing? (SQL, or a function of run), the fill, the tables it writes). Run in this order (each
 #: needs those above), each in its own transaction, each only when missing: a database kept from an older build
 #: gains what it lacks, and a second --reuse writes nothing.
@@ -518,6 +537,7 @@ FILLS = {
                     ("skill_competences", "enrollments")),
     "programme officers": (f"(SELECT count(*) FROM users WHERE phone IN ('{NATIONAL_PHONE}', '{PROVINCE_PHONE}', "
                            f"'{REGENCY_PHONE}')) < 3", fill_officers, ("users",)),
+    "privacy consents": (privacy_missing, fill_privacy, ("users",)),
 }
 
 
@@ -846,22 +866,26 @@ def one_database(server: str, name: str, label: str, counts: dict[str, int], req
 
 
 def time_backup(server: str, name: str) -> dict:
-    """`lms backup` of the database, then `lms restore` of it into a new one: seconds and bytes."""
+    """`lms backup` of the database (encrypted, as by default), then `lms restore` of it into a new one:
+    seconds and bytes."""
     import shutil
     import tempfile
 
     from lms import create_app
     from lms.backup import backup, restore
+    from lms.backup_crypto import new_key_text, read_key_file, write_private
     from lms.config import Config
 
     folder = Path(tempfile.mkdtemp(prefix="rawat-scale-backup-"))
     restored = f"{name}_restored"
+    write_private(folder / "backup.key", new_key_text("bench"))
+    key = read_key_file(folder / "backup.key")
     try:
         app = create_app(Config, instance_path=f"/tmp/{name}-instance",
                          SQLALCHEMY_DATABASE_URI=database_url(server, name))
         with app.app_context():
             started = time.perf_counter()
-            backup(folder / "backup")
+            backup(folder / "backup", key=key)
             backed_up = time.perf_counter() - started
         size = sum(path.stat().st_size for path in (folder / "backup").rglob("*") if path.is_file())
         recreate(server, restored)
@@ -870,7 +894,7 @@ def time_backup(server: str, name: str) -> dict:
                          SQLALCHEMY_DATABASE_URI=database_url(server, restored))
         with app.app_context():
             started = time.perf_counter()
-            restore(folder / "backup")
+            restore(folder / "backup", key=key)
             restored_in = time.perf_counter() - started
             from lms.extensions import db
 
@@ -946,9 +970,12 @@ def report(results: dict) -> int:
         ratio = l50 / s50
         staff = results["small"][2][name][0] in STAFF
         met = ratio <= RATIO_GOAL and (not staff or l50 < STAFF_P50_GOAL_MS)
-        missed += not met
+        # a programme page shows more rows where more places have data: its goal is its own p95 (below)
+        own_goal = name in results["large"][3] and results["small"][2][name][0] != ANYONE
+        missed += not (met or own_goal)
+        verdict = "met" if met else "p95 goal below" if own_goal else "NOT met"
         print(f"{name:<40} {s50:9.1f} {percentile(small_times, 0.95) * 1000:7.1f} {l50:9.1f} "
-              f"{percentile(large_times, 0.95) * 1000:7.1f} {ratio:6.2f}  {'met' if met else 'NOT met'}")
+              f"{percentile(large_times, 0.95) * 1000:7.1f} {ratio:6.2f}  {verdict}")
     print(f"\n{missed} page(s) missed the goal (ratio <= {RATIO_GOAL}, staff pages < {STAFF_P50_GOAL_MS} ms p50)"
           if missed else "\nevery page measured met the goal")
     print(f"\n{'outcome page':<40} {'large p95':>9}  goal: p95 < {OUTCOME_P95_GOAL_MS} ms on the large database")

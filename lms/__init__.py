@@ -49,6 +49,7 @@ def create_app(config_class: type[Config] = Config, instance_path: str | None = 
     from .quizzes import bp as quizzes_bp
     from .organisations import bp as organisations_bp
     from .outcomes import bp as outcomes_bp
+    from .personal_data import bp as personal_data_bp
     from .regions import bp as regions_bp
 
     app.register_blueprint(core_bp)
@@ -62,14 +63,16 @@ def create_app(config_class: type[Config] = Config, instance_path: str | None = 
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(outcomes_bp)
+    app.register_blueprint(personal_data_bp)
     app.register_blueprint(regions_bp)
     app.register_blueprint(authoring_bp)
 
-    from . import certificates, credentials, verification
+    from . import certificates, credentials, erasure, verification
 
     certificates.init_app(app)
     credentials.init_app(app)
     verification.init_app(app)
+    erasure.init_app(app)
     connect_listeners()
 
     from .cli import lms_cli
@@ -86,6 +89,8 @@ def connect_listeners() -> None:
     from .certificates import listeners as certificates
     from .cohorts import listeners as cohorts
     from .credentials import listeners as credentials
+    from .personal_data import listeners as personal_data
+    from .erasure import listeners as erasure
     from .practice import listeners as practice
     from .quizzes import listeners as quizzes
 
@@ -94,3 +99,5 @@ def connect_listeners() -> None:
     credentials.connect()  # certificate_issued, certificate_status_changed, certificates_reconciled
     cohorts.connect()  # Flask-Login's user_logged_in: pending invitations
     practice.connect()  # report_columns_asked: the group CSV's skill columns; visits_asked: last visits
+    personal_data.connect()  # members_leaving: when each was in a group, for the group reports made meanwhile
+    erasure.connect()  # Flask-Login's user_logged_in: a retention warning shown at sign-in

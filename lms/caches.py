@@ -28,7 +28,8 @@ Also per process, unbounded because their keys are few and fixed: the signing ke
 folder (certificates.keys, reloaded when keyring.json changes), font glyph coverage
 (pdf.glyphs), static file hashes (static_assets), the handout renderer digest
 (handouts.queries: code and catalogs, read once), the two JSON-LD context files
-(credentials.jsonld) and the processed contexts of each document loader (an LRU of 256 per
+(credentials.jsonld), the privacy notice texts per version and language (accounts.privacy; rendered
+through LESSON_HTML) and the processed contexts of each document loader (an LRU of 256 per
 loader, keyed by context URL or an inline context's JSON; never PyLD's process-wide cache).
 Bounded too: the badge PNG per course title and issuer (credentials.badge, lru_cache of 64;
 a changed title is a new key).

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -60,6 +61,20 @@ def load_secret_key(instance_path: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+def replace_secret_key(instance_path: Path) -> Path:
+    """Write a new secret key into instance/secret_key (0600), atomically; the file it replaces is gone.
+
+    Processes already running keep the old key until they restart; from then on every session cookie,
+    remember cookie and form token signed with the old one is refused.
+    """
+    key_file = instance_path / "secret_key"
+    fd, temporary = tempfile.mkstemp(dir=instance_path, prefix=".secret_key-")  # mkstemp: 0600
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    os.replace(temporary, key_file)
+    return key_file
 
 
 class Config:
@@ -124,8 +139,42 @@ class Config:
     FORM_MAX_CONTENT_LENGTH = int(os.environ.get("LMS_FORM_MAX_CONTENT_LENGTH", 1024 * 1024))
     #: one JSON line per request on the "lms.requests" logger
     REQUEST_LOG = _env_flag("LMS_REQUEST_LOG", True)
+    #: how people reach an administrator about their data (an e-mail, a phone number), shown under the notice
+    PRIVACY_CONTACT = os.environ.get("LMS_PRIVACY_CONTACT") or None
     USERS_PER_PAGE = 25
     ORGANISATIONS_PER_PAGE = 25
+    #: the key file `lms backup` encrypts with and `lms restore` opens with, readable by its owner only (lms/backup.py)
+    BACKUP_KEY_FILE = os.environ.get("LMS_BACKUP_KEY_FILE") or None
+    # --- personal data (lms/personal_data) ---
+    #: a copy of someone's data with at most this many rows is built in the request; a larger one in the
+    #: background (`lms personal-data build`)
+    PERSONAL_DATA_INLINE_ROWS = int(os.environ.get("LMS_PERSONAL_DATA_INLINE_ROWS", "2000"))
+    #: a copy built in the background can be downloaded for this many days, then its file is purged
+    PERSONAL_DATA_EXPORT_DAYS = int(os.environ.get("LMS_PERSONAL_DATA_EXPORT_DAYS", "7"))
+    #: copies a person may ask for
+    PERSONAL_DATA_EXPORT_RATE_LIMIT = os.environ.get("LMS_PERSONAL_DATA_EXPORT_RATE_LIMIT", "3 per day")
+    #: build a queued copy right after the answer is sent (small sites without cron); 0 leaves it to the command
+    PERSONAL_DATA_BUILD_AFTER_RESPONSE = _env_flag("LMS_PERSONAL_DATA_BUILD_AFTER_RESPONSE", True)
+
+    # --- personal data (UU No. 27 Tahun 2022, lms/erasure) ---
+    #: days between a learner's request to delete their account and `lms erasure run` carrying it out; until
+    #: then the account works and the request can be cancelled
+    ERASURE_GRACE_DAYS = int(os.environ.get("LMS_ERASURE_GRACE_DAYS", "14"))
+    #: a learner account without any activity (sign-in, learning) for this long is warned, then erased; the privacy
+    #: notice (/privasi) says so
+    RETENTION_INACTIVE_DAYS = int(os.environ.get("LMS_RETENTION_INACTIVE_DAYS", str(3 * 365)))
+    #: days from that warning to the erasure, unless the account is used again meanwhile
+    RETENTION_WARNING_DAYS = int(os.environ.get("LMS_RETENTION_WARNING_DAYS", "30"))
+    #: offline-sync receipts (a log of what phones sent, kept so that sending twice is harmless) older than this
+    #: are deleted by `lms retention run`
+    RETENTION_REQUEST_LOG_DAYS = int(os.environ.get("LMS_RETENTION_REQUEST_LOG_DAYS", "90"))
+    #: closed requests to an administrator are deleted this long after closing (the audit log keeps their steps)
+    RETENTION_CLOSED_REQUEST_DAYS = int(os.environ.get("LMS_RETENTION_CLOSED_REQUEST_DAYS", str(2 * 365)))
+    #: password checks on the deletion page per account (each costs a password hash)
+    ERASURE_RATE_LIMIT = os.environ.get("LMS_ERASURE_RATE_LIMIT", "5 per 15 minutes")
+    #: requests to an administrator filed per account
+    PRIVACY_REQUEST_RATE_LIMIT = os.environ.get("LMS_PRIVACY_REQUEST_RATE_LIMIT", "5 per hour")
+    PRIVACY_REQUESTS_PER_PAGE = 25
 
     @classmethod
     def finalize(cls, config: dict, instance_path: Path) -> None:

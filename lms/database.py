@@ -256,3 +256,10 @@ def among(column, ids):
         return column.in_(ids)
     return column.in_(bindparam(None, [int(value) for value in ids], type_=Integer, expanding=True,
                                 literal_execute=True))
+
+
+def user_references(metadata) -> set[tuple[str, str]]:
+    """(table, column) of every column in `metadata` with a foreign key to users.id: where a person's rows are,
+    for the features that must find all of them (a person's copy of their data, erasing an account)."""
+    return {(table.name, key.parent.name) for table in metadata.tables.values() for key in table.foreign_keys
+            if key.column.table.name == "users" and key.column.name == "id"}

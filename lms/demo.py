@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from .accounts.models import Role, User
+from .accounts.privacy import ADULT_CONSENT
 from .accounts.services import find_by_identifier, register_user
 from .authoring.services import workspace_for_course
 from .certificates.models import Certificate
@@ -78,7 +79,8 @@ LEARNERS = (
 def _user(name: str, phone: str, role: str, locale: str | None = None) -> User:
     user = find_by_identifier("phone", phone)
     if user is None:
-        user = register_user(name, "phone", phone, DEMO_PASSWORD, role=role, locale=locale)
+        # demo people have been using Rawat: they agreed to the privacy notice when they registered
+        user = register_user(name, "phone", phone, DEMO_PASSWORD, role=role, locale=locale, consent=ADULT_CONSENT)
     return user
 
 

@@ -22,6 +22,8 @@ from .routing import MAX_ID
 
 #: above this many rows a list says "more than 10,000" instead of counting them all
 COUNT_CAP = 10_000
+#: a filtered list of at most this many rows is read by finding its rows first (_reader)
+FEW_ROWS = 2_000
 
 
 @dataclass
@@ -69,45 +71,98 @@ def capped_count(stmt, cap: int | None = None) -> tuple[int, bool]:
 
 
 def keyset_page(stmt, moment_column, id_column, per_page: int, *, older_arg: str = "older",
-                newer_arg: str = "newer") -> KeysetPage:
+                newer_arg: str = "newer", oldest_first: bool = False) -> KeysetPage:
     """The page of `stmt` (filtered, not ordered) that `?older=` or `?newer=` names; the newest without either.
 
     `moment_column` and `id_column` are the list's order, newest first; an index on (moment, id) lets
-    every page seek to its cursor. The rows must have those two attributes.
+    every page seek to its cursor. The rows must have those two attributes. `oldest_first` reads the list the
+    other way round (a queue: the oldest, nearest its deadline, first); `older` then continues the list with
+    later rows and `newer` goes back, as always the next and the previous page.
     """
-    older_than = parse_cursor(request.args.get(older_arg))
-    newer_than = None if older_than else parse_cursor(request.args.get(newer_arg))
+    onward = parse_cursor(request.args.get(older_arg))
+    back = None if onward else parse_cursor(request.args.get(newer_arg))
     total, capped = capped_count(stmt)
-    if newer_than is not None:
-        moment, row_id = newer_than
-        rows = list(db.session.scalars(
-            stmt.where(tuple_(moment_column, id_column) > tuple_(moment, row_id))
-            .order_by(moment_column.asc(), id_column.asc()).limit(per_page + 1)))
-        more_newer = len(rows) > per_page
+    order = _Order(moment_column, id_column, oldest_first)
+    read = _reader(stmt, moment_column, id_column, few=total <= FEW_ROWS and not capped)
+    if back is not None:
+        rows = read(order.before(back), order.backwards, per_page + 1)
+        more_before = len(rows) > per_page
         items = list(reversed(rows[:per_page]))
-        if not items:  # nothing newer any more: the newest page
-            return _newest(stmt, moment_column, id_column, per_page, total, capped)
-        return KeysetPage(items, older=_cursor_of_row(items[-1], moment_column, id_column),
-                          newer=_cursor_of_row(items[0], moment_column, id_column) if more_newer else None,
-                          total=total, capped=capped)
-    if older_than is None:
-        return _newest(stmt, moment_column, id_column, per_page, total, capped)
-    moment, row_id = older_than
-    rows = list(db.session.scalars(
-        stmt.where(tuple_(moment_column, id_column) < tuple_(moment, row_id))
-        .order_by(moment_column.desc(), id_column.desc()).limit(per_page + 1)))
+        if not items:  # nothing before any more: the first page
+            return _first(read, order, per_page, total, capped)
+        return KeysetPage(items, older=order.cursor(items[-1]),
+                          newer=order.cursor(items[0]) if more_before else None, total=total, capped=capped)
+    if onward is None:
+        return _first(read, order, per_page, total, capped)
+    rows = read(order.after(onward), order.forwards, per_page + 1)
     items = rows[:per_page]
-    return KeysetPage(items, older=_cursor_of_row(items[-1], moment_column, id_column)
-                      if len(rows) > per_page else None,
-                      newer=_cursor_of_row(items[0], moment_column, id_column) if items else cursor_of(*older_than),
+    return KeysetPage(items, older=order.cursor(items[-1]) if len(rows) > per_page else None,
+                      newer=order.cursor(items[0]) if items else cursor_of(*onward), total=total, capped=capped)
+
+
+class _Order:
+    """A list's order by (moment, id): newest first, or oldest first. Conditions and orders are built on the
+    two columns they are given (the table's, or those of _reader's CTE)."""
+
+    def __init__(self, moment_column, id_column, oldest_first: bool):
+        self.columns = (moment_column, id_column)
+        self.oldest_first = oldest_first
+
+    def forwards(self, moment, row_id) -> list:
+        return [moment.asc(), row_id.asc()] if self.oldest_first else [moment.desc(), row_id.desc()]
+
+    def backwards(self, moment, row_id) -> list:
+        return [moment.desc(), row_id.desc()] if self.oldest_first else [moment.asc(), row_id.asc()]
+
+    def after(self, cursor):
+        """Rows that come after the cursor in the list's order."""
+        def condition(moment, row_id) -> list:
+            key, at = tuple_(moment, row_id), tuple_(*cursor)
+            return [key > at if self.oldest_first else key < at]
+        return condition
+
+    def before(self, cursor):
+        def condition(moment, row_id) -> list:
+            key, at = tuple_(moment, row_id), tuple_(*cursor)
+            return [key < at if self.oldest_first else key > at]
+        return condition
+
+    def cursor(self, row) -> str:
+        return _cursor_of_row(row, *self.columns)
+
+
+def _first(read, order: _Order, per_page: int, total: int, capped: bool) -> KeysetPage:
+    rows = read(lambda moment, row_id: [], order.forwards, per_page + 1)
+    items = rows[:per_page]
+    return KeysetPage(items, older=order.cursor(items[-1]) if len(rows) > per_page else None, newer=None,
                       total=total, capped=capped)
 
 
-def _newest(stmt, moment_column, id_column, per_page: int, total: int, capped: bool) -> KeysetPage:
-    rows = list(db.session.scalars(stmt.order_by(moment_column.desc(), id_column.desc()).limit(per_page + 1)))
-    items = rows[:per_page]
-    return KeysetPage(items, older=_cursor_of_row(items[-1], moment_column, id_column) if len(rows) > per_page
-                      else None, newer=None, total=total, capped=capped)
+def _reader(stmt, moment_column, id_column, *, few: bool):
+    """read(where, order, limit) -> rows of `stmt`: `where` and `order` build the cursor's condition and the
+    order from the two columns they are given.
+
+    A filter that few rows pass (the count just said how few) is read by finding those rows first, kept aside
+    in a materialised CTE, and ordering them there; then the page's rows by id. Walking the list's order index
+    and filtering each row, PostgreSQL's plan otherwise, expects the matches spread evenly: when they are not
+    (a holder whose certificates are all old) the search "agus rina" read 153,000 of 291,000 certificates,
+    150 ms, where finding its 642 matches through the trigram indexes and sorting them takes a few ms.
+    """
+    if not few or stmt.whereclause is None or len(stmt.get_final_froms()) != 1:
+        return lambda where, order, limit: list(db.session.scalars(
+            stmt.where(*where(moment_column, id_column)).order_by(*order(moment_column, id_column)).limit(limit)))
+    matches = (select(moment_column, id_column).where(stmt.whereclause)
+               .cte("matches").prefix_with("MATERIALIZED"))
+    moment, row_id = matches.c[moment_column.key], matches.c[id_column.key]
+
+    def read(where, order, limit: int) -> list:
+        ids = list(db.session.scalars(select(row_id).where(*where(moment, row_id)).order_by(*order(moment, row_id))
+                                      .limit(limit)))
+        found = {getattr(row, id_column.key): row for row in db.session.scalars(stmt.where(id_column.in_(ids)))} \
+            if ids else {}
+        return [found[key] for key in ids]
+
+    return read
 
 
 def _cursor_of_row(row, moment_column, id_column) -> str:

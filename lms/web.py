@@ -255,6 +255,7 @@ NAV_ENTRIES = (
     ("certificates.admin_list", _l("Certificates"), "admin"),
     ("audit.log", _l("Audit log"), "admin"),
     ("practice.rejected", _l("Rejected observations"), "admin"),
+    ("erasure.queue", _l("Data requests"), "admin"),
 )
 
 

@@ -6,22 +6,29 @@ import itertools
 import pytest
 
 from lms.accounts.models import Role
+from lms.accounts.privacy import ADULT_CONSENT
 from lms.accounts.services import register_user
 from lms.extensions import db
 
 DEFAULT_PASSWORD = "kata sandi aman 1"
+#: what the registration form needs besides the account's fields: the privacy notice agreed to, by an adult
+CONSENT_FIELDS = {"agree": "y", "age_basis": "adult"}
 _counter = itertools.count(1)
 
 
 @pytest.fixture
 def make_user():
     def _make_user(role: str = Role.LEARNER, *, full_name: str | None = None, phone: str | None = None,
-                   email: str | None = None, password: str = DEFAULT_PASSWORD, locale: str | None = None):
+                   email: str | None = None, password: str = DEFAULT_PASSWORD, locale: str | None = None,
+                   consented: bool = True):
+        """consented: the person agreed to the current privacy notice, as at registration (False: asked at the
+        first sign-in, like an account a care manager or an admin made)."""
         n = next(_counter)
         if phone is None and email is None:
             phone = f"+62812{n:08d}"
         kind, value = ("email", email) if email else ("phone", phone)
-        user = register_user(full_name or f"Peserta Uji {n}", kind, value, password, role=role, locale=locale)
+        user = register_user(full_name or f"Peserta Uji {n}", kind, value, password, role=role, locale=locale,
+                             consent=ADULT_CONSENT if consented else None)
         if email and phone:
             user.phone = phone
         db.session.commit()

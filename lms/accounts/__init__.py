@@ -18,4 +18,4 @@ def _village_registration_url(code: str) -> str:
     return url_for("accounts.register", desa=code, _external=True)
 
 
-from . import views  # noqa: E402,F401  (registers the routes on bp)
+from . import views, views_privacy  # noqa: E402,F401  (registers the routes and the consent check on bp)

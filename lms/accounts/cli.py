@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import click
+from flask.cli import AppGroup
 
 from ..audit import services as audit
 from ..extensions import db
@@ -10,6 +11,8 @@ from .identifiers import InvalidIdentifier, normalize_identifier
 from .models import Role
 from .passwords import password_problem
 from .services import DuplicateAccount, find_by_identifier, register_user, set_role
+
+sessions_cli = AppGroup("sessions", help="Signed-in sessions of every account.")
 
 
 @click.command("create-admin")
@@ -70,3 +73,18 @@ def rescue_code(contact: str, reason: str) -> None:
     hours = int(rescue.CODE_LIFETIMES["helper"].total_seconds() // 3600)
     click.echo(f"Code for {user.full_name} ({user.role}): {rescue.format_code(code)} "
                f"(works once, for {hours} hours, at /atur-ulang-sandi)")
+
+
+@sessions_cli.command("end-all")
+@click.option("--reason", required=True, help="Why (kept in the audit log).")
+@click.confirmation_option(prompt="Sign every account out on every device, administrators included?")
+def end_all_sessions(reason: str) -> None:
+    """Sign every account out on every device, remember cookies included (after a breach); audited."""
+    if len(reason.strip()) < 3:
+        raise click.BadParameter("say briefly why", param_hint="--reason")
+    ended, accounts = sessions.end_every_session()
+    audit.record("sessions.ended_all", actor_id=None, target_type="site", target_id="sessions",
+                 target_label="every account", sessions=ended, accounts=accounts, reason=reason.strip(),
+                 by=audit.command_line_operator())
+    db.session.commit()
+    click.echo(f"{ended} session(s) of {accounts} account(s) ended: everyone signs in again with their password.")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
-from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from ..forms import AppForm
@@ -11,6 +11,7 @@ from ..regions.forms import VillageField
 from .identifiers import InvalidIdentifier, normalize_email, normalize_identifier, normalize_phone
 from .names import name_problem
 from .passwords import MAX_LENGTH, password_problem
+from .privacy import ADULT_AGE, AgeBasis, ConsentAnswer
 
 PHONE_ERROR = _l(
     "Enter an Indonesian mobile number, for example 0812-3456-7890 or +62 812 3456 7890."
@@ -51,7 +52,40 @@ def _repeat_password(label, missing, of: str) -> PasswordField:
                                             EqualTo(of, _l("The two passwords are not the same."))])
 
 
-class RegisterForm(AppForm):
+class ConsentFields:
+    """Agreeing to the privacy notice, and on what basis of age: at registration and on the consent page."""
+
+    agree = BooleanField(_l("I have read the privacy notice and agree."), validators=[
+        DataRequired(_l("Tick the box to agree to the privacy notice. Without it Rawat cannot keep your data."))])
+    age_basis = RadioField(
+        _l("Your age"),
+        choices=[SelectChoice(AgeBasis.ADULT.value, _l("I am %(age)d or older", age=ADULT_AGE)),
+                 SelectChoice(AgeBasis.GUARDIAN.value,
+                              _l("I am under %(age)d and my parent or guardian agrees", age=ADULT_AGE))],
+        invalid_choice_message=_l("Choose your age group."),
+    )
+    guardian_name = StringField(
+        _l("Name of your parent or guardian"), validators=[Length(max=120)],
+        description=_l("Only if you are under %(age)d. They agree that you use Rawat.", age=ADULT_AGE))
+
+    def validate_guardian_name(self, field):
+        field.data = " ".join((field.data or "").split())
+        if self.age_basis.data != AgeBasis.GUARDIAN:
+            field.data = ""  # an adult's answer names nobody
+            return
+        if len(field.data) < 2 or any(ord(ch) < 32 for ch in field.data):
+            raise ValidationError(_l("Write the name of your parent or guardian who agrees."))
+
+    def consent_answer(self) -> ConsentAnswer:
+        return ConsentAnswer(self.age_basis.data, self.guardian_name.data or None)
+
+
+class ConsentForm(ConsentFields, AppForm):
+    next = HiddenField()
+    submit = SubmitField(_l("Agree and continue"))
+
+
+class RegisterForm(ConsentFields, AppForm):
     full_name = StringField(
         _l("Full name"),
         validators=[DataRequired(_l("Enter your full name.")), Length(max=120)],
@@ -127,7 +161,9 @@ class ProfileForm(AppForm):
         description=_l("As it should appear on your certificate."),
     )
     phone = StringField(_l("Mobile number"), validators=[Optional(), Length(max=32)])
-    email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254)])
+    email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254)],
+                        description=_l("Not needed if you have a mobile number. With an e-mail you can get a code "
+                                       "by yourself when you forget your password."))
     locale = SelectField(_l("Language"),
                          choices=[SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")])
     submit = SubmitField(_l("Save profile"))

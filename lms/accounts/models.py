@@ -5,10 +5,11 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..database import one_of
 from ..extensions import db
 from ..regions.models import CODE_LENGTH, Region
 from ..timeutil import utcnow
@@ -25,7 +26,9 @@ class Role(enum.StrEnum):
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("phone IS NOT NULL OR email IS NOT NULL OR login_id IS NOT NULL", name="has_contact"),
+        # an erased account (erased_at) keeps no way to sign in at all
+        CheckConstraint("phone IS NOT NULL OR email IS NOT NULL OR login_id IS NOT NULL OR erased_at IS NOT NULL",
+                        name="has_contact"),
         CheckConstraint("role IN ('learner', 'trainer', 'admin', 'programme')", name="known_role"),
         # the admin list, newest first in keyset pages (migration 0018; trigram indexes on PostgreSQL there)
         Index("ix_users_created_at_id", "created_at", "id"),
@@ -50,8 +53,15 @@ class User(UserMixin, db.Model):
     #: country. Only read for Role.PROGRAMME (queries.scope_of); cleared when the role changes
     scope_region_code: Mapped[str | None] = mapped_column(String(CODE_LENGTH), ForeignKey(Region.code))
     is_active_account: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+    #: the latest privacy notice version the person agreed to (a PrivacyConsent row says when and how); None
+    #: until they agree. Read on every signed-in request from the row already loaded, so the check costs no query
+    privacy_version: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    #: when the person's data was erased (lms/erasure: at their request, or after years without use). The row
+    #: stays as a stub without personal data, so the de-identified facts programme figures count keep their
+    #: person; it never signs in again, and care managers no longer see it in their groups
+    erased_at: Mapped[datetime | None]
 
     #: the raw token of the signed-in session this object was loaded for (lms/accounts/sessions.py);
     #: never stored, only its hash is
@@ -123,3 +133,25 @@ class UserSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: the session ends then at the latest, whatever the cookies say
     expires_at: Mapped[datetime]
+
+
+class PrivacyConsent(db.Model):
+    """A person's agreement to one version of the privacy notice (lms/accounts/privacy.py): the record UU 27/2022
+    asks a controller to be able to show. One per person and version, whatever the number of clicks."""
+
+    __tablename__ = "privacy_consents"
+    __table_args__ = (
+        UniqueConstraint("user_id", "notice_version"),
+        CheckConstraint(one_of("age_basis", ("adult", "guardian")), name="known_age_basis"),
+        CheckConstraint("age_basis = 'adult' OR guardian_name IS NOT NULL", name="guardian_named"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the unique constraint's index (user_id first) finds a person's answers
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    notice_version: Mapped[int]
+    accepted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: "adult" (17 or older, the age of a KTP) or "guardian" (younger, with a parent's or guardian's consent)
+    age_basis: Mapped[str] = mapped_column(String(8))
+    #: the parent or guardian who agreed, for "guardian"
+    guardian_name: Mapped[str | None] = mapped_column(String(120))

@@ -1,7 +1,10 @@
 """Reading what an account may see."""
 from __future__ import annotations
 
-from .models import Role, User
+from sqlalchemy import select
+
+from ..extensions import db
+from .models import PrivacyConsent, Role, User
 
 
 class NoScope(Exception):
@@ -21,3 +24,15 @@ def scope_of(user: User) -> str | None:
     if user.role == Role.PROGRAMME:
         return user.scope_region_code or None
     raise NoScope(user.role)
+
+
+def consent_history(user_id: int) -> list[PrivacyConsent]:
+    """Every privacy notice version the person agreed to, newest first (one query, on the unique index)."""
+    return list(db.session.scalars(select(PrivacyConsent).where(PrivacyConsent.user_id == user_id)
+                                   .order_by(PrivacyConsent.notice_version.desc())))
+
+
+def latest_consent(user_id: int) -> PrivacyConsent | None:
+    """The person's answer to the latest version they agreed to, or None (one query)."""
+    return db.session.scalar(select(PrivacyConsent).where(PrivacyConsent.user_id == user_id)
+                             .order_by(PrivacyConsent.notice_version.desc()).limit(1))

@@ -63,8 +63,8 @@ def check_may_issue(actor: User, target: User, *, accompanies: bool) -> None:
 
     accompanies: the target joined, by their own consent, a group that the actor runs.
     """
-    if target.role == Role.ADMIN or target.id == actor.id:
-        raise NotAllowed  # admins only from the command line; nobody rescues themselves here
+    if target.role == Role.ADMIN or target.id == actor.id or target.erased_at is not None:
+        raise NotAllowed  # admins only from the command line; nobody rescues themselves here; nor an erased account
     if actor.is_admin:
         return
     if actor.role != Role.TRAINER or target.role != Role.LEARNER or not accompanies:

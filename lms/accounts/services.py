@@ -8,11 +8,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..database import search_pattern
+from ..database import insert_ignoring_conflict, search_pattern
 from ..extensions import db
 from ..timeutil import utcnow
 from .identifiers import InvalidIdentifier, looks_like_email, normalize_email, normalize_identifier, normalize_phone
-from .models import Role, User
+from .models import PrivacyConsent, Role, User
+from .privacy import AgeBasis, ConsentAnswer, current_notice
 
 # Compared against when no account matches, so a wrong login costs the same time
 # whether or not the account exists (no user enumeration by timing). One per hash method,
@@ -48,9 +49,12 @@ def find_by_identifier(kind: str, value: str) -> User | None:
 
 
 def register_user(full_name: str, kind: str, value: str, password: str, *, role: str = Role.LEARNER,
-                  locale: str | None = None, village_code: str | None = None) -> User:
+                  locale: str | None = None, village_code: str | None = None,
+                  consent: ConsentAnswer | None = None) -> User:
     """Create an account; raise DuplicateAccount if the contact is taken. `village_code` is a current village's
-    code, checked by the form (lms/regions/forms.py)."""
+    code, checked by the form (lms/regions/forms.py). `consent`: the person agreed to the current privacy
+    notice on the registration form; without it (an account made by a care manager, an admin or a command) they
+    are asked at their first sign-in."""
     if find_by_identifier(kind, value) is not None:
         raise DuplicateAccount
     user = User(full_name=full_name, password_hash=hash_password(password), role=role, locale=locale,
@@ -63,7 +67,28 @@ def register_user(full_name: str, kind: str, value: str, password: str, *, role:
             db.session.flush()
     except IntegrityError as exc:
         raise DuplicateAccount from exc
+    if consent is not None:
+        record_consent(user, consent)
     return user
+
+
+def record_consent(user: User, answer: ConsentAnswer) -> bool:
+    """The person agrees to the current privacy notice: a PrivacyConsent row and users.privacy_version. True when
+    this recorded it; False when it was already recorded (a second click, two tabs): the unique constraint
+    decides, and the first answer stands."""
+    if answer.age_basis not in set(AgeBasis):
+        raise ValueError(answer.age_basis)
+    guardian = " ".join((answer.guardian_name or "").split()) or None
+    if answer.age_basis == AgeBasis.GUARDIAN and guardian is None:
+        raise ValueError("a guardian's consent names the guardian")
+    version = current_notice().version
+    inserted = insert_ignoring_conflict(PrivacyConsent, {
+        "user_id": user.id, "notice_version": version, "accepted_at": utcnow(), "age_basis": answer.age_basis,
+        "guardian_name": guardian if answer.age_basis == AgeBasis.GUARDIAN else None,
+    }, ["user_id", "notice_version"])
+    if user.privacy_version is None or user.privacy_version < version:
+        user.privacy_version = version
+    return inserted
 
 
 def authenticate(identifier: str, password: str) -> User | None:

@@ -89,6 +89,16 @@ def end_all_sessions(user: User) -> int:
     return ended or 0
 
 
+def end_every_session() -> tuple[int, int]:
+    """End every session of every account, administrators' included (after a breach: `lms sessions end-all`).
+
+    Returns (sessions ended, accounts they belonged to). Everyone signs in again with their password.
+    """
+    accounts = db.session.scalar(select(func.count(func.distinct(UserSession.user_id)))) or 0
+    ended = db.session.execute(delete(UserSession)).rowcount
+    return ended or 0, accounts
+
+
 def renew_session(user: User) -> None:
     """End every session of the account, then sign this browser in again with a new token.
 

@@ -109,7 +109,7 @@ def register():
         try:
             user = register_user(
                 form.full_name.data, form.contact_kind, form.contact_value, form.password.data,
-                locale=_visitor_locale(), village_code=form.village_code.data,
+                locale=_visitor_locale(), village_code=form.village_code.data, consent=form.consent_answer(),
             )
         except DuplicateAccount:
             form.contact.errors.append(

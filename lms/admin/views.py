@@ -7,10 +7,14 @@ from flask_login import current_user
 
 from ..accounts.models import Role, User
 from ..accounts.permissions import role_required
+from ..accounts.privacy import ADULT_AGE, current_notice
+from ..accounts.queries import consent_history
 from ..accounts import sessions
 from ..accounts.services import search_users, set_role
 from ..accounts.views import rescue_code_page
 from ..audit import services as audit
+from ..audit.access import note_view
+from ..database import writes_on_get
 from ..extensions import db
 from ..pagination import keyset_page
 from . import bp
@@ -66,6 +70,17 @@ def change_role(user_id: int):
         flash(_("%(name)s is now: %(role)s.", name=user.full_name, role=ROLE_LABELS[form.role.data]), "success")
     return redirect(url_for("admin.users", q=request.args.get("q") or None, older=request.args.get("older") or None,
                             newer=request.args.get("newer") or None))
+
+
+@bp.route("/pengguna/<int:user_id>/privasi")
+@role_required(Role.ADMIN)
+@writes_on_get("records in the audit log that an admin opened a person's consents (their personal data)")
+def user_consents(user_id: int):
+    """The privacy notice versions an account agreed to, when, and on what basis of age (read-only)."""
+    user = db.session.get(User, user_id) or abort(404)
+    note_view(current_user, user.id, user.full_name, page="admin_consents")
+    return render_template("admin/user_consents.html", user=user, consents=consent_history(user.id),
+                           current=current_notice(), adult_age=ADULT_AGE)
 
 
 @bp.route("/pengguna/<int:user_id>/kode-reset", methods=["GET", "POST"])

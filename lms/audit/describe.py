@@ -11,6 +11,9 @@ from datetime import datetime
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+from .access import PAGES
 
 ROLE_NAMES = {"learner": _l("Learner"), "trainer": _l("Trainer / care manager"), "admin": _l("Administrator"),
               "programme": _l("Programme officer")}
@@ -23,6 +26,7 @@ ISSUE_CAUSES = {
     "completed": _l("Issued because the learner completed the course."),
     "renewed": _l("Issued because the learner renewed an expired certificate."),
     "reconciled": _l("Issued when Rawat caught up with certificates still owed."),
+    "corrected": _l("Issued again because the learner corrected their name."),
     "demo": _l("Demo data."),
 }
 CODE_CHANNELS = {
@@ -74,7 +78,9 @@ def _certificate_issued(details: dict) -> list[str]:
     if cause in ISSUE_CAUSES:
         said.append(str(ISSUE_CAUSES[cause]))
     cycle = details.pop("cycle", 1)
-    if "renews" in details:
+    if "replaces" in details:
+        said.append(_("Replaces certificate %(id)s.", id=details.pop("replaces")))
+    elif "renews" in details:
         said.append(_("Renews certificate %(id)s.", id=details.pop("renews")))
     elif cycle and int(cycle) > 1:
         said.append(_("Certificate number %(num)s of this course for this person.", num=cycle))
@@ -92,12 +98,62 @@ def _course_published(details: dict) -> list[str]:
 
 
 def _member_added(details: dict) -> list[str]:
-    how, learner = details.pop("how", None), details.pop("learner", "")
+    how, learner = details.pop("how", None), details.pop("learner", _("A learner"))
+    details.pop("learner_id", None)  # the link under What finds the record; the id is for erasure (lms/erasure)
     return [str(JOIN_WAYS[how] % {"learner": learner}) if how in JOIN_WAYS else learner]
 
 
 def _member_removed(details: dict) -> list[str]:
-    return [_("%(learner)s was taken out of the group.", learner=details.pop("learner", ""))]
+    details.pop("learner_id", None)
+    return [_("%(learner)s was taken out of the group.", learner=details.pop("learner", _("A learner")))]
+
+
+def _member_left(details: dict) -> list[str]:
+    details.pop("learner_id", None)
+    return [_("%(learner)s left the group; its care manager no longer sees their progress.",
+              learner=details.pop("learner", _("A learner")))]
+
+
+ERASURE_CAUSES = {"request": _l("At the holder's own request, after the grace period."),
+                  "retention": _l("Not used for years: erased under the retention rule, after a warning.")}
+CERTIFICATE_CHOICES = {"keep": _l("Certificates kept verifiable: the register keeps the name, course and dates."),
+                       "withdraw": _l("Certificates withdrawn at the holder's request.")}
+
+
+def _erasure(details: dict) -> list[str]:
+    said = []
+    if details.get("cause") in ERASURE_CAUSES:
+        said.append(str(ERASURE_CAUSES[details.pop("cause")]))
+    if details.get("certificates") in CERTIFICATE_CHOICES:
+        said.append(str(CERTIFICATE_CHOICES[details.pop("certificates")]))
+    if "execute_after" in details:
+        try:
+            moment = datetime.fromisoformat(str(details["execute_after"]))
+        except ValueError:
+            return said
+        details.pop("execute_after")
+        said.append(_("To be carried out from %(date)s.", date=format_date(moment, "long")))
+    return said
+
+
+def _retention_warned(details: dict) -> list[str]:
+    channel = details.pop("channel", None)
+    return [_("Sent by e-mail.") if channel == "email" else _("No way to send it: shown at the next sign-in.")]
+
+
+#: the kinds of lms/erasure's requests to an administrator (its forms use the same words)
+REQUEST_KINDS = {"guardian": _l("A parent or guardian asks for a child"), "dispute": _l("I disagree with my data"),
+                 "correction": _l("Correct data I cannot change myself"),
+                 "deletion": _l("Delete an account that cannot be deleted from its profile"),
+                 "other": _l("Something else about my data")}
+
+
+def _privacy_request(details: dict) -> list[str]:
+    kind = details.pop("kind", None)
+    said = [_("Kind: %(kind)s.", kind=REQUEST_KINDS[kind])] if kind in REQUEST_KINDS else []
+    if details.pop("on_behalf", False):
+        said.append(_("Filed by an administrator on someone's behalf."))
+    return said
 
 
 def _invitation_sent(details: dict) -> list[str]:
@@ -108,13 +164,21 @@ def _invitation_answered(details: dict) -> list[str]:
     return [_("Accepted.") if details.pop("accepted", None) else _("Declined.")]
 
 
+def _by(details: dict) -> list[str]:
+    return [_("On the server, by %(who)s.", who=details.pop("by"))] if "by" in details else []
+
+
+def _sessions_ended_all(details: dict) -> list[str]:
+    said = [_("Sessions ended: %(num)s.", num=details.pop("sessions", 0)),
+            _("Accounts signed out: %(num)s.", num=details.pop("accounts", 0))]
+    return said + _reason(details) + _by(details)
+
+
 def _keys_rotated(details: dict) -> list[str]:
     said = []
     if "retired" in details:
         said.append(_("Replaces key %(kid)s.", kid=details.pop("retired")))
-    if "by" in details:
-        said.append(_("On the server, by %(who)s.", who=details.pop("by")))
-    return said
+    return said + _by(details)
 
 
 OBSERVATION_PLACES = {"home": _l("At a home visit."), "posyandu": _l("At the Posyandu."),
@@ -144,6 +208,29 @@ def _observation(details: dict) -> list[str]:
     return said
 
 
+def _data_viewed(details: dict) -> list[str]:
+    page = details.pop("page", None)
+    said = [str(PAGES[page])] if page in PAGES else []
+    if "cohort" in details:
+        said.append(_("Group: %(name)s.", name=details.pop("cohort")))
+    if "certificate" in details:
+        said.append(_("Certificate %(id)s.", id=details.pop("certificate")))
+    if "course" in details:
+        said.append(_("Course: %(title)s.", title=details.pop("course")))
+    return said
+
+
+def _report_exported(details: dict) -> list[str]:
+    return [ngettext("The file held %(num)d learner.", "The file held %(num)d learners.",
+                     int(details.pop("members", 0) or 0))]
+
+
+def _data_exported(details: dict) -> list[str]:
+    way = details.pop("way", None)
+    details.pop("export", None)  # the copy's number, for the people who keep the system
+    return [_("Downloaded at once.") if way == "direct" else _("Prepared in the background.")]
+
+
 #: action -> what its details say; each takes (pops) the keys it tells, the rest are shown as "key: value"
 DESCRIBERS: dict[str, Callable[[dict], list[str]]] = {
     "user.role_changed": _role_changed,
@@ -156,21 +243,37 @@ DESCRIBERS: dict[str, Callable[[dict], list[str]]] = {
     "course.published": _course_published,
     "cohort.member_added": _member_added,
     "cohort.member_removed": _member_removed,
+    "cohort.member_left": _member_left,
+    "erasure.requested": _erasure,
+    "user.erased": _erasure,
+    "retention.warned": _retention_warned,
+    "privacy_request.received": _privacy_request,
+    "privacy_request.taken": _privacy_request,
+    "privacy_request.answered": _privacy_request,
+    "privacy_request.closed": _privacy_request,
     "cohort.invitation_sent": _invitation_sent,
     "cohort.invitation_answered": _invitation_answered,
     "keys.rotated": _keys_rotated,
+    "sessions.ended_all": _sessions_ended_all,
+    "secret_key.rotated": _by,
     "observation.recorded": _observation,
     "observation.confirmed": _observation,
     "observation.rejected": _observation,
     "observation.withdrawn": _observation,
+    "user.data_viewed": _data_viewed,
+    "cohort.report_exported": _report_exported,
+    "user.data_exported": _data_exported,
 }
 
 
 def describe(entry) -> list[str]:
     """The sentences shown for one entry (its "Details" column)."""
     details = dict(entry.details or {})
+    redacted = details.pop("redacted", False)
     describer = DESCRIBERS.get(entry.action)
     said = describer(details) if describer else []
+    if redacted:
+        said.append(_("Personal details removed: the account was deleted."))
     said.extend(f"{key}: {value}" for key, value in details.items())
     return said
 

@@ -1,7 +1,6 @@
 """`flask --app wsgi lms keys …` and `flask --app wsgi lms certificates …`."""
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 
 import click
@@ -51,7 +50,7 @@ def keys_rotate() -> None:
     except KeysMissing as exc:
         raise click.ClickException(str(exc)) from None
     audit.record("keys.rotated", actor_id=None, target_type="key", target_id=kid, target_label=kid,
-                 retired=previous, by=_operator_label())
+                 retired=previous, by=audit.command_line_operator())
     db.session.commit()
     click.echo(f"New signing key {kid}. Copy {key_folder(current_app)} to every app server.")
     for line in describe(load_keyring(current_app)):
@@ -76,14 +75,6 @@ def _certificate(raw_id: str) -> Certificate:
         hint = " (check character wrong: a typing error?)" if parsed.state == "typo" else ""
         raise click.ClickException(f"no certificate {raw_id}{hint}")
     return certificate
-
-
-def _operator_label() -> str:
-    try:
-        who = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name in some containers
-        who = "unknown"
-    return f"command line ({who})"
 
 
 @certificates_cli.command("list")
@@ -135,7 +126,7 @@ def certificates_reinstate(certificate_id: str, reason: str) -> None:
 def _change_revocation(certificate_id: str, reason: str, change, done: str) -> None:
     certificate = _certificate(certificate_id)
     try:
-        change(certificate, reason, actor_label=_operator_label())
+        change(certificate, reason, actor_label=audit.command_line_operator())
     except CertificateError as exc:
         raise click.ClickException(f"{certificate.public_id}: {exc}") from None
     db.session.commit()

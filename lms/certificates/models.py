@@ -13,7 +13,8 @@ from ..courses.models import Course
 from ..extensions import db
 from ..timeutil import utcnow
 
-EVENT_KINDS = ("issued", "revoked", "reinstated")
+#: "withdrawn": at the holder's request, when their account was deleted (lms/erasure)
+EVENT_KINDS = ("issued", "revoked", "reinstated", "withdrawn")
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,10 @@ class Certificate(db.Model):
     #: set while the certificate is revoked; the history is in certificate_events
     revoked_at: Mapped[datetime | None]
     revocation_reason: Mapped[str | None] = mapped_column(Text)
+    #: set once when the holder deleted their account and chose to withdraw it: the holder's name and skills are
+    #: gone from the register, verifiers read "withdrawn at the holder's request" and its status bit is set. Not a
+    #: revocation: the training happened, so programme figures keep counting it (services.withdraw)
+    withdrawn_at: Mapped[datetime | None]
     #: the skills seen done competently, as signed: [{id, title, observed, observer, observer_role,
     #: confirmed_on_paper, competency_unit}] in course order (see signing.py); [] before payload version 2
     skills: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
@@ -122,10 +127,10 @@ class CertificateDocument(db.Model):
 
 
 class CertificateEvent(db.Model):
-    """Issue, revocation, reinstatement: who, when, why. Rows are only ever added."""
+    """Issue, revocation, reinstatement, withdrawal: who, when, why. Rows are only ever added."""
 
     __tablename__ = "certificate_events"
-    __table_args__ = (CheckConstraint("kind IN ('issued', 'revoked', 'reinstated')", name="known_kind"),)
+    __table_args__ = (CheckConstraint("kind IN ('issued', 'revoked', 'reinstated', 'withdrawn')", name="known_kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"), index=True)

@@ -19,8 +19,9 @@ def can_manage(user, certificate: Certificate) -> bool:
 
 
 def can_download(user, certificate: Certificate) -> bool:
-    """The holder (while it is not revoked), or someone who manages it."""
-    if user is None or not user.is_authenticated:
+    """The holder (while it is not revoked), or someone who manages it; nobody once it was withdrawn at the
+    holder's request (its PDF is gone and the register no longer holds the name)."""
+    if user is None or not user.is_authenticated or certificate.withdrawn_at is not None:
         return False
     if user.id == certificate.user_id and certificate.revoked_at is None:
         return True

@@ -13,11 +13,14 @@ from .dates import today as local_today
 from .models import Certificate, CertificateEvent
 from .signing import payload_fields
 
-STATUSES = ("valid", "revoked", "expired")
+STATUSES = ("valid", "revoked", "expired", "withdrawn")
 
 
 def certificate_status(certificate: Certificate, today: date | None = None) -> str:
-    """"revoked" while revoked, else "expired" after its last valid day, else "valid"."""
+    """"withdrawn" once withdrawn at the holder's request (for good), else "revoked" while revoked, else
+    "expired" after its last valid day, else "valid"."""
+    if certificate.withdrawn_at is not None:
+        return "withdrawn"
     if certificate.revoked_at is not None:
         return "revoked"
     if certificate.valid_until is not None and (today or local_today()) > certificate.valid_until:
@@ -100,6 +103,10 @@ def search_certificates(query: str | None = None, status: str | None = None, tod
                                   func.lower(Certificate.holder_name).like(like, escape="\\"),
                                   func.lower(Certificate.course_title).like(like, escape="\\")))
     today = today or local_today()
+    if status == "withdrawn":
+        return stmt.where(Certificate.withdrawn_at.is_not(None))
+    if status:
+        stmt = stmt.where(Certificate.withdrawn_at.is_(None))
     if status == "revoked":
         stmt = stmt.where(Certificate.revoked_at.is_not(None))
     elif status == "expired":

@@ -15,7 +15,8 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import func, select, update
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
@@ -43,6 +44,10 @@ MAX_REASON = 500
 
 class CertificateError(Exception):
     """A revocation or reinstatement that does not apply (already revoked, not revoked, no reason)."""
+
+
+class HolderErased(Exception):
+    """The account was erased (lms/erasure): nothing more is issued to it."""
 
 
 class NameNotPrintable(Exception):
@@ -76,8 +81,15 @@ def skills_snapshot(user_id: int, course_id: int) -> list[dict]:
     } for seen, skill in competent_skills(user_id, course_id)]
 
 
-#: why a certificate was issued, as the audit log tells it; "completed" and "renewed" are the learner's doing
-ISSUE_CAUSES = ("completed", "renewed", "reconciled", "demo")
+#: why a certificate was issued, as the audit log tells it; "completed", "renewed" and "corrected" are the
+#: learner's doing
+ISSUE_CAUSES = ("completed", "renewed", "reconciled", "demo", "corrected")
+LEARNERS_CAUSES = ("completed", "renewed", "corrected")
+
+
+def holder_name_for(user: User) -> str:
+    """The name a certificate issued to `user` now prints (as stored in Certificate.holder_name)."""
+    return _clean(user.full_name)[:120]
 
 
 def issue_certificate(user: User, course: Course, *, completed_at: datetime | None = None,
@@ -94,24 +106,34 @@ def issue_certificate(user: User, course: Course, *, completed_at: datetime | No
     existing = _find(user.id, course.id, cycle)
     if existing is not None:
         return existing
+    if user.erased_at is not None:
+        raise HolderErased(user.id)
     if not is_printable_name(user.full_name):  # stored before names were checked
         raise NameNotPrintable(user.id)
+    completed = local_date(completed_at or utcnow())
+    facts = {"enrollment_id": enrollment.id if enrollment else None, "course_title": _clean(course.title)[:200],
+             "course_version": course.version, "hours": course.hours, "completed_on": completed,
+             "valid_until": validity_end(completed, course.certificate_validity_months),
+             "skills": skills_snapshot(user.id, course.id)}
+    return _sign_and_store(user, course.id, cycle, renews, cause, facts,
+                           {"renews": renews.public_id} if renews else {})
+
+
+def _sign_and_store(user: User, course_id: int, cycle: int, renews: Certificate | None, cause: str, facts: dict,
+                    audit_details: dict) -> Certificate:
+    """A new certificate of `facts` (what it certifies) for the holder as named now, signed, stored, logged,
+    announced (certificate_issued); the one another transaction stored first for this cycle, if any."""
     keyring = load_keyring()
     now = utcnow()
-    completed = local_date(completed_at or now)
-    skills = skills_snapshot(user.id, course.id)
     config = current_app.config
     for _attempt in range(8):
         certificate = Certificate(
-            public_id=new_public_id(local_date(now).year), user_id=user.id, course_id=course.id,
-            enrollment_id=enrollment.id if enrollment else None, cycle=cycle, renews_id=renews.id if renews else None,
-            holder_name=_clean(user.full_name)[:120], course_title=_clean(course.title)[:200],
-            course_version=course.version, hours=course.hours, completed_on=completed,
-            valid_until=validity_end(completed, course.certificate_validity_months),
+            public_id=new_public_id(local_date(now).year), user_id=user.id, course_id=course_id, cycle=cycle,
+            renews_id=renews.id if renews else None, holder_name=holder_name_for(user),
             issuer=_clean(config["CERTIFICATE_ISSUER"])[:200],
             signatory_name=_clean(config["CERTIFICATE_SIGNATORY_NAME"])[:120],
             signatory_position=_clean(config["CERTIFICATE_SIGNATORY_POSITION"])[:120],
-            locale=_learner_locale(user), issued_at=now, key_id=keyring.current_kid, skills=skills,
+            locale=_learner_locale(user), issued_at=now, key_id=keyring.current_kid, **facts,
         )
         certificate.signature = sign_payload(keyring, payload_of(certificate))
         try:
@@ -119,15 +141,16 @@ def issue_certificate(user: User, course: Course, *, completed_at: datetime | No
                 db.session.add(certificate)
                 db.session.flush()
         except IntegrityError:
-            existing = _find(user.id, course.id, cycle)
+            existing = _find(user.id, course_id, cycle)
             if existing is not None:
                 return existing
             continue  # the random public ID was taken: draw another
+        said = "replaces" if cause == "corrected" else "renews"
         db.session.add(CertificateEvent(certificate_id=certificate.id, kind="issued", actor_id=None,
                                         actor_label="system",
-                                        reason=f"renews {renews.public_id}" if renews else ""))
-        _audit("certificate.issued", certificate, user if cause in ("completed", "renewed") else None, cycle=cycle,
-               cause=cause, **({"renews": renews.public_id} if renews else {}))
+                                        reason=f"{said} {renews.public_id}" if renews else ""))
+        _audit("certificate.issued", certificate, user if cause in LEARNERS_CAUSES else None, cycle=cycle,
+               cause=cause, **audit_details)
         db.session.flush()
         certificate_issued.send(certificate)
         return certificate
@@ -163,6 +186,8 @@ def issue_first_certificate(user_id: int, course: Course, enrollment: Enrollment
                       "`flask --app wsgi lms keys init`, then `lms certificates reconcile`", user_id, course.slug)
     except NameNotPrintable:
         log.info("certificate for user %s, course %s waits for a printable name", user_id, course.slug)
+    except HolderErased:
+        log.info("no certificate for user %s, course %s: the account was erased", user_id, course.slug)
 
 
 @dataclass
@@ -199,7 +224,7 @@ def issue_missing() -> list[Certificate]:
     rows = db.session.execute(
         select(Enrollment, User, Course)
         .join(User, User.id == Enrollment.user_id).join(Course, Course.id == Enrollment.course_id)
-        .where(Enrollment.completed_at.is_not(None),
+        .where(Enrollment.completed_at.is_not(None), User.erased_at.is_(None),
                ~select(Certificate.id).where(Certificate.user_id == Enrollment.user_id,
                                              Certificate.course_id == Enrollment.course_id).exists())
         .order_by(Enrollment.completed_at)
@@ -315,6 +340,64 @@ def reinstate(certificate: Certificate, reason: str, *, actor: User | None = Non
     return _log_change(certificate, "reinstated", reason, actor, actor_label, utcnow())
 
 
+# --- a corrected name ----------------------------------------------------------------------------
+
+def reissue_with_corrected_name(certificate: Certificate, user: User) -> Certificate:
+    """Replace a valid certificate whose printed name is no longer the holder's: a new one certifies the same
+    course, version, hours, dates and skills under the name as it is now (the next cycle, `renews_id` the old
+    one), and the old one is revoked with a reason that names its replacement. Logged in the audit log, the
+    learner as the actor.
+
+    Raises CertificateError when `certificate` is not `user`'s, no longer valid (a second submit: already
+    replaced) or already prints the name, and NameNotPrintable. A double submit gives one new certificate:
+    the revocation is a conditional UPDATE, and two submits at once insert the same cycle, which the unique
+    constraint lets in once. Flushes, never commits.
+    """
+    if certificate.user_id != user.id:
+        raise CertificateError("not the holder")
+    if certificate_status(certificate) != "valid":
+        raise CertificateError("not valid")
+    if certificate.holder_name == holder_name_for(user):
+        raise CertificateError("the name is already right")
+    if not is_printable_name(user.full_name):
+        raise NameNotPrintable(user.id)
+    cycle = db.session.scalar(select(func.max(Certificate.cycle)).where(
+        Certificate.user_id == user.id, Certificate.course_id == certificate.course_id)) + 1
+    facts = {"enrollment_id": certificate.enrollment_id, "course_title": certificate.course_title,
+             "course_version": certificate.course_version, "hours": certificate.hours,
+             "completed_on": certificate.completed_on, "valid_until": certificate.valid_until,
+             "skills": list(certificate.skills or [])}
+    replacement = _sign_and_store(user, certificate.course_id, cycle, certificate, "corrected", facts,
+                                  {"replaces": certificate.public_id})
+    with force_locale(certificate.locale):
+        reason = _("The holder corrected their name. Replaced by certificate %(id)s.", id=replacement.public_id)
+    revoke(certificate, reason, actor=user)  # CertificateError when another submit revoked it first
+    return replacement
+
+
+def withdraw(certificate: Certificate, *, reason: str = "withdrawn at the holder's request") -> bool:
+    """Withdraw at the holder's request (their account is being deleted, lms/erasure): set once, by a
+    conditional UPDATE. The register forgets the holder's name and skills and the signed PDF is deleted; the
+    ID, course, dates and status bit stay, so a verifier reads "withdrawn at the holder's request" and the
+    status list marks it (certificate_status_changed, kind "withdrawn"). True when it was withdrawn now."""
+    now = utcnow()
+    changed = db.session.execute(
+        update(Certificate).where(Certificate.id == certificate.id, Certificate.withdrawn_at.is_(None))
+        .values(withdrawn_at=now, holder_name="", skills=[]).execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(certificate)
+    if changed != 1:
+        return False
+    db.session.execute(delete(CertificateDocument).where(CertificateDocument.certificate_id == certificate.id))
+    db.session.add(CertificateEvent(certificate_id=certificate.id, kind="withdrawn", actor_id=None,
+                                    actor_label="holder", reason=reason, created_at=now))
+    audit.record("certificate.withdrawn", actor_id=None, target_type="certificate", target_id=certificate.public_id,
+                 target_label=certificate.course_title)
+    db.session.flush()
+    certificate_status_changed.send(certificate, kind="withdrawn")
+    return True
+
+
 # --- renewal ---------------------------------------------------------------------------------
 
 @dataclass
@@ -381,7 +464,7 @@ def issue_owed_certificates(user_id: int, finished: list[tuple[Enrollment, Cours
         except KeysMissing:
             log.warning("no signing keys: certificate for user %s, course %s still owed", user_id, course.slug)
             break
-        except NameNotPrintable:
+        except (NameNotPrintable, HolderErased):
             break  # the certificate links ask the learner to correct the name; then the dashboard issues it
         latest[course.id] = certificate
         issued = True

@@ -11,9 +11,10 @@ _signals = Namespace()
 #: Badges credential of the certificate).
 certificate_issued = _signals.signal("certificate-issued")
 
-#: sent when a certificate is revoked or reinstated (services.revoke / reinstate), in that
-#: transaction; sender is the Certificate, with keyword argument kind ("revoked" or "reinstated").
-#: Receivers may write (credentials marks the certificate's status list for re-signing).
+#: sent when a certificate is revoked, reinstated or withdrawn at its holder's request (services.revoke /
+#: reinstate / withdraw), in that transaction; sender is the Certificate, with keyword argument kind ("revoked",
+#: "reinstated" or "withdrawn"). Receivers may write (credentials marks the certificate's status list for
+#: re-signing, and forgets the holder in its stored copy of a withdrawn one).
 certificate_status_changed = _signals.signal("certificate-status-changed")
 
 #: sent by `lms certificates reconcile` after the owed certificates were issued and committed; sender is

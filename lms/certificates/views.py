@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from ..accounts.names import shown_character, unprintable_characters
+from ..audit.access import note_view
 from ..courses.queries import get_course_or_404
 from ..database import writes_on_get
 from ..extensions import db
@@ -77,12 +78,14 @@ def certificate_helpers():
 @bp.route("/sertifikat/<public_id>/unduh")
 @login_required
 @writes_on_get("stores the signed PDF made on the first download (a certificate has one document, "
-               "signed once)")
+               "signed once); records in the audit log an admin's download of someone else's")
 def download(public_id: str):
     """The signed PDF, for its holder (or an admin); anyone else gets 404."""
     certificate = get_certificate_or_404(public_id)
     if not can_download(current_user, certificate):
         abort(404)
+    note_view(current_user, certificate.user_id, certificate.holder_name, page="certificate_pdf",
+              certificate=certificate.public_id)
     try:
         document = ensure_document(certificate)
     except KeysMissing:
@@ -149,11 +152,14 @@ def admin_list():
 
 @bp.route("/admin/sertifikat/<public_id>")
 @login_required
+@writes_on_get("records in the audit log that an admin opened the holder's certificate (their personal data)")
 def admin_detail(public_id: str):
     """One certificate: what it says, its history, and revoke or reinstate."""
     certificate = get_certificate_or_404(public_id)
     if not can_manage(current_user, certificate):
         abort(403)
+    note_view(current_user, certificate.user_id, certificate.holder_name, page="certificate",
+              certificate=certificate.public_id)
     return _detail_page(certificate, RevokeForm(), ReinstateForm())
 
 
@@ -170,6 +176,10 @@ def _change_revocation(public_id: str, *, revoking: bool):
     certificate = get_certificate_or_404(public_id)
     if not can_manage(current_user, certificate):
         abort(403)
+    if certificate.withdrawn_at is not None:  # for good: the holder asked, and the register forgot the name
+        flash(_("This certificate was withdrawn at its holder's request: it cannot be revoked or reinstated."),
+              "error")
+        return redirect(url_for("certificates.admin_detail", public_id=certificate.public_id))
     form = RevokeForm() if revoking else ReinstateForm()
     if not form.validate_on_submit():
         if revoking:

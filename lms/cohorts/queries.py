@@ -34,6 +34,9 @@ from .models import Cohort, CohortCourse, CohortInvitation, CohortMember
 from .reach import is_reached, last_contact, last_visits
 
 CHART_WEEKS = 8
+#: the members a care manager sees: an erased account (User.erased_at, lms/erasure) keeps its membership,
+#: de-identified, only for the programme figures, and is never shown in a group
+SHOWN_ACCOUNT = User.erased_at.is_(None)
 
 
 def cohorts_visible_to(user: User) -> list[Cohort]:
@@ -47,7 +50,8 @@ def member_counts(cohort_ids: list[int]) -> dict[int, int]:
     if not cohort_ids:
         return {}
     rows = db.session.execute(
-        select(CohortMember.cohort_id, func.count()).where(CohortMember.cohort_id.in_(cohort_ids))
+        select(CohortMember.cohort_id, func.count()).join(User, User.id == CohortMember.user_id)
+        .where(CohortMember.cohort_id.in_(cohort_ids), SHOWN_ACCOUNT)
         .group_by(CohortMember.cohort_id)
     )
     return dict(rows.all())
@@ -110,15 +114,19 @@ def accompanying_membership(trainer_id: int, learner_id: int, course_id: int) ->
         select(CohortMember)
         .join(Cohort, Cohort.id == CohortMember.cohort_id)
         .join(CohortCourse, CohortCourse.cohort_id == Cohort.id)
-        .where(Cohort.owner_id == trainer_id, CohortMember.user_id == learner_id, CohortCourse.course_id == course_id)
+        .join(User, User.id == CohortMember.user_id)
+        .where(Cohort.owner_id == trainer_id, CohortMember.user_id == learner_id, CohortCourse.course_id == course_id,
+               SHOWN_ACCOUNT)
         .order_by(CohortMember.joined_at)
         .limit(1)
     )
 
 
 def is_member(cohort_id: int, user_id: int) -> bool:
+    """The account is a member its care manager sees (not an erased one)."""
     return db.session.scalar(
-        select(CohortMember.id).where(CohortMember.cohort_id == cohort_id, CohortMember.user_id == user_id)
+        select(CohortMember.id).join(User, User.id == CohortMember.user_id)
+        .where(CohortMember.cohort_id == cohort_id, CohortMember.user_id == user_id, SHOWN_ACCOUNT)
     ) is not None
 
 
@@ -257,6 +265,26 @@ class ModuleRate:
         return round(self.first_try * 100 / self.attempted) if self.attempted else None
 
 
+#: learners per page of the progress table and the skills matrix. The whole group is read for its summaries,
+#: but a table of 500 learners by 40 steps is what cost (720 KB of HTML, about 120 ms to draw).
+ROWS_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class RowPage:
+    """One page of the group's rows, in the report's order (by name)."""
+
+    rows: list[LearnerRow]
+    #: 1 for the first page
+    number: int
+    count: int
+    #: position in the group of the first and last row shown, from 1 (0 and 0 for an empty group)
+    first: int
+    last: int
+    #: learners in the whole group
+    total: int
+
+
 @dataclass
 class CohortReport:
     cohort: Cohort
@@ -305,6 +333,15 @@ class CohortReport:
     def percent(self, row: LearnerRow) -> int:
         return row.percent
 
+    def page(self, number: int, size: int | None = None) -> RowPage:
+        """The rows of page `number`; a number outside 1..count (a stale or typed link) is the nearest page."""
+        size = size or ROWS_PER_PAGE
+        count = max(1, -(-len(self.rows) // size))
+        number = min(max(number, 1), count)
+        start = (number - 1) * size
+        rows = self.rows[start:start + size]
+        return RowPage(rows, number, count, start + 1 if rows else 0, start + len(rows), len(self.rows))
+
     @cached_property
     def to_visit(self) -> list[LearnerRow]:
         """The rows that need a visit, longest without contact first (reach.py): never in contact first, those in
@@ -330,7 +367,7 @@ def _week_start(moment: datetime) -> datetime:
 def cohort_report(cohort: Cohort, now: datetime, *, only_user_id: int | None = None) -> CohortReport:
     """The whole group's report, or one learner's (only_user_id: the per-learner page)."""
     courses = list(cohort.courses)
-    in_group = [CohortMember.cohort_id == cohort.id]
+    in_group = [CohortMember.cohort_id == cohort.id, SHOWN_ACCOUNT]
     if only_user_id is not None:
         in_group.append(CohortMember.user_id == only_user_id)
     members = db.session.execute(

@@ -21,6 +21,7 @@ from ..extensions import db
 from ..courses.models import Course
 from ..timeutil import utcnow
 from .models import Cohort, CohortCourse, CohortInvitation, CohortMember
+from .signals import members_leaving
 
 INVITATION_LIFETIME = timedelta(days=30)
 
@@ -115,7 +116,7 @@ def add_member(cohort: Cohort, user: User, *, actor: User | None, via: str | Non
     if added:
         audit.record("cohort.member_added", actor_id=user.id if via != "created" else actor.id,
                      target_type="cohort", target_id=cohort.id, target_label=cohort.name, learner=user.full_name,
-                     how=via)
+                     learner_id=user.id, how=via)
     return added
 
 
@@ -178,15 +179,37 @@ def create_family_account(cohort: Cohort, full_name: str, *, actor: User) -> tup
     return user, code
 
 
+def _take_out(cohort: Cohort, *conditions) -> int:
+    """Delete the group's memberships matching `conditions` and tell who left (members_leaving): the rows the
+    DELETE returned, so a removal made twice at once tells it once."""
+    leaving = db.session.execute(delete(CohortMember).where(CohortMember.cohort_id == cohort.id, *conditions)
+                                 .returning(CohortMember.user_id, CohortMember.joined_at)).all()
+    if leaving:
+        members_leaving.send(cohort, members=[tuple(row) for row in leaving])
+    return len(leaving)
+
+
 def remove_member(cohort: Cohort, user: User, *, actor: User) -> bool:
-    removed = db.session.execute(
-        delete(CohortMember).where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == user.id)
-    ).rowcount
+    removed = _take_out(cohort, CohortMember.user_id == user.id)
     if removed:
         audit.record("cohort.member_removed", actor_id=actor.id, target_type="cohort", target_id=cohort.id,
-                     target_label=cohort.name, learner=user.full_name)
+                     target_label=cohort.name, learner=user.full_name, learner_id=user.id)
     return bool(removed)
 
 
+def leave_group(cohort: Cohort, user: User) -> bool:
+    """The learner leaves the group by their own choice, withdrawing their consent to its care manager's view:
+    from now on the care manager sees nothing of them (the group page, its CSV, their page, their observations).
+    Their progress stays theirs. True when they were a member."""
+    left = db.session.execute(
+        delete(CohortMember).where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == user.id)
+    ).rowcount
+    if left:
+        audit.record("cohort.member_left", actor_id=user.id, target_type="cohort", target_id=cohort.id,
+                     target_label=cohort.name, learner=user.full_name, learner_id=user.id)
+    return bool(left)
+
+
 def delete_cohort(cohort: Cohort) -> None:
+    _take_out(cohort)
     db.session.delete(cohort)

@@ -20,3 +20,9 @@ report_columns_asked = _signals.signal("report-columns-asked")
 #: was recorded}, members never visited left out, in one query for any number of members (practice: the
 #: latest skill observation that counts). Receivers only read.
 visits_asked = _signals.signal("visits-asked")
+
+#: sent by cohorts.services.remove_member and delete_cohort just before members leave a group (their rows are
+#: deleted); sender the Cohort, with keyword argument members, a list of (user id, joined_at) of those leaving.
+#: Receivers may write in the caller's transaction (personal_data keeps when each was in the group, so a
+#: learner still sees the group reports made while they were a member); they never stop the removal.
+members_leaving = _signals.signal("members-leaving")

@@ -20,8 +20,10 @@ from ..accounts.identifiers import format_login_id, format_phone
 from ..accounts.models import Role, User
 from ..accounts.views import rescue_code_page
 from ..accounts.permissions import role_required
+from ..audit.access import note_group_export, note_view
 from ..compression import streamed_response
 from ..courses.models import Course
+from ..database import writes_on_get
 from ..extensions import db, limiter
 from ..organisations.models import Organisation
 from ..organisations.queries import active_organisations, get_organisation
@@ -32,6 +34,7 @@ from ..timeutil import utcnow
 from . import bp
 from .reach import REACH_DAYS
 from .charts import column_chart, percent_bars
+from .models import Cohort
 from .forms import AddMemberForm, CohortForm, CohortRegionForm, ConfirmForm, FamilyAccountForm, JoinCodeForm
 from .queries import (
     StepState,
@@ -55,6 +58,7 @@ from .services import (
     delete_cohort,
     find_by_code,
     invite,
+    leave_group,
     regenerate_code,
     set_region,
     remove_member,
@@ -211,8 +215,10 @@ def show(cohort_id: int):
             none_label=_("no try yet"))
         rate_groups.append({"course": course, "rates": rates, "chart": chart})
     place = place_label(lineage(cohort.region_code)) if cohort.region_code else None
+    # ?halaman=N: the page of the progress table and skills matrix; anything not a number is the first page
+    page = report.page(request.args.get("halaman", 1, type=int))
     return render_template("cohorts/show.html", cohort=cohort, report=report, charts=charts, chart_titles=titles,
-                           place=place,
+                           place=place, page=page,
                            rate_groups=rate_groups,
                            share=_share_links(cohort), add_form=AddMemberForm(), confirm_form=ConfirmForm(),
                            invitations=open_invitations(cohort.id), format_phone=format_phone,
@@ -222,9 +228,14 @@ def show(cohort_id: int):
 
 @bp.route("/kelompok/<int:cohort_id>/peserta/<int:user_id>")
 @role_required(*TRAINERS)
+@writes_on_get("records in the audit log that a care manager or an admin opened the learner's data")
 def learner(cohort_id: int, user_id: int):
     """One learner of the group, every step in a list that fits a phone."""
     cohort = get_cohort_for(current_user, cohort_id)
+    person = db.session.get(User, user_id) if is_member(cohort.id, user_id) else None
+    if person is None:
+        abort(404)
+    note_view(current_user, person.id, person.full_name, page="group_learner", cohort=cohort.name)
     report = cohort_report(cohort, utcnow(), only_user_id=user_id)
     if not report.rows:
         abort(404)
@@ -348,9 +359,12 @@ CSV_COLUMNS = ("learner", "joined_on", "last_activity_on", "needs_visit", "perce
 
 @bp.route("/kelompok/<int:cohort_id>/laporan.csv")
 @role_required(*TRAINERS)
+@writes_on_get("records in the audit log that the group's report, its learners' personal data, was downloaded")
 def export_csv(cohort_id: int):
     """The group report as UTF-8 CSV: documented columns, one row per learner."""
     cohort = get_cohort_for(current_user, cohort_id)
+    # One entry naming the group, before the rows are read: each member's "Data saya" lists it.
+    note_group_export(current_user, cohort.id, cohort.name, members=member_counts([cohort.id]).get(cohort.id, 0))
     report = cohort_report(cohort, utcnow())
     step_headers = []
     for column in report.columns:
@@ -464,6 +478,49 @@ def join(code: str):
               "success")
         return redirect(url_for("courses.dashboard"))
     return render_template("cohorts/join.html", cohort=cohort, form=form, already=already)
+
+
+def group_memberships(user) -> Markup:
+    """For the profile (and the privacy page): the groups the learner is in, each with "Leave the group"."""
+    if user is None or not user.is_authenticated:
+        return Markup("")
+    groups = cohorts_of_learner(user.id)
+    if not groups and user.role != Role.LEARNER:
+        return Markup("")  # a care manager's own groups are under "My groups" in the menu
+    return Markup('<section class="panel narrow" aria-labelledby="my-groups-h">{}</section>').format(
+        Markup(render_template("cohorts/_my_groups.html", groups=groups, heading="h2")))
+
+
+@bp.app_context_processor
+def cohort_helpers():
+    return {"group_memberships": group_memberships}
+
+
+@bp.route("/kelompok-saya")
+@login_required
+def my_groups():
+    """The groups the signed-in learner is in, whose care managers see their progress; each can be left."""
+    return render_template("cohorts/my_groups.html", groups=cohorts_of_learner(current_user.id))
+
+
+@bp.route("/kelompok-saya/<int:cohort_id>/keluar", methods=["GET", "POST"])
+@login_required
+def leave(cohort_id: int):
+    """Leave a group after confirmation: its care manager no longer sees anything of the learner, at once."""
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None or not is_member(cohort.id, current_user.id):
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        leave_group(cohort, current_user)
+        db.session.commit()
+        flash(_("You have left %(name)s. Its care manager no longer sees your progress.", name=cohort.name), "info")
+        return redirect(url_for("cohorts.my_groups"))
+    return render_template("confirm.html", form=form, button=_("Leave the group"), back=url_for("cohorts.my_groups"),
+                           message=_("Leave the group \"%(name)s\"? Its care manager, %(manager)s, will no longer see "
+                                     "your progress, your observations or your name in the group. Your learning and "
+                                     "certificates stay yours. To join again you need the group's code.",
+                                     name=cohort.name, manager=cohort.owner.full_name))
 
 
 @bp.route("/kelompok/<int:cohort_id>/anggota/<int:user_id>/kode-reset", methods=["GET", "POST"])

@@ -12,9 +12,10 @@ def on_certificate_issued(certificate: Certificate, **_kwargs) -> None:
     services.ensure_credential(certificate)
 
 
-def on_certificate_status_changed(certificate: Certificate, **_kwargs) -> None:
-    """certificates.signals.certificate_status_changed: the certificate's status list is signed again."""
-    services.certificate_status_changed(certificate)
+def on_certificate_status_changed(certificate: Certificate, kind: str | None = None, **_kwargs) -> None:
+    """certificates.signals.certificate_status_changed: the certificate's status list is signed again (and a
+    withdrawn certificate's stored credential forgets its holder)."""
+    services.certificate_status_changed(certificate, kind)
 
 
 def on_certificates_reconciled(_sender, **_kwargs):

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterator
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -75,7 +75,7 @@ def ensure_credential(certificate: Certificate) -> CertificateCredential:
             if made is not None:
                 return made  # another request signed it first: theirs is the credential
             continue  # the bit was taken: draw another
-        if certificate.revoked_at is not None:
+        if certificate.revoked_at is not None or certificate.withdrawn_at is not None:
             mark_stale(credential.status_list)
         return credential
     raise RuntimeError("no free status bit after 8 draws")  # pragma: no cover - lists fill to half
@@ -96,18 +96,42 @@ def mark_stale(number: int) -> None:
         set_={"revision": StatusList.revision + 1, "document": None, "updated_at": statement.excluded.updated_at}))
 
 
-def certificate_status_changed(certificate: Certificate) -> None:
+def certificate_status_changed(certificate: Certificate, kind: str | None = None) -> None:
+    """The certificate's list is signed again; a certificate withdrawn at its holder's request also loses the
+    stored copy of its credential (forget_holder_copy)."""
     credential = db.session.get(CertificateCredential, certificate.id)
     if credential is not None:
         mark_stale(credential.status_list)
+        if kind == "withdrawn":
+            forget_holder_copy(credential)
+
+
+#: the stored credential once its holder's account was erased: only what a check compares (the proof value)
+REDUCED_KEY = "rawatHolderErased"
+
+
+def forget_holder_copy(credential: CertificateCredential) -> None:
+    """Keep of Rawat's copy of a credential only its proof value, when the holder's account is erased
+    (lms/erasure): the copy held their name and a salted hash of their phone or e-mail. The holder's own file
+    still checks (verification compares proof values), its status bit stays; nobody can download it again."""
+    if is_reduced(credential):
+        return
+    proof = (json.loads(credential.document).get("proof") or {}).get("proofValue")
+    credential.document = serialize({REDUCED_KEY: True, "proof": {"proofValue": proof}})
+
+
+def is_reduced(credential: CertificateCredential) -> bool:
+    return bool(json.loads(credential.document).get(REDUCED_KEY))
 
 
 def revoked_indexes(number: int) -> set[int]:
-    """The bits set in list `number`: its certificates revoked now (few; an index on the list finds them)."""
+    """The bits set in list `number`: its certificates revoked now, or withdrawn at their holder's request (few;
+    an index on the list finds them)."""
     return set(db.session.scalars(
         select(CertificateCredential.status_index)
         .join(Certificate, Certificate.id == CertificateCredential.certificate_id)
-        .where(CertificateCredential.status_list == number, Certificate.revoked_at.is_not(None))))
+        .where(CertificateCredential.status_list == number,
+               or_(Certificate.revoked_at.is_not(None), Certificate.withdrawn_at.is_not(None)))))
 
 
 def status_list_document(number: int) -> str | None:
@@ -147,7 +171,8 @@ def build_missing() -> Iterator[int]:
         batch = list(db.session.scalars(
             select(Certificate).outerjoin(CertificateCredential,
                                           CertificateCredential.certificate_id == Certificate.id)
-            .where(CertificateCredential.certificate_id.is_(None), Certificate.id > after)
+            .where(CertificateCredential.certificate_id.is_(None), Certificate.id > after,
+                   Certificate.withdrawn_at.is_(None))
             .order_by(Certificate.id).limit(BATCH)))
         if not batch:
             return

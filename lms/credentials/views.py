@@ -21,7 +21,7 @@ from .badge import badge_png
 from .baking import bake
 from .builder import BADGE_PATH, STATUS_PATH, credential_id
 from .did import did_document, did_document_path, did_web
-from .services import ensure_credential, status_list_document
+from .services import ensure_credential, is_reduced, status_list_document
 
 PUBLIC_CORS = {"Access-Control-Allow-Origin": "*"}
 #: verifiers may keep the keys an hour, a status list five minutes (a revocation shows within that)
@@ -94,6 +94,8 @@ def _holder_credential(public_id: str):
     except KeysMissing:
         current_app.logger.exception("credential of %s cannot be signed", public_id)
         abort(503)
+    if is_reduced(credential):  # the holder's account was erased: only the proof value is kept
+        abort(404)
     db.session.commit()
     return certificate, credential
 

@@ -40,7 +40,11 @@ class OutcomeCount(db.Model):
     """People who first reached a step of the funnel in a month."""
 
     __tablename__ = "outcome_counts"
-    __table_args__ = (Index("ix_outcome_counts_children", "parent_code", "course_id", "organisation_id", "period"),)
+    __table_args__ = (
+        Index("ix_outcome_counts_children", "parent_code", "course_id", "organisation_id", "period"),
+        # the public results (/capaian): the country and its provinces, every month, read from the index alone
+        Index("ix_outcome_counts_top", "level", "organisation_id", "measure", "course_id", "region_code", "people"),
+    )
 
     region_code: Mapped[str] = mapped_column(String(CODE_LENGTH), primary_key=True)
     course_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
@@ -108,7 +112,10 @@ class OutcomeSnapshot(db.Model):
     """How things stand on the day of the refresh: active learners, valid certificates, care managers' reach."""
 
     __tablename__ = "outcome_snapshots"
-    __table_args__ = (Index("ix_outcome_snapshots_children", "parent_code", "course_id", "organisation_id"),)
+    __table_args__ = (
+        Index("ix_outcome_snapshots_children", "parent_code", "course_id", "organisation_id"),
+        Index("ix_outcome_snapshots_top", "level", "organisation_id", "measure", "course_id", "region_code"),
+    )
 
     region_code: Mapped[str] = mapped_column(String(CODE_LENGTH), primary_key=True)
     course_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)

@@ -160,12 +160,18 @@ def median_days(choice: Choice) -> Figure:
     return Figure(rows[-1][0], total, "days")  # pragma: no cover - the loop always returns
 
 
-def modules_table(choice: Choice) -> Table:
-    table = OutcomeModuleScore
+def _monthly_filters(table, choice: Choice) -> list:
+    """The choice's region, organisation, months and (when chosen) course, on a roll-up kept per month."""
     where = [table.region_code == choice.region_code, table.organisation_id == choice.organisation_id,
              table.period >= choice.first_month, table.period <= choice.last_month]
     if choice.course_id:
         where.append(table.course_id == choice.course_id)
+    return where
+
+
+def modules_table(choice: Choice) -> Table:
+    table = OutcomeModuleScore
+    where = _monthly_filters(table, choice)
     sums = db.session.execute(
         select(table.module_id, table.measure, func.sum(table.people), func.sum(table.score_sum),
                func.sum(table.passed)).where(*where).group_by(table.module_id, table.measure)).all()
@@ -201,10 +207,7 @@ def modules_table(choice: Choice) -> Table:
 
 def questions_table(choice: Choice) -> Table:
     table = OutcomeQuestion
-    where = [table.region_code == choice.region_code, table.organisation_id == choice.organisation_id,
-             table.period >= choice.first_month, table.period <= choice.last_month]
-    if choice.course_id:
-        where.append(table.course_id == choice.course_id)
+    where = _monthly_filters(table, choice)
     sums = db.session.execute(select(table.question_id, func.sum(table.people), func.sum(table.wrong))
                               .where(*where).group_by(table.question_id)).all()
     ranked = sorted((row for row in sums if Figure.count(row[1]).suppressed is False),

@@ -20,6 +20,7 @@ from ..regions.queries import lineage
 from ..spreadsheets import as_text
 from ..timeutil import utcnow
 from . import bp
+from .charts import charts_for
 from .exports import data_value_set_schema, report_csv, report_data_value_set, report_xlsx
 from .models import NO_VILLAGE
 from .queries import Choice, programme_report, public_results, published_courses, refreshed, region_names
@@ -123,8 +124,8 @@ def programme():
     months = _month_options(choice)
     return render_template("outcomes/programme.html", report=report, choice=choice, errors=errors, trail=trail,
                            courses=courses, months=months, args=lambda **changes: _args(choice, **changes),
-                           tables={table.key: table for table in report.tables}, done=refreshed(),
-                           downloads=DOWNLOADS)
+                           tables={table.key: table for table in report.tables}, charts=charts_for(report),
+                           done=refreshed(), downloads=DOWNLOADS)
 
 
 def _download_choice() -> Choice:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ..accounts.models import User
 from ..cohorts.models import Cohort, CohortMember
+from ..cohorts.queries import SHOWN_ACCOUNT
 from ..courses.models import Course, Skill
 from ..courses.queries import CourseSkill, course_skills
 from ..extensions import db
@@ -46,8 +47,10 @@ def practice_courses(cohort: Cohort) -> list[Course]:
 
 
 def membership(cohort_id: int, user_id: int) -> CohortMember | None:
-    return db.session.scalar(select(CohortMember).where(CohortMember.cohort_id == cohort_id,
-                                                        CohortMember.user_id == user_id).limit(1))
+    """The learner's membership of the group, as its care manager sees it (never an erased account)."""
+    return db.session.scalar(select(CohortMember).join(User, User.id == CohortMember.user_id)
+                             .where(CohortMember.cohort_id == cohort_id, CohortMember.user_id == user_id, SHOWN_ACCOUNT)
+                             .limit(1))
 
 
 def group_course(cohort: Cohort, course_slug: str) -> Course | None:
@@ -109,7 +112,7 @@ def group_sheet(cohort: Cohort) -> GroupSheet:
     """
     members = list(db.session.scalars(
         select(CohortMember).join(User, User.id == CohortMember.user_id)
-        .where(CohortMember.cohort_id == cohort.id).order_by(User.full_name, User.id)
+        .where(CohortMember.cohort_id == cohort.id, SHOWN_ACCOUNT).order_by(User.full_name, User.id)
     ))
     courses = [(course, course_skills(course)) for course in practice_courses(cohort)]
     sheet = GroupSheet(cohort, courses, members)

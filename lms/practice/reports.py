@@ -19,7 +19,7 @@ from sqlalchemy import Select, and_, case, exists, func, select
 
 from ..accounts.models import User
 from ..cohorts.models import Cohort, CohortCourse, CohortMember
-from ..cohorts.queries import LearnerRow
+from ..cohorts.queries import SHOWN_ACCOUNT, LearnerRow
 from ..courses.models import Course, Module, Skill, SkillStep
 from ..database import among
 from ..extensions import db
@@ -152,8 +152,9 @@ def last_observed(members: Select | Collection[int]) -> dict[int, datetime]:
 
 
 def group_members(cohort_id: int) -> Select:
-    """The SELECT of a group's members' user ids, to be used as a subquery."""
-    return select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
+    """The SELECT of a group's members' user ids (those its care manager sees), to be used as a subquery."""
+    return (select(CohortMember.user_id).join(User, User.id == CohortMember.user_id)
+            .where(CohortMember.cohort_id == cohort_id, SHOWN_ACCOUNT))
 
 
 @dataclass

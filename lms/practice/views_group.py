@@ -14,7 +14,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ..cohorts.models import Cohort
-from ..cohorts.queries import CohortReport, cohorts_visible_to
+from ..cohorts.queries import CohortReport, RowPage, cohorts_visible_to
 from ..extensions import db
 from ..routing import MAX_ID
 from . import bp, reports
@@ -52,15 +52,17 @@ def competent_counts(skills: GroupSkills) -> dict[int, int]:
     return counts
 
 
-def group_skills(cohort: Cohort, report: CohortReport) -> Markup:
-    """For the group page: the skills matrix and who is ready to be observed, or nothing when none of the
-    group's courses observes practice. Two queries whatever the size of the group (reports.group_skills)."""
+def group_skills(cohort: Cohort, report: CohortReport, page: RowPage | None = None) -> Markup:
+    """For the group page: the skills matrix of the page's rows (all of them without a page) and who is ready to
+    be observed (the whole group), or nothing when none of the group's courses observes practice. Two queries
+    whatever the size of the group (reports.group_skills)."""
     skills = reports.group_skills(cohort, report.learners)
     if not skills.courses:
         return Markup("")
     words = _state_words()
     return Markup(render_template(
-        "practice/group_skills.html", cohort=cohort, report=report, skills=skills, words=words,
+        "practice/group_skills.html", cohort=cohort, report=report, rows=page.rows if page else report.rows,
+        page=page, skills=skills, words=words,
         cells=_cell_markup(), matrix_cells=matrix_cells, competent=competent_counts(skills),
         visits=reports.to_observe(report.rows, skills)))
 

@@ -14,8 +14,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from ..audit.access import note_view
 from ..cohorts.models import Cohort
 from ..courses.models import Course
+from ..database import writes_on_get
 from ..extensions import db, limiter
 from ..request_body import JSONRefused, body_limit
 from . import bp
@@ -103,6 +105,7 @@ def observe_bundle(cohort_id: int):
 
 
 @bp.route("/kelompok/<int:cohort_id>/peserta/<int:user_id>/pengamatan/<course_slug>")
+@writes_on_get("records in the audit log that a care manager or an admin opened the learner's observations")
 def observe_learner(cohort_id: int, user_id: int, course_slug: str):
     """One learner's skills in one course of the group: what was observed, and links to record."""
     cohort, leads = _group_to_view(cohort_id)
@@ -110,6 +113,8 @@ def observe_learner(cohort_id: int, user_id: int, course_slug: str):
     course = group_course(cohort, course_slug) if member else None
     if course is None:
         abort(404)
+    note_view(current_user, user_id, member.user.full_name, page="group_observations", cohort=cohort.name,
+              course=course.title)
     sheet = group_sheet(cohort)
     skills = next(skills for c, skills in sheet.courses if c.id == course.id)
     states = skill_states([user_id], [entry.skill.id for entry in skills]) if skills else {}

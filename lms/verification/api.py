@@ -27,6 +27,7 @@ STATUS_MESSAGES = {
     "valid": _l("This certificate is valid."),
     "revoked": _l("This certificate was revoked."),
     "expired": _l("This certificate has expired."),
+    "withdrawn": _l("Withdrawn at the holder's request."),
     "invalid": _l("This certificate's record does not match its signature. Do not accept it."),
 }
 
@@ -106,6 +107,7 @@ CREDENTIAL_MESSAGES = {
     "altered": _l("This credential was changed after it was signed. Do not accept it."),
     "not_ours": _l("This credential has no valid proof made with Rawat's keys."),
     "unknown": _l("Signed by Rawat, but the register has no such certificate now."),
+    "withdrawn": _l("Withdrawn at the holder's request."),
 }
 
 
@@ -116,7 +118,8 @@ def credential_body(verdict: FileVerdict) -> dict:
     if verdict.outcome == "genuine" and verdict.status == "expired":
         message += " " + status_message("expired")
     return {
-        "outcome": verdict.outcome, "status": verdict.status if certificate is not None else None,
+        "outcome": verdict.outcome,
+        "status": verdict.status if certificate is not None or verdict.outcome == "withdrawn" else None,
         "message": message, "id": verdict.public_id, "checks": dict(verdict.checks),
         "certificate": certificate_fields(certificate) if certificate is not None else None,
         "revocation": None if certificate is None or certificate.revoked_at is None else {

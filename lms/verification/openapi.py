@@ -114,9 +114,10 @@ def _certificate_result_schema() -> dict:
         "properties": {
             "id": {"type": "string", "pattern": "^RWT-[0-9]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-"
                                                  "[0-9A-HJKMNP-TV-Z]$"},
-            "status": {"type": "string", "enum": ["valid", "revoked", "expired", "invalid"],
-                       "description": "invalid: the register entry does not match its own signature "
-                                      "(no other field is given then)"},
+            "status": {"type": "string", "enum": ["valid", "revoked", "expired", "withdrawn", "invalid"],
+                       "description": "withdrawn: at the holder's request, when they deleted their account; the "
+                                      "register no longer says who it was given to; invalid: the register entry "
+                                      "does not match its own signature (no other field is given for either)"},
             "message": {"type": "string"},
             "certificate": {"oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/CertificateFields"}]},
             "revocation": _revocation_schema(),
@@ -166,14 +167,17 @@ def _credential_check_schema() -> dict:
         "required": ["outcome", "status", "message", "id", "checks", "certificate", "revocation"],
         "additionalProperties": False,
         "properties": {
-            "outcome": {"type": "string", "enum": ["genuine", "revoked", "altered", "not_ours", "unknown"],
+            "outcome": {"type": "string", "enum": ["genuine", "revoked", "withdrawn", "altered", "not_ours",
+                                                   "unknown"],
                         "description": "genuine: the credential Rawat issued, unchanged (see status for expiry); "
-                                       "revoked: genuine, but the certificate was revoked; altered: it names "
+                                       "revoked: genuine, but the certificate was revoked; withdrawn: Rawat's "
+                                       "proof, but the certificate was withdrawn at the holder's request (no "
+                                       "certificate fields are given); altered: it names "
                                        "Rawat's key but its proof fails (changed after signing); not_ours: no proof "
                                        "made with Rawat's keys; unknown: Rawat's proof, but no such certificate in "
                                        "the register now"},
-            "status": {"type": ["string", "null"], "enum": ["valid", "expired", "revoked", None],
-                       "description": "the certificate's status when genuine or revoked, else null"},
+            "status": {"type": ["string", "null"], "enum": ["valid", "expired", "revoked", "withdrawn", None],
+                       "description": "the certificate's status when genuine, revoked or withdrawn, else null"},
             "message": {"type": "string", "description": "for people, in the site's language"},
             "id": {"type": ["string", "null"], "description": "the certificate ID the credential names, if any"},
             "checks": {
@@ -291,7 +295,7 @@ def openapi_document(server: str) -> dict:
                     }],
                     "responses": {
                         "200": {"description": "The certificate is in the register (status valid, revoked, "
-                                               "expired or invalid).",
+                                               "expired, withdrawn or invalid).",
                                 "content": {"application/json": {
                                     "schema": {"$ref": "#/components/schemas/CertificateResult"},
                                     "example": certificate_example(server)}}},

@@ -31,7 +31,8 @@ PDF_MAGIC = b"%PDF-"
 class IdVerdict:
     """The answer for an ID."""
 
-    #: valid, revoked, expired (the register has it); invalid (its register entry fails its own
+    #: valid, revoked, expired (the register has it); withdrawn (at the holder's request: the register no
+    #: longer holds who it was given to, and `certificate` is None); invalid (its register entry fails its own
     #: signature); typo (check symbol wrong); not_found; malformed
     status: str
     entered: str
@@ -64,6 +65,9 @@ def check_id(text: str | None, *, qr_kid: str | None = None, qr_signature: str |
     certificate = get_by_public_id(parsed.canonical)
     if certificate is None:
         return IdVerdict("not_found", entered, parsed.canonical)
+    if certificate.withdrawn_at is not None:
+        # Nothing signed is left to check (the name is gone), and a QR code's signature says nothing more.
+        return IdVerdict("withdrawn", entered, parsed.canonical)
     keyring = load_keyring()
     fields = payload_of(certificate)
     if not verify_payload(keyring, fields, certificate.signature, issued_at=certificate.issued_at):
@@ -80,7 +84,8 @@ class FileVerdict:
     """The answer for an uploaded file: a PDF, or a credential (JSON or baked PNG)."""
 
     #: genuine (the file we issued, unchanged), altered, not_ours, revoked (genuine file of a
-    #: revoked certificate), unknown (a credential our key signed whose certificate is no longer in
+    #: revoked certificate), withdrawn (our file of a certificate withdrawn at its holder's request;
+    #: `certificate` is None), unknown (a credential our key signed whose certificate is no longer in
     #: the register), not_pdf / not_credential (neither kind of file)
     outcome: str
     certificate: Certificate | None = None
@@ -115,6 +120,8 @@ def check_pdf(data: bytes) -> FileVerdict:
         return FileVerdict("altered", certificate, public_id=public_id)
     if certificate is None:
         return FileVerdict("not_ours", public_id=public_id)
+    if certificate.withdrawn_at is not None:  # its stored PDF is gone with the holder's name
+        return FileVerdict("withdrawn", status="withdrawn", public_id=public_id)
     document = db.session.get(CertificateDocument, certificate.id)
     if document is None or document.sha256 != inspection.sha256:
         return FileVerdict("altered", certificate, public_id=public_id)
@@ -164,6 +171,10 @@ def check_credential(data: bytes) -> FileVerdict:
     if inspection.state == "altered":
         return verdict
     stored = db.session.get(CertificateCredential, certificate.id) if certificate is not None else None
+    if certificate is not None and certificate.withdrawn_at is not None:
+        checks["status_list"] = "revoked" if stored is not None and _revoked_in_list(stored) else None
+        verdict.outcome, verdict.status, verdict.certificate = "withdrawn", "withdrawn", None
+        return verdict
     if certificate is None or stored is None:
         verdict.outcome = "unknown"
         return verdict

@@ -2,13 +2,14 @@ from sqlalchemy import select
 
 from lms.accounts.models import User
 from lms.extensions import db
+from tests.factories import CONSENT_FIELDS
 
 GOOD = "kata sandi aman 1"
 
 
 def register(browser, contact, *, name="Siti Aminah", password=GOOD, confirm=None):
     return browser.post_form("/daftar", {
-        "full_name": name, "contact": contact, "password": password, "confirm": confirm or password,
+        "full_name": name, "contact": contact, "password": password, "confirm": confirm or password, **CONSENT_FIELDS,
     })
 
 
@@ -106,7 +107,7 @@ def test_signing_in_lands_on_my_learning_or_the_page_that_asked(browser, make_us
 
 def test_a_new_account_lands_on_my_learning(browser):
     response = browser.post_form("/daftar", {"full_name": "Ibu Baru", "contact": "0812-1111-2222",
-                                             "password": GOOD, "confirm": GOOD})
+                                             "password": GOOD, "confirm": GOOD, **CONSENT_FIELDS})
     assert response.headers["Location"] == "/dasbor"
 
 

@@ -1,6 +1,7 @@
 import pytest
 
 from tests.conftest import csrf_token_from
+from tests.factories import CONSENT_FIELDS
 
 
 def test_post_without_csrf_token_is_rejected(client):
@@ -66,7 +67,7 @@ def test_registration_is_rate_limited_per_address(browser, small_limits):
     for i in range(4):
         statuses.append(browser.post_form("/daftar", {"full_name": "Ibu Uji", "contact": f"08127777{i:04d}",
                                                       "password": "kata sandi aman 1",
-                                                      "confirm": "kata sandi aman 1"}).status_code)
+                                                      "confirm": "kata sandi aman 1", **CONSENT_FIELDS}).status_code)
         browser.logout()
     assert statuses == [302, 302, 302, 429]
 

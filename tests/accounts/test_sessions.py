@@ -146,3 +146,32 @@ def test_an_error_while_loading_the_user_gives_the_error_page_not_a_crash(accoun
     monkeypatch.setattr(sessions, "load_session_user", broken)
     response = browser.get("/profil")
     assert response.status_code == 500 and "Terjadi kesalahan di sistem kami" in response.get_data(as_text=True)
+
+
+def test_sessions_end_all_signs_every_account_out_and_is_audited(app, runner, make_user, sign_in):
+    from lms.audit.models import AuditEntry
+
+    learner, admin = make_user(), make_user(Role.ADMIN)
+    copies = [cookies_of(sign_in(learner, remember=True).client), cookies_of(sign_in(learner).client),
+              cookies_of(sign_in(admin).client)]
+    assert all(replay(app, copy).status_code == 200 for copy in copies)
+    refused = runner.invoke(args=["lms", "sessions", "end-all", "--reason", "x", "--yes"])
+    assert refused.exit_code != 0 and db.session.scalar(select(func.count()).select_from(UserSession)) == 3
+
+    result = runner.invoke(args=["lms", "sessions", "end-all", "--reason", "laptop of an admin stolen", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "3 session(s) of 2 account(s) ended" in result.output
+    assert db.session.scalar(select(func.count()).select_from(UserSession)) == 0
+    assert all(is_sign_in_redirect(replay(app, copy)) for copy in copies)  # remember cookies included
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "sessions.ended_all")).one()
+    assert entry.actor_id is None and entry.details["sessions"] == 3 and entry.details["accounts"] == 2
+    assert entry.details["reason"] == "laptop of an admin stolen"
+    # The admin signs in again and reads it in the audit log, in words.
+    page = sign_in(admin, lang="en").get("/admin/audit?action=sessions.ended_all").get_data(as_text=True)
+    assert "Every account signed out" in page and "Accounts signed out: 2." in page
+    assert "Reason: laptop of an admin stolen" in page
+
+
+def test_sessions_end_all_asks_first(runner):
+    result = runner.invoke(args=["lms", "sessions", "end-all", "--reason", "breach"], input="n\n")
+    assert result.exit_code != 0 and "administrators included?" in result.output

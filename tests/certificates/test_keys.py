@@ -76,6 +76,11 @@ def test_rotation_keeps_old_certificates_valid(app, client, runner, fresh_keys, 
     assert not (fresh_keys / old_kid / "signing-key.pem").exists()
     assert (fresh_keys / old_kid / "signing-chain.pem").exists()
 
+    for private in (fresh_keys / keyring.current_kid / "ed25519-key.pem",
+                    fresh_keys / keyring.current_kid / "signing-key.pem"):
+        assert mode(private) == 0o600, private  # the new key's private halves too
+    assert mode(fresh_keys / keyring.current_kid) == 0o700
+
     new_certificate, new_pdf = issued_pdf(slug="kursus-baru")
     assert new_certificate.key_id == keyring.current_kid
     # The old certificate still verifies: its Ed25519 signature, its QR address, its PDF.

@@ -14,13 +14,15 @@ from lms.extensions import db
 from tests.certificates.fixtures import complete_lessons
 from tests.certificates.test_pdf import pdf_text
 
+from tests.factories import CONSENT_FIELDS
+
 PASSWORD = "kata sandi aman 1"
 
 
 def register(browser, name, lang):
     browser.client.set_cookie("lang", lang)
     return browser.post_form("/daftar", {"full_name": name, "contact": "081234567890", "password": PASSWORD,
-                                         "confirm": PASSWORD})
+                                         "confirm": PASSWORD, **CONSENT_FIELDS})
 
 
 @pytest.mark.parametrize(("lang", "message"), [

@@ -170,6 +170,7 @@ def test_dashboards_opened_at_the_same_moment_issue_one_certificate(app, tmp_pat
 
     Needs concurrent transactions on committed data (see test_concurrency.py).
     """
+    from lms.accounts.privacy import ADULT_CONSENT
     from lms.accounts.services import register_user
     from lms.courses.importer import import_content
     from lms.courses.models import Course
@@ -183,7 +184,8 @@ def test_dashboards_opened_at_the_same_moment_issue_one_certificate(app, tmp_pat
             db.session.commit()
             course = db.session.scalar(select(Course).where(Course.slug == "kursus-dasbor-paralel"))
             course_ids.append(course.id)
-            user = register_user("Peserta Dasbor Paralel", "phone", "+6281277700001", DEFAULT_PASSWORD)
+            user = register_user("Peserta Dasbor Paralel", "phone", "+6281277700001", DEFAULT_PASSWORD,
+                                 consent=ADULT_CONSENT)
             db.session.commit()
             user_ids.append(user.id)
             with certificates_not_issued():

@@ -15,6 +15,7 @@ from lms.courses.services import mark_lesson_done, record_quiz_pass
 from lms.extensions import db
 from lms.timeutil import utcnow
 from tests.conftest import Browser
+from tests.factories import CONSENT_FIELDS
 
 
 def lesson(slug):
@@ -105,7 +106,7 @@ def test_trainer_invites_by_phone_and_removes(app, browser, trainer, group, make
     assert db.session.scalar(select(func.count()).select_from(CohortMember)) == 0
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["cohort.invitation_sent", "cohort.invitation_answered", "cohort.member_added",
-                       "cohort.member_removed"]
+                       "user.data_viewed", "cohort.member_removed"]  # the care manager opened her page
 
 
 def test_trainer_withdraws_an_invitation(browser, trainer, group):
@@ -376,7 +377,8 @@ def test_a_signed_out_visitor_following_the_invite_link_is_offered_an_account_fi
     # Registering from there comes back to the group, to join it.
     response = browser.post_form(f"/daftar?next=/gabung/{group.join_code}",
                                  {"full_name": "Ibu Baru", "contact": "0812-1111-2222",
-                                  "password": "kata sandi aman 1", "confirm": "kata sandi aman 1"})
+                                  "password": "kata sandi aman 1", "confirm": "kata sandi aman 1",
+                                  **CONSENT_FIELDS})
     assert response.headers["Location"] == f"/gabung/{group.join_code}"
     assert "Gabung ke kelompok ini" in browser.get(response.headers["Location"]).get_data(as_text=True) or \
         "Join this group" in browser.get(response.headers["Location"]).get_data(as_text=True)

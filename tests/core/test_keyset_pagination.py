@@ -112,3 +112,38 @@ def test_created_at_moments_far_apart_page_in_order(sign_in, make_user, small_pa
         seen += NAME.findall(body)
         url = link(body, "next")
     assert seen == [f"Anggota {n}" for n in range(11, -1, -1)]
+
+
+@pytest.mark.parametrize("few_rows", [0, 2_000], ids=["walking the order index", "matches found first"])
+def test_a_search_pages_the_same_whichever_way_its_rows_are_read(sign_in, make_user, small_pages, monkeypatch,
+                                                                  few_rows):
+    """A filter few rows pass is read by finding them first (pagination._reader); many, by walking the order
+    index. Both give every match once, newest first, while matches and non-matches arrive between pages."""
+    from lms import pagination
+
+    monkeypatch.setattr(pagination, "FEW_ROWS", few_rows)
+    browser = sign_in(Role.ADMIN, full_name="Admin Cari")
+    matches = [make_user(full_name=f"Anggota {n}") for n in range(12)]
+    for n in range(8):
+        make_user(full_name=f"Tamu {n}")
+    same = datetime(2026, 11, 1, 8, 0)  # ties on one moment, broken by the id
+    db.session.execute(update(User).where(User.id.in_([u.id for u in matches[3:9]])).values(created_at=same))
+    db.session.commit()
+    expected = [u.full_name for u in sorted(matches, key=lambda u: (db.session.get(User, u.id).created_at, u.id),
+                                            reverse=True)]
+    seen, url, added = [], "/admin/pengguna?q=anggota", 0
+    while url:
+        body = browser.get(url).get_data(as_text=True)
+        seen += NAME.findall(body)
+        make_user(full_name=f"Anggota {100 + added}")  # a newer match arrives between two pages
+        make_user(full_name=f"Tamu {100 + added}")
+        added += 1
+        url = link(body, "next")
+    assert seen == expected
+    back, url = [], link(body, "prev")
+    while url:
+        page = browser.get(url).get_data(as_text=True)
+        back = NAME.findall(page) + back
+        url = link(page, "prev")
+    newest_first = [f"Anggota {100 + n}" for n in reversed(range(added))] + expected
+    assert back + NAME.findall(body) == newest_first

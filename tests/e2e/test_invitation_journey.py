@@ -26,14 +26,16 @@ def people(live_server):
     from sqlalchemy import select
 
     from lms.accounts.models import Role
+    from lms.accounts.privacy import ADULT_CONSENT
     from lms.accounts.services import register_user
     from lms.cohorts.services import create_cohort
     from lms.courses.models import Course
     from lms.extensions import db
 
     with live_server.app.app_context():
-        trainer = register_user("Bu Ratna", "phone", TRAINER_PHONE, DEFAULT_PASSWORD, role=Role.TRAINER)
-        register_user(LEARNER, "phone", LEARNER_PHONE, DEFAULT_PASSWORD)
+        trainer = register_user("Bu Ratna", "phone", TRAINER_PHONE, DEFAULT_PASSWORD, role=Role.TRAINER,
+                                consent=ADULT_CONSENT)
+        register_user(LEARNER, "phone", LEARNER_PHONE, DEFAULT_PASSWORD, consent=ADULT_CONSENT)
         course = db.session.scalars(select(Course).order_by(Course.id)).first()
         cohort_id = create_cohort(trainer, GROUP, "", [course.id]).id
         db.session.commit()
@@ -98,6 +100,14 @@ def test_a_family_without_a_phone_gets_an_account_from_its_care_manager(live_ser
     family.get_by_label("Kata sandi", exact=True).fill("sandi keluarga surti 3")
     family.get_by_role("button", name="Masuk", exact=True).click()
     family.wait_for_load_state()
+    # An account someone else made has agreed to nothing yet: the privacy notice comes first.
+    assert "/privasi/setuju?next=" in family.url
+    check_accessibility(family, "consent page")
+    family.get_by_label("Saya berumur 17 tahun atau lebih").check()
+    family.get_by_label("Saya sudah membaca pemberitahuan privasi dan setuju.").check()
+    family.get_by_role("button", name="Setuju dan lanjutkan").click()
+    family.wait_for_load_state()
+    assert family.url.endswith("/dasbor")
     family.goto(live_server("/profil"))
     assert login_id in family.content()
     shots(family, "family-profile")

@@ -61,6 +61,8 @@ def test_family_member_earns_a_signed_certificate(live_server, short_course, new
     page.get_by_label("Nomor HP atau e-mail").fill("0812-3456-7890")
     page.get_by_label("Kata sandi", exact=True).fill("merawat ibu setiap hari")
     page.get_by_label("Ulangi kata sandi").fill("merawat ibu setiap hari")
+    page.get_by_label("Saya berumur 17 tahun atau lebih").check()
+    page.get_by_label("Saya sudah membaca pemberitahuan privasi dan setuju.").check()
     shots(page, "register")
     page.get_by_role("button", name="Buat akun").click()
     assert "Selamat datang" in page.content()

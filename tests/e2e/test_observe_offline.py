@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from lms.accounts.models import Role
+from lms.accounts.privacy import ADULT_CONSENT
 from lms.accounts.services import register_user
 from lms.certificates.models import Certificate
 from lms.cohorts.models import Cohort, CohortCourse, CohortMember
@@ -38,8 +39,8 @@ def _set_up(live_server, tmp_path) -> dict:
              "lessons": [{"slug": "pelajaran-a", "title": "Pelajaran A", "body": "Isi.\n"}]}]))
         course = db.session.scalar(select(Course).where(Course.slug == "kursus-praktik"))
         trainer = register_user("Ibu Ani Pendamping", "phone", TRAINER_PHONE, PASSWORD, role=Role.TRAINER,
-                                locale="en")
-        learner = register_user("Siti Aminah", "phone", LEARNER_PHONE, PASSWORD, locale="en")
+                                locale="en", consent=ADULT_CONSENT)
+        learner = register_user("Siti Aminah", "phone", LEARNER_PHONE, PASSWORD, locale="en", consent=ADULT_CONSENT)
         db.session.flush()
         cohort = Cohort(name="Posyandu Melati", owner_id=trainer.id, join_code="MELATI77")
         db.session.add(cohort)

@@ -6,6 +6,8 @@ import time
 import pytest
 from sqlalchemy import select
 
+from lms.accounts.privacy import ADULT_CONSENT
+
 from lms.accounts.services import register_user
 from lms.courses.models import Course, Lesson, LessonCompletion, SyncedMark
 from lms.courses.progress import course_progress
@@ -20,7 +22,7 @@ PHONE_NUMBER = "+6281299990001"
 
 def _learner(live_server) -> int:
     with live_server.app.app_context():
-        user = register_user("Ibu Sari Offline", "phone", PHONE_NUMBER, PASSWORD, locale="en")
+        user = register_user("Ibu Sari Offline", "phone", PHONE_NUMBER, PASSWORD, locale="en", consent=ADULT_CONSENT)
         db.session.commit()
         user_id = user.id
         db.session.remove()

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from lms.accounts.models import Role
+from lms.accounts.privacy import ADULT_CONSENT
 from lms.accounts.services import register_user
 from lms.cohorts.services import add_member, create_cohort
 from lms.courses.models import Course, Lesson, Skill
@@ -49,6 +50,8 @@ def test_attempt_scores_and_results_are_visible_at_360_px(live_server, short_cou
     page.get_by_label("Nomor HP atau e-mail").fill("0812-3456-7890")
     page.get_by_label("Kata sandi", exact=True).fill("merawat ibu setiap hari")
     page.get_by_label("Ulangi kata sandi").fill("merawat ibu setiap hari")
+    page.get_by_label("Saya berumur 17 tahun atau lebih").check()
+    page.get_by_label("Saya sudah membaca pemberitahuan privasi dan setuju.").check()
     page.get_by_role("button", name="Buat akun").click()
     for right in (False, True):
         page.goto(live_server(short_course + "/kuis/dasar"))
@@ -74,11 +77,12 @@ def _group_to_visit(live_server) -> int:
         course = db.session.scalar(select(Course).where(Course.slug == "perawatan-dasar-lansia"))
         lesson = db.session.scalar(select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.id))
         skill = db.session.scalar(select(Skill).where(Skill.course_id == course.id).order_by(Skill.id))
-        trainer = register_user("Bu Wayan Sukerti", "phone", "+6281355500009", DEFAULT_PASSWORD, role=Role.TRAINER)
+        trainer = register_user("Bu Wayan Sukerti", "phone", "+6281355500009", DEFAULT_PASSWORD, role=Role.TRAINER,
+                                consent=ADULT_CONSENT)
         cohort = create_cohort(trainer, "Banjar Tegal Kaja", "", [course.id])
         names = ("Ni Luh Putu Ayu Wulandari Kusumaningrum", "Komang Ayu Lestari", "Made Sudarsana", "Wahyu Hidayat")
         with frozen_at(now - timedelta(days=70)):
-            learners = [register_user(name, "phone", f"+628135550010{n}", DEFAULT_PASSWORD)
+            learners = [register_user(name, "phone", f"+628135550010{n}", DEFAULT_PASSWORD, consent=ADULT_CONSENT)
                         for n, name in enumerate(names)]
             for learner in learners:
                 add_member(cohort, learner, actor=None)

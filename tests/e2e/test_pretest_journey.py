@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from lms.accounts.privacy import ADULT_CONSENT
+
 from lms.accounts.services import register_user
 from lms.extensions import db
 
@@ -14,7 +16,7 @@ PASSWORD = "kata sandi aman 1"
 
 def _sign_in(page, live_server, phone: str):
     with live_server.app.app_context():
-        register_user("Ibu Wati", "phone", phone, PASSWORD)
+        register_user("Ibu Wati", "phone", phone, PASSWORD, consent=ADULT_CONSENT)
         db.session.commit()
         db.session.remove()
     page.goto(live_server("/masuk"))

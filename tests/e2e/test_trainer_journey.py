@@ -41,11 +41,12 @@ Bila kulit melepuh atau bernanah.
 def trainer(live_server):
     """A care manager's account, made through the real services."""
     from lms.accounts.models import Role
+    from lms.accounts.privacy import ADULT_CONSENT
     from lms.accounts.services import register_user
     from lms.extensions import db
 
     with live_server.app.app_context():
-        register_user(TRAINER_NAME, "phone", TRAINER_PHONE, DEFAULT_PASSWORD, role=Role.TRAINER)
+        register_user(TRAINER_NAME, "phone", TRAINER_PHONE, DEFAULT_PASSWORD, role=Role.TRAINER, consent=ADULT_CONSENT)
         db.session.commit()
         db.session.remove()
     return TRAINER_PHONE
@@ -170,6 +171,8 @@ def test_a_trainer_writes_a_course_and_follows_a_learner_of_the_group(live_serve
     learner.get_by_label("Nomor HP atau e-mail").fill("0857 1234 5678")
     learner.get_by_label("Kata sandi", exact=True).fill("kulit ibu harus sehat")
     learner.get_by_label("Ulangi kata sandi").fill("kulit ibu harus sehat")
+    learner.get_by_label("Saya berumur 17 tahun atau lebih").check()
+    learner.get_by_label("Saya sudah membaca pemberitahuan privasi dan setuju.").check()
     submit(learner, "Buat akun")
     learner.goto(live_server("/gabung"))
     learner.get_by_label("Kode kelompok").fill(code.lower())

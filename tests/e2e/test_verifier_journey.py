@@ -43,6 +43,7 @@ def issued_certificate(live_server, tmp_path) -> Issued:
     from sqlalchemy import select
 
     from lms.accounts.models import Role
+    from lms.accounts.privacy import ADULT_CONSENT
     from lms.accounts.services import register_user
     from lms.certificates.queries import latest_certificate
     from lms.certificates.services import ensure_document
@@ -63,8 +64,8 @@ def issued_certificate(live_server, tmp_path) -> Issued:
     with app.app_context():
         import_content(folder)
         db.session.commit()
-        learner = register_user(HOLDER, "phone", "+6281234500001", DEFAULT_PASSWORD)
-        register_user("Admin Rawat", "phone", ADMIN_PHONE, DEFAULT_PASSWORD, role=Role.ADMIN)
+        learner = register_user(HOLDER, "phone", "+6281234500001", DEFAULT_PASSWORD, consent=ADULT_CONSENT)
+        register_user("Admin Rawat", "phone", ADMIN_PHONE, DEFAULT_PASSWORD, role=Role.ADMIN, consent=ADULT_CONSENT)
         db.session.commit()
         course = db.session.scalar(select(Course).where(Course.slug == "stroke-di-rumah"))
         for lesson in db.session.scalars(select(Lesson).where(Lesson.course_id == course.id)):

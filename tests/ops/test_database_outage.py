@@ -18,6 +18,7 @@ from sqlalchemy import event, func, select
 
 from lms import create_app
 from lms.accounts.models import User
+from lms.accounts.privacy import ADULT_CONSENT
 from lms.accounts.services import register_user
 from lms.config import TestConfig
 from lms.courses.importer import import_content
@@ -25,7 +26,7 @@ from lms.courses.models import Course, Enrollment, Lesson, LessonCompletion
 from lms.extensions import db
 from lms.verification.openapi import openapi_document
 from tests.conftest import Browser, csrf_token_from
-from tests.factories import DEFAULT_PASSWORD, write_course
+from tests.factories import CONSENT_FIELDS, DEFAULT_PASSWORD, write_course
 from tests.ops.helpers import ThrowawayPostgres
 
 # Needs PostgreSQL's server binaries (initdb, pg_ctl): `make test` installs them where missing
@@ -51,8 +52,9 @@ def outage(tmp_path_factory):
             assert app.config["DATABASE_PING_AFTER_IDLE"] > 0
             upgrade()
             import_content(write_course(folder / "content", "kursus-uji"))
-            register_user("Peserta Uji", "phone", LEARNER_PHONE, DEFAULT_PASSWORD)
-            register_user("Peserta Uji", "phone", MID_WRITE_PHONE, DEFAULT_PASSWORD, locale="en")
+            register_user("Peserta Uji", "phone", LEARNER_PHONE, DEFAULT_PASSWORD, consent=ADULT_CONSENT)
+            register_user("Peserta Uji", "phone", MID_WRITE_PHONE, DEFAULT_PASSWORD, locale="en",
+                          consent=ADULT_CONSENT)
             db.session.commit()
         yield server, app, "kursus-uji"
         with app.app_context():
@@ -132,7 +134,7 @@ def test_database_stop_gives_friendly_503s_writes_nothing_and_recovers_without_r
     # Writes are refused as a whole.
     registered = visitor.post("/daftar", data={"csrf_token": register_token, "full_name": "Pendaftar Baru",
                                                "contact": "+6281299900001", "password": DEFAULT_PASSWORD,
-                                               "confirm": DEFAULT_PASSWORD})
+                                               "confirm": DEFAULT_PASSWORD, **CONSENT_FIELDS})
     assert_friendly_503_page(registered, "The service is temporarily unavailable")
     marked = learner.post(f"/kursus/{slug}/materi/pelajaran-a/selesai", data={"csrf_token": done_token})
     assert_friendly_503_page(marked, "Layanan sedang tidak tersedia")
@@ -153,7 +155,8 @@ def test_database_stop_gives_friendly_503s_writes_nothing_and_recovers_without_r
                  .where(LessonCompletion.user_id == learner_id)) == 1
     registered = visitor.post("/daftar", data={"csrf_token": form_token(visitor, "/daftar"),
                                                "full_name": "Pendaftar Baru", "contact": "+6281299900001",
-                                               "password": DEFAULT_PASSWORD, "confirm": DEFAULT_PASSWORD})
+                                               "password": DEFAULT_PASSWORD, "confirm": DEFAULT_PASSWORD,
+                                               **CONSENT_FIELDS})
     assert registered.status_code == 302, registered.get_data(as_text=True)[:1000]
     assert count(app, select(func.count()).select_from(User).where(User.phone == "+6281299900001")) == 1
 

@@ -29,7 +29,7 @@ def test_register_says_too_long_in_the_users_language(client, language, expected
     page = client.get("/daftar").get_data(as_text=True)
     response = client.post("/daftar", data={
         "csrf_token": csrf_token_from(page), "full_name": "Ayu " * 40, "contact": "081234567801",
-        "password": "kata sandi aman 1", "confirm": "kata sandi aman 1"})
+        "password": "kata sandi aman 1", "confirm": "kata sandi aman 1", "agree": "y", "age_basis": "adult"})
     body = response.get_data(as_text=True)
     assert response.status_code in (200, 400)
     assert expected in body

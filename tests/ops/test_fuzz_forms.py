@@ -34,11 +34,12 @@ def post(client, url, fields, form_url=None):
     return response
 
 
-@given(name=TEXT, contact=TEXT, password=TEXT)
+@given(name=TEXT, contact=TEXT, password=TEXT, guardian=TEXT)
 @FUZZ
-def test_register_form(app, name, contact, password):
+def test_register_form(app, name, contact, password, guardian):
     client = app.test_client()
-    post(client, "/daftar", {"full_name": name, "contact": contact, "password": password, "confirm": password})
+    post(client, "/daftar", {"full_name": name, "contact": contact, "password": password, "confirm": password,
+                             "agree": "y", "age_basis": "guardian", "guardian_name": guardian})
     assert client.get("/").status_code == 200  # signed in or not, the site keeps working
 
 

@@ -9,13 +9,15 @@ from sqlalchemy import func, select
 from lms.accounts.models import User
 from lms.extensions import db
 
+from tests.factories import CONSENT_FIELDS
+
 from .conftest import VILLAGES
 
 GOOD = "kata sandi aman 1"
 
 
 def register(browser, *, village=None, form_url="/daftar", contact="081234567890"):
-    data = {"full_name": "Siti Aminah", "contact": contact, "password": GOOD, "confirm": GOOD}
+    data = {"full_name": "Siti Aminah", "contact": contact, "password": GOOD, "confirm": GOOD, **CONSENT_FIELDS}
     if village is not None:
         data["village_code"] = village
     return browser.post_form("/daftar", data, form_url=form_url)
@@ -39,7 +41,7 @@ def english(browser):
 
 def test_registration_without_a_village(regions, english):
     page = text(english.get("/daftar"))
-    assert "Your village" in page and "Optional. It helps programme reports count" in page
+    assert "Your village" in page and "Optional. If you give it, programme reports can count" in page
     assert 'href="/daftar/wilayah"' in page
     assert register(english).status_code == 302
     assert the_user().village_code is None
