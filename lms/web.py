@@ -234,12 +234,23 @@ def init_app(app: Flask) -> None:
             g._login_user = app.login_manager.anonymous_user()
         return _error_response(500, _("Something went wrong on our side."))
 
-    @app.context_processor
-    def inject_layout_helpers():
-        return {"languages": app.config["LANGUAGES"], "nav_items": nav_items,
-                "format_date": format_date, "format_datetime": format_datetime, "format_number": format_decimal,
-                "format_percent": format_percent,
-                "current_locale": lambda: str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])}
+    app.jinja_env.globals.update({
+        "languages": app.config["LANGUAGES"], "nav_items": nav_items,
+        "format_date": format_date, "format_datetime": format_datetime, "format_number": format_decimal,
+        "format_percent": format_percent,
+        "current_locale": lambda: str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])})
+
+
+def template_helpers(blueprint):
+    """Decorator: the helpers a function returns become Jinja globals when `blueprint` is registered.
+
+    They are the same functions on every page, so they are installed once; a context processor would be
+    called and merged into every template rendered (a page renders several), for nothing.
+    """
+    def register(helpers):
+        blueprint.record_once(lambda state: state.app.jinja_env.globals.update(helpers()))
+        return helpers
+    return register
 
 
 # (endpoint, label, who sees it) for the main menu; entries of features not installed are skipped.

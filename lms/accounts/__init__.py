@@ -1,10 +1,11 @@
 from flask import Blueprint, url_for
 
+from ..web import template_helpers
+
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
 
-
-@bp.app_context_processor
+@template_helpers(bp)
 def account_helpers():
     from .forms import ROLE_LABELS
     from .identifiers import format_login_id

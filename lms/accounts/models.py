@@ -68,6 +68,8 @@ class User(UserMixin, db.Model):
     session_token = None
     #: the UserSession row of that session
     session_id = None
+    #: what other features read with that session's look-up (sessions.read_with_session_user)
+    session_extras = None
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts

@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from flask_login import login_user, logout_user
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import ColumnElement, bindparam, delete, func, select
 
 from ..extensions import db
 from ..timeutil import utcnow
@@ -52,13 +53,30 @@ def sign_in(user: User, *, remember: bool = False) -> UserSession:
     return record
 
 
-# Every signed-in request runs it: one indexed look-up finds the user and proves the session is live.
-_USER_BY_SESSION = (
-    select(User, UserSession.id)
-    .join(UserSession, UserSession.user_id == User.id)
-    .where(UserSession.token_hash == bindparam("token_hash"), User.id == bindparam("user_id"),
-           UserSession.expires_at > bindparam("now"))
-)
+#: what other features read with the session's user, so that every signed-in page stays one query (name ->
+#: an expression correlated to users; see `read_with_session_user`)
+_EXTRAS: dict[str, ColumnElement] = {}
+
+
+def read_with_session_user(name: str, expression: ColumnElement) -> None:
+    """Load `expression` (about the row of `users`) with every session's user, as `session_extra(user, name)`.
+
+    For a fact a feature shows on every page (the erasure banner asks whether a deletion is pending): a
+    correlated EXISTS on an indexed column costs next to nothing inside the look-up the request makes anyway,
+    where a query of its own would be one more round trip on every page. Registered at import time.
+    """
+    _EXTRAS[name] = expression.label(name)
+    _user_by_session.cache_clear()
+
+
+@cache
+def _user_by_session():
+    # Every signed-in request runs it: one indexed look-up finds the user, proves the session is live and reads
+    # the extras; built once (a reused statement skips SQLAlchemy's construction).
+    return (select(User, UserSession.id, *_EXTRAS.values())
+            .join(UserSession, UserSession.user_id == User.id)
+            .where(UserSession.token_hash == bindparam("token_hash"), User.id == bindparam("user_id"),
+                   UserSession.expires_at > bindparam("now")))
 
 
 def load_session_user(session_key: str) -> User | None:
@@ -66,13 +84,27 @@ def load_session_user(session_key: str) -> User | None:
     user_id, _sep, token = session_key.partition(":")
     if not (user_id.isdigit() and len(user_id) < 12 and 20 <= len(token) <= 100):
         return None
-    row = db.session.execute(_USER_BY_SESSION, {"token_hash": _digest(token), "user_id": int(user_id),
-                                                "now": utcnow()}).first()
+    row = db.session.execute(_user_by_session(), {"token_hash": _digest(token), "user_id": int(user_id),
+                                                  "now": utcnow()}).first()
     if row is None:
         return None
-    user, session_id = row
+    user, session_id, *extras = row
     user.session_token, user.session_id = token, session_id
+    user.session_extras = dict(zip(_EXTRAS, extras, strict=True))
     return user
+
+
+def session_extra(user, name: str):
+    """What `read_with_session_user(name, …)` loaded with this user; None when it was not loaded that way (a user
+    read otherwise, or changed since: see `forget_session_extra`), and the caller then asks the database."""
+    return (getattr(_real(user), "session_extras", None) or {}).get(name)
+
+
+def forget_session_extra(user, name: str) -> None:
+    """A write changed what was loaded with the user: later reads in this request ask the database."""
+    extras = getattr(_real(user), "session_extras", None)
+    if extras:
+        extras.pop(name, None)
 
 
 def sign_out(user: User) -> None:

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from ..extensions import db
-from ..web import safe_next_url, wants_json
+from ..web import safe_next_url, template_helpers, wants_json
 from . import bp
 from .forms import ConsentForm
 from .models import PrivacyConsent
@@ -114,7 +114,7 @@ def consent():
                            earlier=current_user.privacy_version), 400 if form.errors else 200
 
 
-@bp.app_context_processor
+@template_helpers(bp)
 def privacy_helpers():
     """consent_summary(user): for the "Data saya" page (lms/personal_data), which notices the person agreed to."""
     return {"consent_summary": consent_summary}

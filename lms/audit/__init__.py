@@ -1,11 +1,12 @@
 """Audit log: who did what sensitive thing, when; written by every feature, read by admins."""
 from flask import Blueprint
 
+from ..web import template_helpers
+
 bp = Blueprint("audit", __name__, template_folder="templates")
 
 
-
-@bp.app_context_processor
+@template_helpers(bp)
 def audit_helpers():
     from .describe import actor_name, describe
     from .services import ACTION_LABELS

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..web import template_helpers
 from ..accounts.forms import PHONE_ERROR
 from ..accounts.models import Role
 from ..accounts.permissions import role_required
@@ -152,7 +153,7 @@ def too_large(_error):
     return redirect(url_for("authoring.course", draft_id=draft_id) if draft_id else url_for("authoring.index"))
 
 
-@bp.app_context_processor
+@template_helpers(bp)
 def authoring_helpers():
     return {"authoring_error": error_text, "change_words": change_words}
 

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from ..web import template_helpers
 from ..accounts.names import shown_character, unprintable_characters
 from ..audit.access import note_view
 from ..courses.queries import get_course_or_404
@@ -70,7 +71,7 @@ def certificate_links(course, enrollment) -> Markup:
                                   course=course, renewal=renewal))
 
 
-@bp.app_context_processor
+@template_helpers(bp)
 def certificate_helpers():
     return {"certificate_links": certificate_links, "observed_by": observed_by}
 

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from ..web import template_helpers
 from ..accounts import rescue
 from ..accounts.identifiers import format_login_id, format_phone
 from ..accounts.models import Role, User
@@ -491,7 +492,7 @@ def group_memberships(user) -> Markup:
         Markup(render_template("cohorts/_my_groups.html", groups=groups, heading="h2")))
 
 
-@bp.app_context_processor
+@template_helpers(bp)
 def cohort_helpers():
     return {"group_memberships": group_memberships}
 

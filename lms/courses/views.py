@@ -5,6 +5,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..web import template_helpers
 from ..database import retry_as_writer, writes_on_get
 from ..extensions import db
 from ..static_assets import IMMUTABLE
@@ -67,7 +68,7 @@ def offline_texts() -> dict[str, str]:
     }
 
 
-@bp.app_context_processor
+@template_helpers(bp)
 def course_helpers():
     return {"step_url": step_url, "quiz_url": quiz_url, "handout_url": handout_url, "offline_texts": offline_texts}
 

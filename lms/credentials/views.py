@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from ..web import template_helpers
 from ..certificates.keys import KeysMissing, load_keyring
 from ..certificates.permissions import can_download
 from ..certificates.queries import certificate_status, get_by_public_id
@@ -154,6 +155,6 @@ def credential_links(certificate) -> Markup:
                                   linkedin_url=linkedin_url(certificate)))
 
 
-@bp.app_context_processor
+@template_helpers(bp)
 def credential_helpers():
     return {"credential_links": credential_links}

@@ -2,18 +2,29 @@
 from __future__ import annotations
 
 from flask import abort
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
+from ..accounts.models import User
+from ..accounts.sessions import read_with_session_user, session_extra
 from ..caches import request_memo
 from ..certificates.models import Certificate
 from ..extensions import db
 from .models import ErasureRequest, PrivacyRequest
 
 
-def request_in_request(user_id: int) -> ErasureRequest | None:
+#: the banner is on every page, and almost nobody has a request waiting: the session's look-up says whether to read it
+PENDING = "erasure_pending"
+read_with_session_user(PENDING, exists().where(ErasureRequest.user_id == User.id, ErasureRequest.executed_at.is_(None)))
+
+
+def request_in_request(user) -> ErasureRequest | None:
     """The account's deletion request not carried out yet, read once per request (the banner on every page and
-    the deletion panel both ask)."""
+    the deletion panel both ask); no query when the session's look-up found none."""
+    if session_extra(user, PENDING) is False:
+        return None
+    user_id = user.id
+
     def read():
         return db.session.scalar(select(ErasureRequest).where(ErasureRequest.user_id == user_id,
                                                               ErasureRequest.executed_at.is_(None)))

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash
 
 from ..accounts.models import Role, User
+from ..accounts.sessions import forget_session_extra
 from ..audit import services as audit
 from ..database import insert_ignoring_conflict
 from ..extensions import db
@@ -21,6 +22,7 @@ from ..timeutil import utcnow
 from .anonymise import Erased, erase_account
 from .catalogue import unclassified
 from .models import CERTIFICATE_CHOICES, KEEP, ErasureRequest
+from .queries import PENDING
 
 
 class ErasureRefused(Exception):
@@ -61,6 +63,7 @@ def ask(user: User, password: str, certificates: str) -> ErasureRequest:
             "user_id": user.id, "certificates": certificates, "cause": "request", "requested_at": now,
             "execute_after": execute_after}, ["user_id"]):
         raise ErasureRefused("pending")
+    forget_session_extra(user, PENDING)
     audit.record("erasure.requested", actor_id=user.id, target_type="user", target_id=user.id,
                  certificates=certificates, cause="request", execute_after=execute_after.isoformat())
     return pending_request(user.id)
@@ -71,6 +74,7 @@ def cancel(user: User) -> bool:
     cancelled = db.session.execute(delete(ErasureRequest).where(
         ErasureRequest.user_id == user.id, ErasureRequest.executed_at.is_(None))).rowcount
     if cancelled:
+        forget_session_extra(user, PENDING)
         audit.record("erasure.cancelled", actor_id=user.id, target_type="user", target_id=user.id)
     return bool(cancelled)
 

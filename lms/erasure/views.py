@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from ..accounts.models import Role
 from ..extensions import db, limiter
-from ..web import safe_next_url
+from ..web import safe_next_url, template_helpers
 from . import bp
 from .forms import KIND_LABELS, CancelDeletionForm, DeleteAccountForm, PrivacyRequestForm
 from .privacy import file_request
@@ -39,7 +39,7 @@ def erasure_panel(user) -> Markup:
     """For the profile and the "Data saya" page: deleting the account, or the request waiting and its date."""
     if user is None or not user.is_authenticated:
         return Markup("")
-    pending = request_in_request(user.id) if user.role == Role.LEARNER else None
+    pending = request_in_request(user) if user.role == Role.LEARNER else None
     return Markup(render_template("erasure/_panel.html", pending=pending, may_ask=may_ask(user),
                                   cancel_form=CancelDeletionForm()))
 
@@ -49,13 +49,13 @@ def erasure_banner() -> Markup:
     cancel. One query per page, for learners only."""
     if not current_user.is_authenticated or current_user.role != Role.LEARNER:
         return Markup("")
-    pending = request_in_request(current_user.id)
+    pending = request_in_request(current_user)
     if pending is None or pending.cause != "request" or request.endpoint == "erasure.delete_account":
         return Markup("")
     return Markup(render_template("erasure/_banner.html", pending=pending, cancel_form=CancelDeletionForm()))
 
 
-@bp.app_context_processor
+@template_helpers(bp)
 def erasure_helpers():
     return {"erasure_panel": erasure_panel, "erasure_banner": erasure_banner}
 
@@ -66,7 +66,7 @@ def erasure_helpers():
 def delete_account():
     """Ask for one's account to be deleted: the choice for the certificates, the password, then a grace period
     in which the account works and the request can be cancelled. Staff are sent to an administrator."""
-    pending = request_in_request(current_user.id)
+    pending = request_in_request(current_user)
     form = DeleteAccountForm()
     certificates = certificate_count(current_user.id)
     if not certificates and request.method == "POST":

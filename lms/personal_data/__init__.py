@@ -10,12 +10,13 @@ the audit log entries of staff opening someone's data are written by the feature
 from flask import Blueprint, render_template
 from markupsafe import Markup
 
+from ..web import template_helpers
 from .queries import certificates_with_old_name
 
 bp = Blueprint("personal_data", __name__, template_folder="templates")
 
 
-@bp.app_context_processor
+@template_helpers(bp)
 def personal_data_helpers():
     return {"personal_data_link": personal_data_link, "name_correction_offer": name_correction_offer}
 

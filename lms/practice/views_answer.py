@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from ..web import template_helpers
 from ..accounts.models import Role
 from ..accounts.permissions import role_required
 from ..caches import request_memo
@@ -127,6 +128,6 @@ def skill_summary(course) -> Markup:
     return Markup(render_template("practice/my_skills_summary.html", summary=summary))
 
 
-@bp.app_context_processor
+@template_helpers(bp)
 def answer_helpers():
     return {"observation_notice": observation_notice, "skill_state": skill_state, "skill_summary": skill_summary}

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from ..web import template_helpers
 from ..cohorts.models import Cohort
 from ..cohorts.queries import CohortReport, RowPage, cohorts_visible_to
 from ..extensions import db
@@ -67,7 +68,7 @@ def group_skills(cohort: Cohort, report: CohortReport, page: RowPage | None = No
         visits=reports.to_observe(report.rows, skills)))
 
 
-@bp.app_context_processor
+@template_helpers(bp)
 def group_helpers():
     return {"group_skills": group_skills}
 

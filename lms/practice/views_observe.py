@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from ..web import template_helpers
 from ..audit.access import note_view
 from ..cohorts.models import Cohort
 from ..courses.models import Course
@@ -279,6 +280,6 @@ def observe_script() -> str:
     return url_for("static", filename="observe.js")
 
 
-@bp.app_context_processor
+@template_helpers(bp)
 def observe_helpers():
     return {"observation_link": observation_link, "observe_script": observe_script, "observe_texts": observe_texts}

@@ -13,6 +13,7 @@ from flask_babel import format_datetime, format_timedelta, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..web import template_helpers
 from ..caches import request_memo
 from ..courses.images import picture_attributes
 from ..courses.progress import course_progress
@@ -58,7 +59,7 @@ def refusal_message(quiz: Quiz, reason: str, next_at: datetime | None, now: date
                     "You have used all %(num)d attempts at this quiz.", quiz.max_attempts or 0)
 
 
-@bp.context_processor
+@template_helpers(bp)
 def quiz_helpers():
     return {"format_timedelta": format_timedelta}
 
@@ -68,7 +69,7 @@ def course_quiz_facts(course) -> dict:
     return request_memo(("quiz_facts", course.id), lambda: quiz_facts(course.id))
 
 
-@bp.app_context_processor
+@template_helpers(bp)
 def outline_helpers():
     return {"quiz_facts": course_quiz_facts}
 

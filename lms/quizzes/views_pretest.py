@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from ..web import template_helpers
 from ..caches import request_memo
 from ..courses.progress import course_progress
 from ..courses.services import NotEnrollable
@@ -75,7 +76,7 @@ def pretest_offer(course, progress=None) -> Markup:
     return Markup(render_template("quizzes/_pretest_offer.html", course=course, state=state, **facts))
 
 
-@bp.app_context_processor
+@template_helpers(bp)
 def pretest_helpers():
     return {"pretest_offer": pretest_offer}
 

@@ -1,5 +1,6 @@
 """Pages run a fixed number of SQL statements however much data there is (no N+1)."""
 import contextlib
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, insert, select
@@ -95,3 +96,35 @@ def test_page_queries_stay_flat_from_10_to_500_learners(app, populated):
     add_learners(490, cohort, course, password_hash, start=10)
     with_five_hundred = measure()
     assert with_ten == with_five_hundred
+
+
+def test_a_signed_in_lesson_page_reads_three_times_with_or_without_a_deletion_waiting(app, populated):
+    """The session's look-up also says whether a deletion is waiting (the banner on every page): no query of its
+    own for the learners who have none, and the banner still shows for one who has."""
+    from lms.erasure.models import ErasureRequest
+    from tests.conftest import Browser
+
+    _trainer, learner, course, _cohort = populated
+    learner_id, course_slug = learner.id, course.slug
+    browser = Browser(app.test_client())
+    browser.login("081400000001")
+    browser.post_form(f"/kursus/{course_slug}/mulai", form_url=f"/kursus/{course_slug}")
+    url = f"/kursus/{course_slug}/materi/pelajaran-1-1"
+    browser.get(url)  # the process caches (outline, pictures) filled
+
+    def reads() -> tuple[int, str]:
+        with counted_statements() as statements:
+            response = browser.get(url)
+        assert response.status_code == 200
+        return sum(s.lstrip().upper().startswith("SELECT") for s in statements), response.get_data(as_text=True)
+
+    count, page = reads()
+    assert 'action="/keluar"' in page  # signed in
+    # the user with their session, the course with the lesson, the learner's progress
+    assert count == 3 and "erasure-banner" not in page
+    now = utcnow()
+    db.session.add(ErasureRequest(user_id=learner_id, certificates="keep", cause="request", requested_at=now,
+                                  execute_after=now + timedelta(days=14)))
+    db.session.commit()
+    count, page = reads()
+    assert count == 4 and 'class="erasure-banner"' in page
