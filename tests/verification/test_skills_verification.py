@@ -6,6 +6,7 @@ import io
 import json
 import re
 from datetime import datetime
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -232,3 +233,27 @@ def test_a_certificate_issued_before_the_migration_still_verifies(tmp_path):
         assert 'data-status="valid"' in html and "Siti Aminah" in html and "observed-skills" not in html
         with app.app_context():
             db.engine.dispose()
+
+
+def heading_levels(html: str) -> list[int]:
+    return [int(level) for level in re.findall(r"<h([1-6])\b", html)]
+
+
+@pytest.mark.parametrize("forged", [False, True])
+def test_headings_never_skip_a_level_with_skills_shown(client, skilled, forged):
+    """Screen-reader users move by headings: the skills' heading sits one level under the panel it is in, on the
+    plain QR page (h2 > h3) and inside the register's record of a forged QR code's warning (h2 > h3 > h4)."""
+    parts = urlsplit(qr_url(skilled))
+    query = parse_qs(parts.query)
+    signature = query["s"][0]
+    if forged:
+        signature = signature[:10] + ("A" if signature[10] != "A" else "B") + signature[11:]
+    html = client.get(parts.path, query_string={"k": query["k"][0], "s": signature}).get_data(as_text=True)
+    assert ('data-status="qr_mismatch"' in html) is forged
+    assert "Memiringkan badan" in skills_section(html)
+    levels = heading_levels(html)
+    assert levels[0] == 1 and all(later <= earlier + 1 for earlier, later in zip(levels, levels[1:], strict=False)), \
+        levels
+    # the skills belong to what they are listed under: the certificate's panel, or the register's record
+    skills_level = heading_levels(html[:html.index('<section class="observed-skills"') + 60])[-1]
+    assert skills_level == (4 if forged else 3)
