@@ -154,22 +154,21 @@ def save_narration(lesson: Lesson, user, language: str, data: bytes) -> LessonNa
         converted = audio.convert(data)
     except audio.AudioRefused as refused:
         raise NarrationRefused(refused.message) from None
+    course = lesson.course
+    values = {"content_type": audio.CONTENT_TYPE, "data": converted.data,
+              "sha256": hashlib.sha256(converted.data).hexdigest(), "size": len(converted.data),
+              "duration_ms": converted.duration_ms, "lesson_hash": lesson_text_hash(lesson),
+              "course_version": course.version, "recorded_by_id": user.id, "recorded_at": utcnow(),
+              "confirmed_at": None}
     narration = db.session.scalar(select(LessonNarration).where(LessonNarration.lesson_id == lesson.id,
                                                                 LessonNarration.language == language))
     if narration is None:
-        narration = LessonNarration(lesson_id=lesson.id, course_id=lesson.course_id, language=language)
+        narration = LessonNarration(lesson_id=lesson.id, course_id=lesson.course_id, language=language, **values)
         db.session.add(narration)
-    narration.content_type = audio.CONTENT_TYPE
-    narration.data = converted.data
-    narration.sha256 = hashlib.sha256(converted.data).hexdigest()
-    narration.size = len(converted.data)
-    narration.duration_ms = converted.duration_ms
-    narration.lesson_hash = lesson_text_hash(lesson)
-    narration.course_version = lesson.course.version
-    narration.recorded_by_id = user.id
-    narration.recorded_at = utcnow()
-    narration.confirmed_at = None
-    _touch(lesson.course)
+    else:
+        for name, value in values.items():
+            setattr(narration, name, value)
+    _touch(course)
     db.session.flush()
     return narration
 

@@ -31,7 +31,7 @@ from .progress import CourseProgress
 from .queries import course_pictures
 
 #: files every saved course needs, from lms/static
-STATIC_FILES = ("rawat.css", "offline.js", "favicon.svg")
+STATIC_FILES = ("rawat.css", "offline.js", "listen.js", "favicon.svg")
 
 
 @dataclass

@@ -251,3 +251,63 @@ def test_no_listen_control_without_javascript_or_without_an_indonesian_voice(liv
     english_only = _listen_page(new_page, live_server, ENGLISH_ONLY)
     english_only.wait_for_timeout(400)  # the voices arrive after 80 ms
     assert english_only.locator(".listen").count() == 0
+
+
+def _recorded_lesson(live_server) -> None:
+    """A Javanese recording of the lesson, stored through the real service (as the upload page does)."""
+    from lms.accounts.models import Role
+    from lms.accounts.privacy import ADULT_CONSENT
+    from lms.accounts.services import register_user
+    from lms.courses.models import Lesson
+    from lms.courses.narrations import save_narration
+    from lms.extensions import db
+
+    app = live_server.app
+    with app.app_context(), app.test_request_context():
+        trainer = register_user("Bu Sri Pendamping", "phone", TRAINER_PHONE, DEFAULT_PASSWORD, role=Role.TRAINER,
+                                consent=ADULT_CONSENT)
+        lesson = db.session.scalar(select(Lesson).where(Lesson.slug == LESSON))
+        save_narration(lesson, trainer, "jv", speech_like_wav(6))
+        db.session.commit()
+        db.session.remove()
+
+
+CACHED_RECORDINGS = """async () => {
+  const cache = await caches.open("rawat-offline-v1");
+  return (await cache.keys()).map((request) => request.url).filter((url) => url.includes("/rekaman/"));
+}"""
+
+
+def test_a_saved_course_keeps_its_recordings_only_when_chosen_and_plays_them_offline(live_server, new_page, shots):
+    _recorded_lesson(live_server)
+    page = new_page(locale="en-US")
+    page.context.add_cookies([{"name": "lang", "value": "en", "url": live_server.url}])
+    page.goto(live_server(f"/kursus/{COURSE}"))
+    choice = page.get_by_label("Also save the 1 voice recording:", exact=False)
+    assert choice.is_visible() and not choice.is_checked()
+    assert page.locator(".offline-audio").inner_text().endswith("KB more.")
+    choice.check()
+    shots(page, "offline-panel-with-recordings")
+    page.get_by_role("button", name="Save for offline reading").click()
+    page.get_by_text("Saved on this phone. You can read this course without signal.").wait_for()
+    assert len(page.evaluate(CACHED_RECORDINGS)) == 1
+
+    page.context.set_offline(True)
+    page.goto(live_server(LESSON_URL))
+    played = page.evaluate("""async () => {
+      const audio = document.querySelector("figure.narration audio");
+      audio.muted = true;
+      await audio.play();
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      return { time: audio.currentTime, duration: audio.duration };
+    }""")
+    assert played["time"] > 0.4 and 5.9 < played["duration"] < 6.1, played  # from the phone, in ranges
+
+    # saved again without the recordings: they leave the phone
+    page.context.set_offline(False)
+    page.goto(live_server(f"/kursus/{COURSE}"))
+    wait_until(page, "document.querySelector('[data-offline-audio]').checked")  # the saved copy remembers the choice
+    page.get_by_label("Also save the 1 voice recording:", exact=False).uncheck()
+    page.get_by_role("button", name="Save again").click()
+    page.get_by_text("Saved on this phone. You can read this course without signal.").wait_for()
+    assert page.evaluate(CACHED_RECORDINGS) == []
