@@ -19,6 +19,7 @@ from ..courses import narrations as recordings
 from ..courses.offline import human_size
 from ..courses.views import render_lesson_body
 from ..extensions import csrf, db
+from ..web import CONTENT_SECURITY_POLICY
 from . import bp
 from .forms import ActionForm, NarrationForm
 from .models import CourseDraft
@@ -27,6 +28,8 @@ from .views import PREFIX, TRAINERS, limit_upload, read_upload, remove_after_con
 
 #: the recording page may use the microphone (every other page forbids it, lms/web.py)
 MICROPHONE_POLICY = "camera=(), microphone=(self), geolocation=()"
+#: and play back what was just recorded, before it is sent (a blob: URL made by record.js)
+RECORDING_CSP = CONTENT_SECURITY_POLICY + "; media-src 'self' blob:"
 
 
 def _lesson_or_404(draft: CourseDraft, lesson_slug: str) -> Lesson:
@@ -69,6 +72,7 @@ def _narration_page(draft: CourseDraft, lesson: Lesson, form: NarrationForm):
         body=render_lesson_body(lesson.course, lesson), can_convert=audio.available(),
         max_seconds=audio.max_seconds()), 400 if form.errors else 200)
     response.headers["Permissions-Policy"] = MICROPHONE_POLICY
+    response.headers["Content-Security-Policy"] = RECORDING_CSP
     return response
 
 

@@ -9,7 +9,8 @@
   var script = document.querySelector("script[data-rawat-record]");
   var box = document.querySelector("[data-recorder]");
   if (!script || !box) return;
-  var input = box.form && box.form.querySelector('input[type="file"]');
+  var form = box.closest("form");
+  var input = form && form.querySelector('input[type="file"]');
   var media = navigator.mediaDevices;
   if (!input || !media || !media.getUserMedia || typeof window.MediaRecorder !== "function") return;
   try { new DataTransfer(); } catch (error) { return; }  // the file field cannot be filled here

@@ -311,3 +311,49 @@ def test_a_saved_course_keeps_its_recordings_only_when_chosen_and_plays_them_off
     page.get_by_role("button", name="Save again").click()
     page.get_by_text("Saved on this phone. You can read this course without signal.").wait_for()
     assert page.evaluate(CACHED_RECORDINGS) == []
+
+
+def test_a_care_manager_records_a_lesson_with_the_phones_microphone(live_server):
+    """record.js: MediaRecorder's recording goes into the form's file field and is sent by the same form.
+
+    Chromium's fake microphone (a beep) stands in for the care manager's voice; its WEBM states no
+    duration in its header, as phones' recordings often do, and is converted all the same.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from lms.courses.models import LessonNarration
+    from lms.extensions import db
+    from tests.e2e.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PHONE, Watch
+
+    draft_id = _accounts(live_server)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + [
+            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"])
+        context = browser.new_context(viewport=PHONE, locale="en-US")
+        context.grant_permissions(["microphone"], origin=live_server.url)
+        watch = Watch(live_server.url)
+        page = context.new_page()
+        page.on("console", watch.on_console)
+        page.on("pageerror", lambda error: watch.console_errors.append(str(error)))
+        context.on("request", watch.on_request)
+        _sign_in(page, live_server, TRAINER_PHONE)
+        page.goto(live_server(f"/tulis/{draft_id}/rekaman/{LESSON}"))
+        page.get_by_label("Language of the recording").select_option("su")
+        page.get_by_role("button", name="Start recording").click()
+        page.get_by_text("Recording… 0:02").wait_for(timeout=10_000)
+        page.get_by_role("button", name="Stop recording").click()
+        page.get_by_text("Recording ready (0:0", exact=False).wait_for()
+        assert page.evaluate("document.querySelector('input[type=file]').files[0].name") == "rekaman.webm"
+        folder = ARTIFACTS / "test_a_care_manager_records_a_lesson_with_the_phones_microphone"
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / "01-recorded-in-the-browser.png"), full_page=True)
+        page.get_by_role("button", name="Upload the recording").click()
+        page.wait_for_load_state()
+        assert "The recording has been saved" in page.locator(".flashes").inner_text()
+        assert page.get_by_role("heading", name="Sundanese").is_visible()
+        browser.close()
+    assert watch.console_errors == [] and watch.foreign_requests == []
+    with live_server.app.app_context():
+        (narration,) = db.session.scalars(select(LessonNarration)).all()
+        assert narration.language == "su" and 1500 < narration.duration_ms < 6000
+        db.session.remove()

@@ -294,5 +294,7 @@ def test_the_recording_page_may_use_the_microphone_and_other_pages_may_not(publi
     author = sign_in(trainer, lang="en")
     page = author.get(f"/tulis/{draft.id}/rekaman/pelajaran-a")
     assert "microphone=(self)" in page.headers["Permissions-Policy"]
+    assert "media-src 'self' blob:" in page.headers["Content-Security-Policy"]  # hearing it before sending it
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     assert "record.js" in page.get_data(as_text=True)
     assert "microphone=()" in author.get(f"/tulis/{draft.id}").headers["Permissions-Policy"]
