@@ -313,22 +313,21 @@ def test_a_saved_course_keeps_its_recordings_only_when_chosen_and_plays_them_off
     assert page.evaluate(CACHED_RECORDINGS) == []
 
 
-def test_a_care_manager_records_a_lesson_with_the_phones_microphone(live_server):
+def test_a_care_manager_records_a_lesson_with_the_phones_microphone(live_server, chromium):
     """record.js: MediaRecorder's recording goes into the form's file field and is sent by the same form.
 
     Chromium's fake microphone (a beep) stands in for the care manager's voice; its WEBM states no
     duration in its header, as phones' recordings often do, and is converted all the same.
     """
-    from playwright.sync_api import sync_playwright
-
     from lms.courses.models import LessonNarration
     from lms.extensions import db
     from tests.e2e.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PHONE, Watch
 
     draft_id = _accounts(live_server)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + [
-            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"])
+    # a browser of its own (the shared one has no fake microphone), from the same Playwright
+    browser = chromium.browser_type.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + [
+        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"])
+    try:
         context = browser.new_context(viewport=PHONE, locale="en-US")
         context.grant_permissions(["microphone"], origin=live_server.url)
         watch = Watch(live_server.url)
@@ -351,6 +350,7 @@ def test_a_care_manager_records_a_lesson_with_the_phones_microphone(live_server)
         page.wait_for_load_state()
         assert "The recording has been saved" in page.locator(".flashes").inner_text()
         assert page.get_by_role("heading", name="Sundanese").is_visible()
+    finally:
         browser.close()
     assert watch.console_errors == [] and watch.foreign_requests == []
     with live_server.app.app_context():
