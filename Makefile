@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint install system-packages translations compile-translations clean bench audit
+.PHONY: run test lint install system-packages run-packages translations compile-translations clean bench audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ translations: $(VENV)/.installed
 	$(BIN)/python -m lms.i18n_tools fill-english translations/en/LC_MESSAGES/messages.po
 	$(BIN)/pybabel compile --statistics -d translations
 
-run: install
+run: install run-packages
 	$(FLASK) db upgrade
 	$(FLASK) lms keys init
 	$(FLASK) lms import-content content/
@@ -38,6 +38,10 @@ run: install
 
 system-packages:
 	@tools/ensure-system-packages
+
+# ffmpeg converts lesson recordings; without it the upload form says recordings cannot be converted here
+run-packages:
+	@tools/ensure-system-packages --run
 
 test: install system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

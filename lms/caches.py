@@ -14,6 +14,8 @@ COURSE_OUTLINES        revision_key(course)                      64       a new 
                                                                           again after commit or rollback)
 COURSE_PICTURES        revision_key(course)                      64       a new revision; the importer forgets the
  (courses.queries)     -> path -> Picture (hash, type, copies)            course after writing its images
+COURSE_NARRATIONS      revision_key(course)                      64       a new revision: every narration write
+ (courses.narrations)  -> lesson id -> recordings (no bytes)              moves it (and forgets the course here)
 LESSON_HTML            (renderer version, sha256 of the text,    512      never needed: a changed text is a new key;
  (courses.markdown)    pictures resolved?, callout titles)                entries whose picture URLs changed are
                        -> sanitised HTML, pictures seen                   rendered again (see render_markdown)
@@ -38,8 +40,9 @@ Per request: `request_memo` (on flask.g), e.g. a learner's latest certificates f
 certificate links of every course on the dashboard, or the quiz facts of a course outline.
 
 A course's *revision* is (id, created_at, updated_at): the importer moves updated_at whenever it
-writes anything of the course, so another worker's entry for an older revision is simply never
-asked for again. It is not `Course.version`, the published version number printed on certificates.
+writes anything of the course (and courses.narrations whenever a lesson's recording changes), so
+another worker's entry for an older revision is simply never asked for again. It is not
+`Course.version`, the published version number printed on certificates.
 """
 from __future__ import annotations
 
@@ -119,6 +122,7 @@ ALL: dict[str, LruCache] = {}
 
 COURSE_OUTLINES: LruCache[tuple, list] = LruCache("course_outlines", 64)
 COURSE_PICTURES: LruCache[tuple, dict] = LruCache("course_pictures", 64)
+COURSE_NARRATIONS: LruCache[tuple, dict] = LruCache("course_narrations", 64)
 LESSON_HTML: LruCache[tuple, tuple[str, tuple]] = LruCache("lesson_html", 512)
 OFFLINE_SIZES: LruCache[tuple, int] = LruCache("offline_sizes", 128)
 #: 2 sign-in states x 4 roles x 2 languages x a mount point or two

@@ -184,6 +184,17 @@ class Config:
         if not config.get("SQLALCHEMY_DATABASE_URI"):
             config["SQLALCHEMY_DATABASE_URI"] = database_url(os.environ.get("DATABASE_URL"), instance_path)
 
+    # --- lesson narrations (lms/courses/audio.py) ---
+    #: the largest narration upload, in bytes (a phone's recording of a long lesson, in any common format)
+    NARRATION_MAX_BYTES = int(os.environ.get("LMS_NARRATION_MAX_BYTES", 20 * 1024 * 1024))
+    #: the longest narration accepted, in minutes
+    NARRATION_MAX_MINUTES = float(os.environ.get("LMS_NARRATION_MAX_MINUTES", "20"))
+    #: seconds ffmpeg may take to convert one upload before it is stopped
+    NARRATION_CONVERT_SECONDS = int(os.environ.get("LMS_NARRATION_CONVERT_SECONDS", "120"))
+    #: the system's ffmpeg and ffprobe (Debian package ffmpeg, installed by `make run` and `make test`)
+    FFMPEG = os.environ.get("LMS_FFMPEG", "ffmpeg")
+    FFPROBE = os.environ.get("LMS_FFPROBE", "ffprobe")
+
     # --- certificates ---
     #: organisation named as the issuer on every certificate
     CERTIFICATE_ISSUER = os.environ.get("LMS_CERTIFICATE_ISSUER", "Rawat")

@@ -9,4 +9,4 @@ from flask import Blueprint
 
 bp = Blueprint("authoring", __name__, template_folder="templates")
 
-from . import views, views_files, views_lessons, views_quiz, views_skills  # noqa: E402,F401
+from . import views, views_files, views_lessons, views_narrations, views_quiz, views_skills  # noqa: E402,F401

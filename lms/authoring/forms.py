@@ -28,6 +28,7 @@ from wtforms.validators import (
 
 from .. import content_format as cf
 from ..courses.content_files import SLUG_RE
+from ..courses.narrations import LANGUAGES as NARRATION_LANGUAGES
 from ..courses.skills_file import MAX_STEPS
 from ..forms import AppForm, AppSubform
 from .draft_files import clean_text, strip_controls
@@ -448,3 +449,16 @@ class ActionForm(CleanInput, AppForm):
     """A button that changes something: only the CSRF token is checked."""
 
     submit = SubmitField(_l("Confirm"))
+
+
+class NarrationForm(CleanInput, AppForm):
+    """A recording of a lesson: its language and the file (recorded in the browser or chosen)."""
+
+    language = SelectField(_l("Language of the recording"), default="id",
+                           validators=[InputRequired(message=_l("Choose the language of the recording."))])
+    file = FileField(_l("Recording"))
+    submit = SubmitField(_l("Upload the recording"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)  # names in the page's language
+        self.language.choices = [SelectChoice(code, str(name)) for code, name in NARRATION_LANGUAGES.items()]

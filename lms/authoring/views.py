@@ -20,6 +20,7 @@ from ..web import template_helpers
 from ..accounts.forms import PHONE_ERROR
 from ..accounts.models import Role
 from ..accounts.permissions import role_required
+from ..courses import audio
 from ..courses.markdown import render_markdown
 from ..courses.models import Course
 from ..courses.views import callout_titles
@@ -146,8 +147,12 @@ def read_upload(max_bytes: int) -> bytes | None:
 
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(_error):
-    flash(_("The file is too large."), "error")
     draft_id = (request.view_args or {}).get("draft_id")
+    if draft_id and request.endpoint == "authoring.lesson_narrations":
+        flash(audio.too_large().message, "error")
+        return redirect(url_for("authoring.lesson_narrations", draft_id=draft_id,
+                                lesson_slug=request.view_args["lesson_slug"]))
+    flash(_("The file is too large."), "error")
     if draft_id and request.endpoint == "authoring.images":
         return redirect(url_for("authoring.images", draft_id=draft_id))
     return redirect(url_for("authoring.course", draft_id=draft_id) if draft_id else url_for("authoring.index"))

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("courses", __name__, template_folder="templates")
 
-from . import views, views_offline  # noqa: E402,F401
+from . import views, views_narrations, views_offline  # noqa: E402,F401

@@ -286,3 +286,40 @@ class SyncedMark(db.Model):
     #: when the learner marked the lesson on the phone (its clock, never later than received_at)
     done_at: Mapped[datetime]
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LessonNarration(db.Model):
+    """A lesson read aloud by a trainer in one language, converted to Opus and kept in the database.
+
+    One per lesson and language (a new recording replaces the old one). `lesson_hash` is the
+    lesson's text (narrations.lesson_text_hash) when it was recorded or last confirmed: when
+    the lesson changes, learners and the trainer are told the recording may be out of date.
+    """
+
+    __tablename__ = "lesson_narrations"
+    __table_args__ = (UniqueConstraint("lesson_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: (the unique constraint indexes lesson_id)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"))
+    #: the course of the lesson, so a course's narrations are read in one query (offline saving)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    #: a code of narrations.LANGUAGES: "id", "jv", "su", "mad"…
+    language: Mapped[str] = mapped_column(String(8))
+    #: always audio/ogg (Opus), see lms/courses/audio.py
+    content_type: Mapped[str] = mapped_column(String(40))
+    #: sha256 of the bytes; part of the URL so the file can be cached forever
+    sha256: Mapped[str] = mapped_column(String(64))
+    #: loaded only when served: pages and a 304 need the hash, not the bytes
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    #: len(data), shown before playing ("410 KB") without loading the bytes
+    size: Mapped[int]
+    duration_ms: Mapped[int]
+    #: narrations.lesson_text_hash of the lesson the recording was made (or last confirmed) for
+    lesson_hash: Mapped[str] = mapped_column(String(64))
+    #: the course version at that moment, for the trainer's page
+    course_version: Mapped[int]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: when a trainer last said the recording still matches the changed lesson; None if never needed
+    confirmed_at: Mapped[datetime | None]

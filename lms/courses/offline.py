@@ -3,10 +3,12 @@
 The list names every page and picture a learner needs to read a course without signal:
 the course page, each current lesson, the dashboard (signed in), the two small pages
 the service worker shows offline, and the lesson pictures (the smallest phone copy of
-photos, SVG drawings as they are). The size is the real transfer: each page is rendered
-and gzip-compressed as it would be sent, pictures count their stored bytes. Rendering a
-whole course takes a moment, so the figure is kept per process for each course version
-(a cache only: nothing is kept on disk, and any app server can compute it again).
+photos, SVG drawings as they are). The lessons' voice recordings are stored only when the
+learner asks for them (they cost more than the text): the panel says how much more first.
+The size is the real transfer: each page is rendered and gzip-compressed as it would be
+sent, pictures count their stored bytes. Rendering a whole course takes a moment, so the
+figure is kept per process for each course version (a cache only: nothing is kept on disk,
+and any app server can compute it again).
 """
 from __future__ import annotations
 
@@ -23,12 +25,13 @@ from ..compression import COMPRESSIBLE_TYPES, MIN_COMPRESS_BYTES, gzip_bytes
 from ..extensions import db
 from .images import picture_resolver, picture_url
 from .models import Course, CourseAsset
+from .narrations import course_narrations, narration_url
 from .outline import lessons_with_bodies
 from .progress import CourseProgress
 from .queries import course_pictures
 
 #: files every saved course needs, from lms/static
-STATIC_FILES = ("rawat.css", "offline.js", "favicon.svg")
+STATIC_FILES = ("rawat.css", "offline.js", "listen.js", "favicon.svg")
 
 
 @dataclass
@@ -39,10 +42,14 @@ class Bundle:
     pages: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     size: int = 0
+    #: the voice recordings of the current lessons, and their bytes (stored only when chosen)
+    audio: list[str] = field(default_factory=list)
+    audio_size: int = 0
+    with_audio: bool = False
 
     @property
     def urls(self) -> list[str]:
-        return self.pages + self.files
+        return self.pages + self.files + (self.audio if self.with_audio else [])
 
 
 def compressed_size(data: bytes | str, content_type: str = "text/html") -> int:
@@ -65,14 +72,16 @@ def offline_page_urls() -> list[str]:
     return [url_for("courses.offline_page"), url_for("courses.offline_quiz_page")]
 
 
-def build_bundle(progress: CourseProgress, *, with_size: bool = True) -> Bundle:
+def build_bundle(progress: CourseProgress, *, with_size: bool = True, with_audio: bool = False) -> Bundle:
     """The pages and files of a course to store on the phone; `size` is their transfer size.
 
     The static files (stylesheet, script, icon) are listed but not counted: the page
     offering the download has just loaded them, so the browser already holds them.
+    `audio` lists the lessons' recordings (`audio_size` their bytes, recordings are not
+    compressed); `urls` holds them only `with_audio`.
     """
     course = progress.course
-    bundle = Bundle(course=course)
+    bundle = Bundle(course=course, with_audio=with_audio)
     bundle.pages.append(url_for("courses.course", slug=course.slug))
     lessons = [lesson for entry in progress.modules for lesson in entry.lessons]
     bundle.pages += [url_for("courses.lesson", slug=course.slug, lesson_slug=lesson.slug) for lesson in lessons]
@@ -84,6 +93,11 @@ def build_bundle(progress: CourseProgress, *, with_size: bool = True) -> Bundle:
         variant = picture.variants[0] if picture.variants else None
         bundle.files.append(picture_url(course, picture, variant))
     bundle.files += [url_for("static", filename=name) for name in STATIC_FILES]
+    narrations = course_narrations(course)
+    for lesson in lessons:
+        for narration in narrations.get(lesson.id, []):
+            bundle.audio.append(narration_url(course, lesson, narration))
+            bundle.audio_size += narration.size
     if with_size:
         bundle.size = _transfer_size(progress, lessons, pictures, len(bundle.pages))
     return bundle

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,6 +13,7 @@ from ..static_assets import IMMUTABLE
 from . import bp
 from .images import picture_resolver
 from .markdown import render_markdown
+from .narrations import lesson_narrations, narration_url
 from .offline import build_bundle, human_size
 from .progress import course_progress, progress_for
 from .queries import (
@@ -159,7 +161,28 @@ def render_lesson_page(course, lesson, progress, resolve=None) -> str:
         progress=progress, previous=previous, following=following,
         module_entry=progress.module_progress(lesson.module_id), is_done=progress.is_lesson_done(lesson.id),
         offline_next=offline_next_url(course, progress, lesson),
+        narrations=lesson_narrations(course, lesson), narration_url=narration_url, human_size=human_size,
+        listen_texts=listen_texts(),
     )
+
+
+def listen_texts() -> dict[str, str]:
+    """What the listen control (static/listen.js) says, in the page's language."""
+    return {
+        "title": _("Listen to this lesson"),
+        "hint": _("Read aloud by your phone's own voice: it uses no data."),
+        "listen": _("Listen"),
+        "resume": _("Continue listening"),
+        "pause": _("Pause"),
+        "restart": _("From the start"),
+        "slower": _("Slower"),
+        "faster": _("Faster"),
+        "speed": _("Speed: %(rate)s", rate="{rate}"),
+        "reading": _("Reading part %(part)s of %(total)s", part="{part}", total="{total}"),
+        "paused": _("Paused at part %(part)s of %(total)s", part="{part}", total="{total}"),
+        "finished": _("Finished reading the lesson."),
+        "decimal": format_decimal(1.5)[1],
+    }
 
 
 @bp.route("/kursus/<slug>/materi/<lesson_slug>")

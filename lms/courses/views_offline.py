@@ -57,12 +57,17 @@ def offline_quiz_page():
 
 @bp.route("/kursus/<slug>/luring.json")
 def offline_bundle(slug: str):
-    """The URLs "Save for offline reading" stores for this course, and what they cost in bytes."""
+    """The URLs "Save for offline reading" stores for this course, and what they cost in bytes.
+
+    ?rekaman=1: the lessons' voice recordings too (`bytes` counts them); `audio_bytes` is always
+    what they would add.
+    """
     course = get_course_or_404(slug)
     progress = course_progress(current_user.id if current_user.is_authenticated else None, course)
-    bundle = build_bundle(progress)
+    bundle = build_bundle(progress, with_audio=request.args.get("rekaman") == "1")
     response = jsonify(course=course.slug, version=course.version, updated=course.updated_at.isoformat(),
-                       bytes=bundle.size, urls=bundle.urls)
+                       bytes=bundle.size + (bundle.audio_size if bundle.with_audio else 0), urls=bundle.urls,
+                       audio=bundle.with_audio, audio_bytes=bundle.audio_size)
     response.headers["Cache-Control"] = "no-store"
     return response
 

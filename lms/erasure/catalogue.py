@@ -85,6 +85,8 @@ REFERENCES = (
     Reference("course_authors", "added_by_id", ANONYMISE, "no longer points at the account; " + STAFF_ONLY),
     Reference("course_drafts", "updated_by_id", ANONYMISE, "who last edited a draft is forgotten; " + STAFF_ONLY),
     Reference("course_publications", "published_by_id", ANONYMISE, "who published is forgotten; " + STAFF_ONLY),
+    Reference("lesson_narrations", "recorded_by_id", ANONYMISE, "who recorded a lesson is forgotten (the recording "
+              "is course material and stays until an author removes it); " + STAFF_ONLY),
     # --- personal data ---
     Reference("data_exports", "user_id", DELETE, "the person's copies of their own data, of no use once erased"),
     Reference("former_memberships", "user_id", DELETE, "when the person was in groups they left: kept only to "

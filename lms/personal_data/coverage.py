@@ -32,6 +32,9 @@ EXCLUDED: dict[tuple[str, str], str] = {
         "person's own certificates is in their copy, with each certificate)",
     ("privacy_requests", "taken_by_id"):
         "other people's requests the person took as an administrator",
+    ("lesson_narrations", "recorded_by_id"):
+        "course material: lessons the person read aloud for learners, kept with the course (the person's "
+        "authorships are in their copy; an author removes a recording on the lesson's recordings page)",
     ("course_drafts", "updated_by_id"):
         "course material being written, not about the person, who is only named as its last editor (the "
         "person's authorships and publications are in their copy)",

@@ -194,14 +194,17 @@
     var own = JSON.parse(panel.getAttribute("data-texts") || "{}");
     var slug = panel.getAttribute("data-course");
     var metaUrl = META + slug;
+    var audioBox = panel.querySelector("[data-offline-audio]");
     panel.querySelector("[data-offline-nojs]").hidden = true;
     if (!supported) {
       panel.querySelector("[data-offline-unsupported]").hidden = false;
       return;
     }
+    if (audioBox) panel.querySelector("[data-offline-audio-row]").hidden = false;
     function show(saved) {
       saveButton.hidden = false;
       removeButton.hidden = !saved;
+      if (audioBox && saved) audioBox.checked = Boolean(saved.audio);
       if (!saved) {
         saveButton.textContent = own.save;
         return;
@@ -218,11 +221,14 @@
     saveButton.addEventListener("click", function () {
       saveButton.disabled = true;
       status.textContent = own.saving;
-      var cache;
+      var cache, before;
+      // the voice recordings only when asked for: the panel said what they add
+      var bundleUrl = panel.getAttribute("data-bundle") + (audioBox && audioBox.checked ? "?rekaman=1" : "");
       navigator.serviceWorker.register(script.getAttribute("data-sw"), { scope: "/" })
         .then(function () { return navigator.serviceWorker.ready; })
-        .then(function () { return caches.open(CACHE); })
-        .then(function (c) { cache = c; return fetch(panel.getAttribute("data-bundle"), { credentials: "same-origin", cache: "no-store" }); })
+        .then(savedState)
+        .then(function (saved) { before = saved; return caches.open(CACHE); })
+        .then(function (c) { cache = c; return fetch(bundleUrl, { credentials: "same-origin", cache: "no-store" }); })
         .then(function (r) { if (!r.ok) throw new Error("bundle"); return r.json(); })
         .then(function (bundle) {
           var done = 0, failed = 0;
@@ -242,8 +248,15 @@
           return Promise.all([worker(), worker(), worker()]).then(function () {
             if (failed) throw new Error("incomplete");
             var record = { version: bundle.version, updated: bundle.updated, bytes: bundle.bytes, urls: bundle.urls,
-                           saved_at: new Date().toISOString() };
-            return cache.put(metaUrl, new Response(JSON.stringify(record), { headers: { "Content-Type": "application/json" } }))
+                           audio: Boolean(bundle.audio), saved_at: new Date().toISOString() };
+            // what the previous copy held and this one does not (old versions, recordings no longer wanted)
+            var gone = ((before && before.urls) || []).filter(function (u) {
+              return u.indexOf("/static/") !== 0 && bundle.urls.indexOf(u) < 0;
+            });
+            return Promise.all(gone.map(function (u) { return cache.delete(u); }))
+              .then(function () {
+                return cache.put(metaUrl, new Response(JSON.stringify(record), { headers: { "Content-Type": "application/json" } }));
+              })
               .then(function () { return record; });
           });
         })

@@ -7,6 +7,8 @@
  *   any other page or form the short "you are offline" page;
  * - pictures, stylesheet and script: their URLs carry a content hash, so a saved copy
  *   is always right and is used first;
+ * - voice recordings (saved only when the learner chose them): like pictures, and a
+ *   saved one answers the player's Range requests from the phone (206);
  * - "mark as done" without signal: the mark waits on the phone (IndexedDB, see
  *   offline.js) and the learner goes on to the next step; pages send it later;
  * - signing out deletes the saved pages (a phone is often shared); waiting marks stay,
@@ -22,6 +24,7 @@ const QUIZ_PAGE = {{ quiz_offline_url|tojson }};
 const LOGOUT_PATH = {{ logout_url|tojson }};
 const QUIZ_RE = /^\/kursus\/[^/]+\/kuis\//;
 const MARK_RE = /^\/kursus\/([^/]+)\/materi\/([^/]+)\/selesai$/;
+const AUDIO_RE = /^\/kursus\/[^/]+\/materi\/[^/]+\/rekaman\/\d+\.ogg$/;
 const NETWORK_WAIT_MS = 6000;
 
 self.addEventListener("install", (event) => {
@@ -52,6 +55,8 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(page(request, url));
   } else if (url.pathname.startsWith("/static/") || url.pathname.includes("/aset/")) {
     event.respondWith(file(request));
+  } else if (AUDIO_RE.test(url.pathname)) {
+    event.respondWith(recording(request));
   }
 });
 
@@ -93,6 +98,31 @@ async function file(request) {
     if (other) return other;
     throw error;
   }
+}
+
+/* A saved recording, or the part of it the audio player asks for (Range: bytes=start-end). */
+async function recording(request) {
+  const cache = await caches.open(CACHE);
+  const saved = await cache.match(request.url, { ignoreVary: true });
+  if (!saved) return fetch(request);
+  const range = /^bytes=(\d*)-(\d*)$/.exec(request.headers.get("Range") || "");
+  if (!range) return saved;
+  const body = await saved.arrayBuffer();
+  const size = body.byteLength;
+  let start = range[1] === "" ? Math.max(0, size - Number(range[2])) : Number(range[1]);
+  let end = range[1] === "" || range[2] === "" ? size - 1 : Math.min(Number(range[2]), size - 1);
+  if (start >= size || start > end) {
+    return new Response(null, { status: 416, headers: { "Content-Range": `bytes */${size}` } });
+  }
+  return new Response(body.slice(start, end + 1), {
+    status: 206,
+    headers: {
+      "Content-Type": saved.headers.get("Content-Type") || "audio/ogg",
+      "Content-Range": `bytes ${start}-${end}/${size}`,
+      "Content-Length": String(end - start + 1),
+      "Accept-Ranges": "bytes",
+    },
+  });
 }
 
 async function markDone(request, url) {
