@@ -126,3 +126,5 @@ def test_the_api_is_rate_limited_with_an_error_body(app, client, certify, openap
         app.config["VERIFICATION_RATE_LIMIT"] = "30 per minute"
     assert [r.status_code for r in responses] == [200, 200, 429]
     assert_matches(openapi, "/api/v1/certificates/{id}", 429, responses[-1])
+    # when to try again: within the minute the budget counts
+    assert 1 <= int(responses[-1].headers["Retry-After"]) <= 60
