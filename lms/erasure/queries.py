@@ -18,17 +18,19 @@ PENDING = "erasure_pending"
 read_with_session_user(PENDING, exists().where(ErasureRequest.user_id == User.id, ErasureRequest.executed_at.is_(None)))
 
 
+def pending_request(user_id: int) -> ErasureRequest | None:
+    """The account's request not carried out yet, if any."""
+    return db.session.scalar(select(ErasureRequest).where(ErasureRequest.user_id == user_id,
+                                                          ErasureRequest.executed_at.is_(None)))
+
+
 def request_in_request(user) -> ErasureRequest | None:
     """The account's deletion request not carried out yet, read once per request (the banner on every page and
     the deletion panel both ask); no query when the session's look-up found none."""
     if session_extra(user, PENDING) is False:
         return None
     user_id = user.id
-
-    def read():
-        return db.session.scalar(select(ErasureRequest).where(ErasureRequest.user_id == user_id,
-                                                              ErasureRequest.executed_at.is_(None)))
-    return request_memo(("erasure_request", user_id), read)
+    return request_memo(("erasure_request", user_id), lambda: pending_request(user_id))
 
 
 def certificate_count(user_id: int) -> int:

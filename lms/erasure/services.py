@@ -22,7 +22,7 @@ from ..timeutil import utcnow
 from .anonymise import Erased, erase_account
 from .catalogue import unclassified
 from .models import CERTIFICATE_CHOICES, KEEP, ErasureRequest
-from .queries import PENDING
+from .queries import PENDING, pending_request
 
 
 class ErasureRefused(Exception):
@@ -40,12 +40,6 @@ def may_ask(user: User) -> bool:
 
 def grace_period() -> timedelta:
     return timedelta(days=current_app.config["ERASURE_GRACE_DAYS"])
-
-
-def pending_request(user_id: int) -> ErasureRequest | None:
-    """The account's request not carried out yet, if any."""
-    return db.session.scalar(select(ErasureRequest).where(ErasureRequest.user_id == user_id,
-                                                          ErasureRequest.executed_at.is_(None)))
 
 
 def ask(user: User, password: str, certificates: str) -> ErasureRequest:

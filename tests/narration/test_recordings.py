@@ -298,3 +298,21 @@ def test_the_recording_page_may_use_the_microphone_and_other_pages_may_not(publi
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     assert "record.js" in page.get_data(as_text=True)
     assert "microphone=()" in author.get(f"/tulis/{draft.id}").headers["Permissions-Policy"]
+
+
+def test_hostile_requests_for_a_recording_get_4xx_never_a_500(published, trainer, sign_in, client, recording):
+    """Odd Range headers, another lesson's recording, ids out of range, an unknown language: answers, no errors."""
+    draft, _course = published
+    author = sign_in(trainer, lang="en")
+    assert upload(author, draft, "pelajaran-a", recording, language="jv").status_code == 302
+    url = audio_url(client.get(LESSON).get_data(as_text=True))
+    path = url.split("?", 1)[0]
+    for header in ("bytes=abc", "bytes=5-2", "items=0-10", "bytes=" + "9" * 40 + "-", "bytes=-0", "bytes=0-0,1-1"):
+        answer = client.get(path, headers={"Range": header})
+        assert answer.status_code in (200, 206, 416), (header, answer.status_code)
+    other_lesson = path.replace("pelajaran-a", "pelajaran-b")
+    assert client.get(other_lesson).status_code == 404
+    for narration_id in ("0", "99999999999999999999", "-1", "1x"):
+        assert client.get(path.rsplit("/", 1)[0] + f"/{narration_id}.ogg").status_code == 404, narration_id
+    refused = upload(author, draft, "pelajaran-a", recording, language="xx")
+    assert refused.status_code == 400
