@@ -23,12 +23,12 @@ def create_app(config_class: type[Config] = Config, instance_path: str | None = 
     config_class.finalize(app.config, instance_path)
 
     from . import observability, web
-    from .extensions import csrf, db, limiter, login_manager, migrate
+    from .extensions import csrf, db, login_manager, migrate, rate_limits
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(bundled_folder("migrations")))
     csrf.init_app(app)
-    limiter.init_app(app)
+    rate_limits.init_app(app)
     login_manager.init_app(app)
     web.init_app(app)
     observability.init_app(app)

@@ -24,6 +24,12 @@ OFFLINE_SIZES          (course id, slug, version, updated_at,    128      a new 
                        -> bytes a saved course costs
 MENU_ITEMS             (signed in?, trainer?, admin?, language,  24       never needed: built from the code's routes
  (web)                 mount point, app) -> menu links
+TEMPLATE_URLS          (app, mount point, blueprint, endpoint,   4096     never needed: a URL is a function of its
+ (web)                 arguments) -> the URL a template's                 key and the code's routes (a static file's
+                       url_for builds                                     hash is not kept under the debugger)
+LANGUAGE_TEXTS         (function, language) -> the dict of       32       never needed: the catalogs are read once
+ (web)                 translated strings a page hands to its             per process
+                       script (offline.js, listen.js, callouts)
 =====================  ========================================  =======  ==========================================
 
 Also per process, unbounded because their keys are few and fixed: the signing keyring per key
@@ -127,6 +133,9 @@ LESSON_HTML: LruCache[tuple, tuple[str, tuple]] = LruCache("lesson_html", 512)
 OFFLINE_SIZES: LruCache[tuple, int] = LruCache("offline_sizes", 128)
 #: 2 sign-in states x 4 roles x 2 languages x a mount point or two
 MENU_ITEMS: LruCache[tuple, list] = LruCache("menu_items", 24)
+#: a page's links (static files, menus, its course's lessons): few thousand per process
+TEMPLATE_URLS: LruCache[tuple, str] = LruCache("template_urls", 4096)
+LANGUAGE_TEXTS: LruCache[tuple, dict] = LruCache("language_texts", 32)
 
 
 def clear_all() -> None:

@@ -110,7 +110,6 @@ class Config:
 
     RATELIMIT_ENABLED = _env_flag("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_HEADERS_ENABLED = True
     #: failed sign-ins per account, whatever the address (guessing one person's password)
     LOGIN_RATE_LIMIT = os.environ.get("LMS_LOGIN_RATE_LIMIT", "5 per minute; 20 per hour")
     #: failed sign-ins per address: generous, because a mobile carrier's NAT or a Posyandu's Wi-Fi puts a

@@ -1,16 +1,17 @@
 """Extension objects shared by every feature; bound to the app in ``create_app``.
 
-This module imports nothing from ``lms`` so any feature can import it freely.
+This module imports nothing from ``lms`` (but ``lms.rate_limits``, which imports nothing from it either) so
+any feature can import it freely.
 """
 from flask_babel import Babel
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from .rate_limits import RateLimits
 
 # Deterministic constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -31,4 +32,4 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address)
+rate_limits = RateLimits()

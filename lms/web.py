@@ -6,9 +6,10 @@ content-hashed static URLs cached for a year, and the web app manifest.
 from __future__ import annotations
 
 from contextlib import nullcontext
+from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, jsonify, render_template, request, url_for
+from flask import Flask, current_app, g, has_request_context, jsonify, render_template, request, url_for
 from flask_babel import Domain, force_locale, format_date, format_datetime, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,7 +20,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from . import compression, form_rendering, routing, static_assets
-from .caches import MENU_ITEMS
+from .caches import LANGUAGE_TEXTS, MENU_ITEMS, TEMPLATE_URLS
 from .observability import current_request_id
 from .extensions import babel
 
@@ -85,6 +86,49 @@ def _install_template_gettext(app: Flask) -> None:
         npgettext=lambda context, singular, plural, number: catalog().unpgettext(context, singular, plural, number),
         newstyle=True,
     )
+
+
+def _template_url_for(app: Flask):
+    """url_for for templates, each URL built once per process (TEMPLATE_URLS).
+
+    A page links to some twenty URLs, and Werkzeug's builder with the url_defaults hooks (a static
+    file's hash) cost more than the rest of the template together (issue #21). A relative URL depends
+    only on the endpoint, its arguments, the mount point (and the blueprint, for ".endpoint"), so it
+    is kept under those; anything else (_external, _anchor, a list argument, no request) is built as
+    before.
+    """
+    build = app.url_for
+
+    def url_for(endpoint: str, **values) -> str:
+        if not has_request_context() or (app.debug and endpoint == "static"):
+            return build(endpoint, **values)
+        try:
+            key = (id(app), request.script_root, request.blueprint if endpoint[:1] == "." else None, endpoint,
+                   *sorted(values.items()))
+            hash(key)
+        except TypeError:  # an unhashable argument (a list of values for one key)
+            return build(endpoint, **values)
+        if any(name[:1] == "_" for name in values):
+            return build(endpoint, **values)
+        url = TEMPLATE_URLS.get(key)
+        if url is None:
+            url = build(endpoint, **values)
+            TEMPLATE_URLS.put(key, url)
+        return url
+
+    return url_for
+
+
+def texts_per_language(function):
+    """Decorator: a function returning a dict of translated strings, computed once per language (LANGUAGE_TEXTS).
+
+    The result is shared by every page in that language: read it, never change it."""
+    @wraps(function)
+    def texts() -> dict:
+        key = (function.__module__, function.__qualname__, str(get_locale()))
+        return LANGUAGE_TEXTS.get_or_load(key, function)
+
+    return texts
 
 
 def _may_be_signed_in() -> bool:
@@ -199,8 +243,11 @@ def init_app(app: Flask) -> None:
         )
 
     @app.errorhandler(429)
-    def rate_limited(_error):
-        return _error_response(429, _("Too many attempts. Please wait a minute and try again."))
+    def rate_limited(error):
+        response = app.make_response(_error_response(429, _("Too many attempts. Please wait a minute and try again.")))
+        seconds = getattr(error, "retry_after", None)  # lms.rate_limits.RateLimited: when the window ends
+        response.headers["Retry-After"] = str(seconds if isinstance(seconds, int) else 60)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -245,6 +292,7 @@ def init_app(app: Flask) -> None:
         return _error_response(500, _("Something went wrong on our side."))
 
     app.jinja_env.globals.update({
+        "url_for": _template_url_for(app),
         "languages": app.config["LANGUAGES"], "nav_items": nav_items,
         "format_date": format_date, "format_datetime": format_datetime, "format_number": format_decimal,
         "format_percent": format_percent,

@@ -19,7 +19,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from lms import create_app
 from lms.accounts.models import Role, User
 from lms.config import TestConfig, database_url
-from lms.extensions import db, limiter
+from lms.extensions import db, rate_limits
 
 pytest_plugins = ["tests.factories"]
 
@@ -81,7 +81,7 @@ def database(request, app):
             sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
             scopefunc=original_session.registry.scopefunc,
         )
-        limiter.reset()
+        rate_limits.reset()
         try:
             yield db
         finally:

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from wtforms.validators import ValidationError
 
-from ..extensions import db, limiter, login_manager
+from ..extensions import db, rate_limits, login_manager
 from ..regions.forms import ClearVillageForm, check_village_code
 from ..regions.queries import regions_loaded
 from ..web import LANGUAGE_COOKIE, safe_next_url
@@ -90,7 +90,7 @@ def _village_context(code: str | None) -> dict:
 
 
 @bp.route("/daftar", methods=["GET", "POST"])
-@limiter.limit(_register_limit, methods=["POST"])
+@rate_limits.limit(_register_limit, methods=["POST"])
 def register():
     """Create a learner account with a mobile number or an e-mail."""
     if current_user.is_authenticated:
@@ -127,8 +127,8 @@ def register():
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
-@limiter.limit(_login_address_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_login_limit, methods=["POST"], key_func=_login_account_key, deduct_when=_failed)
+@rate_limits.limit(_login_address_limit, methods=["POST"], deduct_when=_failed)
+@rate_limits.limit(_login_limit, methods=["POST"], key=_login_account_key, deduct_when=_failed)
 def login():
     """Sign in with a mobile number or e-mail and a password; then the page that sent here, or My learning."""
     if current_user.is_authenticated:
@@ -216,7 +216,7 @@ def _reset_limit() -> str:
 
 
 @bp.route("/lupa-sandi", methods=["GET", "POST"])
-@limiter.limit(_reset_limit, methods=["POST"])
+@rate_limits.limit(_reset_limit, methods=["POST"])
 def forgot_password():
     """Ask for a reset code by e-mail (accounts with an e-mail only)."""
     form = ForgotPasswordForm()
@@ -245,7 +245,7 @@ def forgot_password():
 
 
 @bp.route("/atur-ulang-sandi", methods=["GET", "POST"])
-@limiter.limit(_login_address_limit, methods=["POST"], deduct_when=_failed)
+@rate_limits.limit(_login_address_limit, methods=["POST"], deduct_when=_failed)
 def reset_password():
     """Set a new password with a one-time code; every session of the account ends."""
     form = ResetPasswordForm()

@@ -25,7 +25,7 @@ from ..audit.access import note_group_export, note_view
 from ..compression import streamed_response
 from ..courses.models import Course
 from ..database import writes_on_get
-from ..extensions import db, limiter
+from ..extensions import db, rate_limits
 from ..organisations.models import Organisation
 from ..organisations.queries import active_organisations, get_organisation
 from ..spreadsheets import as_text
@@ -451,7 +451,7 @@ def join_with_code():
 
 
 @bp.route("/gabung/<code>", methods=["GET", "POST"])
-@limiter.limit("30 per minute")  # the link names a group and its care manager: no guessing codes
+@rate_limits.limit("30 per minute")  # the link names a group and its care manager: no guessing codes
 def join(code: str):
     """The join link: says which group and care manager invite you; confirm, then become a member.
 

@@ -6,7 +6,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..web import template_helpers
+from ..web import template_helpers, texts_per_language
 from ..database import retry_as_writer, writes_on_get
 from ..extensions import db
 from ..static_assets import IMMUTABLE
@@ -59,6 +59,7 @@ def handout_url(course, module) -> str | None:
     return url_for("handouts.module_handout", slug=course.slug, module_slug=module.slug)
 
 
+@texts_per_language
 def offline_texts() -> dict[str, str]:
     """What offline.js says on every page, in the page's language."""
     return {
@@ -130,6 +131,7 @@ def _lesson_neighbours(progress, lesson):
     return previous, following
 
 
+@texts_per_language
 def callout_titles() -> dict[str, str]:
     return {"warning": _("Warning"), "tip": _("Tip"), "note": _("Good to know")}
 
@@ -166,6 +168,7 @@ def render_lesson_page(course, lesson, progress, resolve=None) -> str:
     )
 
 
+@texts_per_language
 def listen_texts() -> dict[str, str]:
     """What the listen control (static/listen.js) says, in the page's language."""
     return {

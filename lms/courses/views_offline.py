@@ -8,7 +8,7 @@ from flask import Response, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..extensions import db, limiter
+from ..extensions import db, rate_limits
 from ..request_body import JSONRefused, body_limit
 from . import bp
 from .offline import STATIC_FILES, build_bundle, offline_page_urls
@@ -78,7 +78,7 @@ def _api_error(status: int, code: str, message: str, **extra):
 
 @bp.route("/api/v1/progress/sync", methods=["POST"])
 @body_limit(SYNC_MAX_BYTES)
-@limiter.limit(SYNC_RATE_LIMIT, key_func=_learner_key)
+@rate_limits.limit(SYNC_RATE_LIMIT, key=_learner_key)
 def sync_progress():
     """Lessons the signed-in learner marked done offline (JSON; CSRF token in the X-CSRFToken header).
 

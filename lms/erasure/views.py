@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from ..accounts.models import Role
-from ..extensions import db, limiter
+from ..extensions import db, rate_limits
 from ..web import safe_next_url, template_helpers
 from . import bp
 from .forms import KIND_LABELS, CancelDeletionForm, DeleteAccountForm, PrivacyRequestForm
@@ -62,7 +62,7 @@ def erasure_helpers():
 
 @bp.route("/profil/hapus-akun", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_erasure_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
+@rate_limits.limit(_erasure_limit, methods=["POST"], key=_account_key, deduct_when=_failed)
 def delete_account():
     """Ask for one's account to be deleted: the choice for the certificates, the password, then a grace period
     in which the account works and the request can be cancelled. Staff are sent to an administrator."""
@@ -104,7 +104,7 @@ def cancel_deletion():
 
 @bp.route("/profil/permintaan", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_request_limit, methods=["POST"], key_func=_account_key)
+@rate_limits.limit(_request_limit, methods=["POST"], key=_account_key)
 def my_requests():
     """Ask an administrator for what one cannot do oneself (a guardian's request, a dispute, a correction), and
     follow each request's status and answer."""

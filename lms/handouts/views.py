@@ -5,7 +5,7 @@ from flask import Response, abort, current_app, request
 
 from ..courses.queries import get_course_or_404
 from ..database import retry_as_writer, writes_on_get
-from ..extensions import db, limiter
+from ..extensions import db, rate_limits
 from . import bp
 from .pdf import render_handout
 from .queries import handout_content, handout_source, stored_handout
@@ -18,7 +18,7 @@ def _render_limit() -> str:
 
 #: drawing a handout costs 0.1–0.8 s of CPU; anyone may ask, so the drawing (not a stored copy) is limited
 #: per address. A stored copy is only missing once per module version and language.
-render_limit = limiter.limit(_render_limit, scope="handout-render")
+RENDER_SCOPE = "handout-render"
 
 
 @bp.route("/kursus/<slug>/modul/<module_slug>/handout.pdf")
@@ -40,8 +40,8 @@ def module_handout(slug: str, module_slug: str):
         filename = f"rawat-{course.slug}-{source.number:02d}-{source.module.slug}.pdf"
         data = stored_handout(source)
         if data is None:
-            with render_limit:
-                data = render_handout(handout_content(source))
+            rate_limits.consume(_render_limit, RENDER_SCOPE)
+            data = render_handout(handout_content(source))
 
             def keep():
                 store_handout(source, data)

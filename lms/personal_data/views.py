@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from limits import parse
 
 from ..accounts.models import User
 from ..audit.access import GROUP_EXPORTED
@@ -13,7 +12,7 @@ from ..audit.models import AuditEntry
 from ..certificates.keys import KeysMissing
 from ..certificates.queries import get_by_public_id
 from ..certificates.services import CertificateError, NameNotPrintable, reissue_with_corrected_name
-from ..extensions import db, limiter
+from ..extensions import db, rate_limits
 from ..pagination import keyset_page
 from ..timeutil import utcnow
 from . import archive, bp
@@ -80,12 +79,9 @@ def my_data():
 
 
 def _within_limit(user_id: int) -> bool:
-    """Copies asked for per person (PERSONAL_DATA_EXPORT_RATE_LIMIT, counted by the app's limiter storage, which
+    """Copies asked for per person (PERSONAL_DATA_EXPORT_RATE_LIMIT, counted in the app's rate limit storage, which
     every app server shares in production): a copy reads everything the person has."""
-    if not limiter.enabled:
-        return True
-    return limiter.limiter.hit(parse(current_app.config["PERSONAL_DATA_EXPORT_RATE_LIMIT"]), "personal-data-export",
-                               str(user_id))
+    return rate_limits.hit(current_app.config["PERSONAL_DATA_EXPORT_RATE_LIMIT"], "personal-data-export", str(user_id))
 
 
 def _zip_response(data: bytes) -> Response:

@@ -5,7 +5,7 @@ from flask import Response, abort, current_app
 from flask_login import current_user
 
 from ..courses.queries import get_course_or_404
-from ..extensions import limiter
+from ..extensions import rate_limits
 from . import bp
 from .queries import current_skill, module_number
 from .sheet import SheetContent, SheetStep, render_sheet
@@ -17,7 +17,7 @@ def _render_limit() -> str:
 
 #: a sheet is drawn on every request (~0.03 s of CPU, nothing is stored), so the drawing is limited per
 #: address, as handouts are
-render_limit = limiter.limit(_render_limit, scope="practice-sheet")
+RENDER_SCOPE = "practice-sheet"
 
 
 @bp.route("/kursus/<slug>/keterampilan/<skill_slug>/lembar.pdf")
@@ -37,8 +37,8 @@ def sheet(slug: str, skill_slug: str):
         competency_unit=found.skill.competency_unit,
         steps=[SheetStep(step.text, step.critical) for step in found.steps],
     )
-    with render_limit:
-        data = render_sheet(content)
+    rate_limits.consume(_render_limit, RENDER_SCOPE)
+    data = render_sheet(content)
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="rawat-{course.slug}-{found.skill.slug}.pdf"'
     # private: trainers only, and the language follows the reader's account or cookie

@@ -19,7 +19,7 @@ from ..audit.access import note_view
 from ..cohorts.models import Cohort
 from ..courses.models import Course
 from ..database import writes_on_get
-from ..extensions import db, limiter
+from ..extensions import db, rate_limits
 from ..request_body import JSONRefused, body_limit
 from . import bp
 from .entry import MESSAGES, EntryRefused, local_today, message, read_entry
@@ -216,7 +216,7 @@ def _api_error(status: int, code: str, text: str, **extra):
 
 @bp.route("/api/v1/observations/sync", methods=["POST"])
 @body_limit(SYNC_MAX_BYTES)
-@limiter.limit(SYNC_RATE_LIMIT, key_func=_observer_key)
+@rate_limits.limit(SYNC_RATE_LIMIT, key=_observer_key)
 def observations_sync():
     """Observations the signed-in trainer recorded offline (JSON; CSRF token in the X-CSRFToken header).
 

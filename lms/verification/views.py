@@ -8,7 +8,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..certificates.keys import KeysMissing
 from ..certificates.queries import renewed_by
-from ..extensions import csrf, db, limiter
+from ..extensions import csrf, db, rate_limits
 from . import bp
 from .forms import UploadForm, VerifyForm
 from ..credentials.verifying import looks_like_credential
@@ -23,8 +23,8 @@ def verification_limit() -> str:
 
 
 #: one budget per address shared by the page, the QR page, the upload and the API
-limit_verification = limiter.shared_limit(verification_limit, scope="verification")
-limit_verification_posts = limiter.shared_limit(verification_limit, scope="verification", methods=["POST"])
+limit_verification = rate_limits.limit(verification_limit, scope="verification")
+limit_verification_posts = rate_limits.limit(verification_limit, scope="verification", methods=["POST"])
 
 
 def upload_limit_label() -> str:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from lms.courses.importer import import_content
 from lms.courses.models import Course, Module
-from lms.extensions import db, limiter
+from lms.extensions import db, rate_limits
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 
@@ -25,6 +25,6 @@ def test_every_shipped_module_prints_its_handout(client):
                                  .where(Module.retired_at.is_(None)).order_by(Course.slug, Module.position)).all()
     assert len({course for course, _module in modules}) >= 3
     for course, module in modules:
-        limiter.reset()  # drawing a handout is rate limited per visitor (HANDOUT_RENDER_RATE_LIMIT)
+        rate_limits.reset()  # drawing a handout is rate limited per visitor (HANDOUT_RENDER_RATE_LIMIT)
         response = client.get(f"/kursus/{course}/modul/{module}/handout.pdf")
         assert response.status_code == 200 and response.data.startswith(b"%PDF"), (course, module)

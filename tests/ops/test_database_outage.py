@@ -46,7 +46,7 @@ def outage(tmp_path_factory):
         server.start()
         uri = server.create_database("rawat_outage")
         folder = tmp_path_factory.mktemp("outage")
-        # Rate limits stay on: the limiter is shared by every app in the process (a few sign-ins here).
+        # Rate limits stay on (a few sign-ins here).
         app = create_app(TestConfig, instance_path=str(folder / "instance"), SQLALCHEMY_DATABASE_URI=uri)
         with app.app_context():
             assert app.config["DATABASE_PING_AFTER_IDLE"] > 0
@@ -84,7 +84,7 @@ def count(app, statement):
 
 
 def retry_after(response) -> int:
-    """Seconds to wait: 30, or later when a rate limit window on the route ends later (flask-limiter merges them)."""
+    """Seconds to wait (30 for a database outage)."""
     return int(response.headers["Retry-After"])
 
 

@@ -46,9 +46,9 @@ def test_register_form(app, name, contact, password, guardian):
 @given(identifier=TEXT, password=TEXT)
 @FUZZ
 def test_login_form(app, identifier, password):
-    from lms.extensions import limiter
+    from lms.extensions import rate_limits
 
-    limiter.reset()
+    rate_limits.reset()
     post(app.test_client(), "/masuk", {"identifier": identifier, "password": password})
 
 
@@ -76,9 +76,9 @@ def test_cohort_form_and_join_code(trainer_client, name, description, course):
 @given(code=TEXT, password=TEXT, email=TEXT)
 @FUZZ
 def test_password_rescue_forms(app, code, password, email):
-    from lms.extensions import limiter
+    from lms.extensions import rate_limits
 
-    limiter.reset()
+    rate_limits.reset()
     client = app.test_client()
     post(client, "/atur-ulang-sandi", {"code": code, "new_password": password, "confirm": password})
     post(client, "/lupa-sandi", {"email": email})

@@ -59,9 +59,9 @@ def _json_answer(response, *statuses):
 @example(payload={"marks": [{"course": "\ud800", "lesson": "\x00", "done_at": []}]})
 @FUZZ
 def test_sync_takes_any_json(phone, payload):
-    from lms.extensions import limiter
+    from lms.extensions import rate_limits
 
-    limiter.reset()
+    rate_limits.reset()
     client, token = phone
     # ensure_ascii keeps a lone surrogate as the escape \ud800 (what a phone could send)
     body = json.dumps(payload, ensure_ascii=True, allow_nan=True)
@@ -74,9 +74,9 @@ def test_sync_takes_any_json(phone, payload):
 @given(body=st.one_of(st.binary(max_size=200), st.text(max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass"))))
 @FUZZ
 def test_sync_takes_any_bytes(phone, body):
-    from lms.extensions import limiter
+    from lms.extensions import rate_limits
 
-    limiter.reset()
+    rate_limits.reset()
     client, token = phone
     _json_answer(client.post(SYNC, data=body, content_type="application/json", headers={"X-CSRFToken": token}),
                  200, 400)

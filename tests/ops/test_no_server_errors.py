@@ -24,7 +24,7 @@ from sqlalchemy import select
 from werkzeug.routing import AnyConverter, IntegerConverter, PathConverter, UnicodeConverter
 
 from lms.accounts.models import Role
-from lms.extensions import db, limiter
+from lms.extensions import db, rate_limits
 from tests.conftest import Browser, csrf_token_from
 
 LMS = Path(__file__).resolve().parents[2] / "lms"
@@ -225,13 +225,13 @@ class Walker:
 
 @pytest.mark.parametrize("role", ["anonymous", "learner", "trainer", "admin"])
 def test_every_route_survives_hostile_input(app, world, role):
-    limiter.enabled = False  # a 429 is no 5xx, but it would hide what comes after it
+    rate_limits.enabled = False  # a 429 is no 5xx, but it would hide what comes after it
     try:
         walker = Walker(app, world, role)
         assert walker.walk() > 1000
         assert not walker.failures, "\n".join(map(str, walker.failures))
     finally:
-        limiter.enabled = True
+        rate_limits.enabled = True
 
 
 def test_every_integer_argument_uses_the_bounded_converter(app):

@@ -133,7 +133,7 @@ def test_whatever_is_sent_the_answer_is_json_and_never_a_server_error(setting, s
     from hypothesis import given
     from hypothesis import strategies as st
 
-    from lms.extensions import limiter
+    from lms.extensions import rate_limits
     from tests.ops.test_fuzz_json_api import ANY_JSON, FIELD, FUZZ
 
     browser = sign_in(setting.trainer)
@@ -147,7 +147,7 @@ def test_whatever_is_sent_the_answer_is_json_and_never_a_server_error(setting, s
     @FUZZ
     @given(payload=batches)
     def check(payload):
-        limiter.reset()  # the per-trainer limit is not what this test is about
+        rate_limits.reset()  # the per-trainer limit is not what this test is about
         response = send(browser, payload, token)
         assert response.status_code in (200, 400, 413), (response.status_code, response.get_data(as_text=True)[:300])
         assert response.mimetype == "application/json"
