@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import request
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, literal_column, select, tuple_
 
 from .extensions import db
 from .routing import MAX_ID
@@ -22,7 +22,7 @@ from .routing import MAX_ID
 
 #: above this many rows a list says "more than 10,000" instead of counting them all
 COUNT_CAP = 10_000
-#: a filtered list of at most this many rows is read by finding its rows first (_reader)
+#: a filtered list (not a search) of at most this many rows is read among its matches (_Matches)
 FEW_ROWS = 2_000
 
 
@@ -65,44 +65,75 @@ def parse_cursor(text: str | None) -> tuple[datetime, int] | None:
 def capped_count(stmt, cap: int | None = None) -> tuple[int, bool]:
     """(rows of `stmt`, more than `cap` (COUNT_CAP)?): reads at most cap + 1 rows of the list's index."""
     cap = COUNT_CAP if cap is None else cap
-    limited = stmt.order_by(None).limit(cap + 1).subquery()
+    # SELECT 1, not the rows: a filter its index covers is counted from the index alone
+    limited = (stmt.with_only_columns(literal_column("1"), maintain_column_froms=True).order_by(None)
+               .limit(cap + 1).subquery())
     total = db.session.scalar(select(func.count()).select_from(limited))
     return min(total, cap), total > cap
 
 
 def keyset_page(stmt, moment_column, id_column, per_page: int, *, older_arg: str = "older",
-                newer_arg: str = "newer", oldest_first: bool = False) -> KeysetPage:
+                newer_arg: str = "newer", oldest_first: bool = False, search: bool = False) -> KeysetPage:
     """The page of `stmt` (filtered, not ordered) that `?older=` or `?newer=` names; the newest without either.
 
     `moment_column` and `id_column` are the list's order, newest first; an index on (moment, id) lets
     every page seek to its cursor. The rows must have those two attributes. `oldest_first` reads the list the
     other way round (a queue: the oldest, nearest its deadline, first); `older` then continues the list with
     later rows and `newer` goes back, as always the next and the previous page.
+
+    `search`: the filter is found through an index of its own (trigrams), not along the list's order. Its
+    matches are then found once, counted and ordered in one statement (_Matches), unless more than COUNT_CAP
+    rows match. Any other filter is counted first (up to COUNT_CAP, along the filter's index); few matches
+    (FEW_ROWS) are then read the same way, more along the order index, which finds its page at once.
     """
     onward = parse_cursor(request.args.get(older_arg))
     back = None if onward else parse_cursor(request.args.get(newer_arg))
-    total, capped = capped_count(stmt)
     order = _Order(moment_column, id_column, oldest_first)
-    read = _reader(stmt, moment_column, id_column, few=total <= FEW_ROWS and not capped)
+    filtered = stmt.whereclause is not None and len(stmt.get_final_froms()) == 1
+    if filtered and search:
+        matches = _Matches(stmt, moment_column, id_column)
+        page = _paginate(matches.read, order, per_page, onward, back, matches.count)
+        if not matches.too_many:
+            return page
+    total, capped = capped_count(stmt)
+    if filtered and not capped and total <= FEW_ROWS:
+        matches = _Matches(stmt, moment_column, id_column)
+        return _paginate(matches.read, order, per_page, onward, back, matches.count)
+
+    def read(where, order_by, limit: int) -> list:
+        return list(db.session.scalars(stmt.where(*where(moment_column, id_column))
+                                       .order_by(*order_by(moment_column, id_column)).limit(limit)))
+
+    return _paginate(read, order, per_page, onward, back, lambda: (total, capped))
+
+
+def _paginate(read, order: _Order, per_page: int, onward, back, count) -> KeysetPage:
+    """The page after `onward`, before `back`, or the first; `read(where, order, limit)` gives rows and
+    `count()` (total, capped) of the whole list."""
     if back is not None:
         rows = read(order.before(back), order.backwards, per_page + 1)
         more_before = len(rows) > per_page
         items = list(reversed(rows[:per_page]))
         if not items:  # nothing before any more: the first page
-            return _first(read, order, per_page, total, capped)
+            return _first(read, order, per_page, count)
         return KeysetPage(items, older=order.cursor(items[-1]),
-                          newer=order.cursor(items[0]) if more_before else None, total=total, capped=capped)
+                          newer=order.cursor(items[0]) if more_before else None, **_counted(count))
     if onward is None:
-        return _first(read, order, per_page, total, capped)
+        return _first(read, order, per_page, count)
     rows = read(order.after(onward), order.forwards, per_page + 1)
     items = rows[:per_page]
     return KeysetPage(items, older=order.cursor(items[-1]) if len(rows) > per_page else None,
-                      newer=order.cursor(items[0]) if items else cursor_of(*onward), total=total, capped=capped)
+                      newer=order.cursor(items[0]) if items else cursor_of(*onward), **_counted(count))
+
+
+def _counted(count) -> dict:
+    total, capped = count()
+    return {"total": total, "capped": capped}
 
 
 class _Order:
     """A list's order by (moment, id): newest first, or oldest first. Conditions and orders are built on the
-    two columns they are given (the table's, or those of _reader's CTE)."""
+    two columns they are given (the table's, or those of _Matches' CTE)."""
 
     def __init__(self, moment_column, id_column, oldest_first: bool):
         self.columns = (moment_column, id_column)
@@ -131,38 +162,61 @@ class _Order:
         return _cursor_of_row(row, *self.columns)
 
 
-def _first(read, order: _Order, per_page: int, total: int, capped: bool) -> KeysetPage:
+def _first(read, order: _Order, per_page: int, count) -> KeysetPage:
     rows = read(lambda moment, row_id: [], order.forwards, per_page + 1)
     items = rows[:per_page]
     return KeysetPage(items, older=order.cursor(items[-1]) if len(rows) > per_page else None, newer=None,
-                      total=total, capped=capped)
+                      **_counted(count))
 
 
-def _reader(stmt, moment_column, id_column, *, few: bool):
-    """read(where, order, limit) -> rows of `stmt`: `where` and `order` build the cursor's condition and the
-    order from the two columns they are given.
+class _Matches:
+    """A filtered list read among its matches: at most COUNT_CAP + 1 of them are found (through the filter's
+    own index: trigrams, a partial index) and kept aside in a materialised CTE; one statement then counts
+    them and orders the page there, and a second reads the page's rows by id.
 
-    A filter that few rows pass (the count just said how few) is read by finding those rows first, kept aside
-    in a materialised CTE, and ordering them there; then the page's rows by id. Walking the list's order index
-    and filtering each row, PostgreSQL's plan otherwise, expects the matches spread evenly: when they are not
-    (a holder whose certificates are all old) the search "agus rina" read 153,000 of 291,000 certificates,
-    150 ms, where finding its 642 matches through the trigram indexes and sorting them takes a few ms.
+    Walking the list's order index and filtering each row, PostgreSQL's plan otherwise, expects the matches
+    spread evenly: when they are not (a holder whose certificates are all old) the search "agus rina" read
+    153,000 of 291,000 certificates, 150 ms, where finding its 642 matches through the trigram indexes and
+    sorting them takes a few ms. Counting in the same statement finds a search's matches once, not twice
+    (issue #21).
+    When more than COUNT_CAP rows match, the CTE holds only some of them: `too_many` says so and the caller
+    reads along the order index instead, which then finds its page at once.
     """
-    if not few or stmt.whereclause is None or len(stmt.get_final_froms()) != 1:
-        return lambda where, order, limit: list(db.session.scalars(
-            stmt.where(*where(moment_column, id_column)).order_by(*order(moment_column, id_column)).limit(limit)))
-    matches = (select(moment_column, id_column).where(stmt.whereclause)
-               .cte("matches").prefix_with("MATERIALIZED"))
-    moment, row_id = matches.c[moment_column.key], matches.c[id_column.key]
 
-    def read(where, order, limit: int) -> list:
-        ids = list(db.session.scalars(select(row_id).where(*where(moment, row_id)).order_by(*order(moment, row_id))
-                                      .limit(limit)))
-        found = {getattr(row, id_column.key): row for row in db.session.scalars(stmt.where(id_column.in_(ids)))} \
-            if ids else {}
-        return [found[key] for key in ids]
+    def __init__(self, stmt, moment_column, id_column):
+        self.stmt, self.id_column = stmt, id_column
+        self.cte = (select(moment_column, id_column).where(stmt.whereclause).limit(COUNT_CAP + 1)
+                    .cte("matches").prefix_with("MATERIALIZED"))
+        self.moment, self.row_id = self.cte.c[moment_column.key], self.cte.c[id_column.key]
+        self.total: int | None = None
+        self.too_many = False
 
-    return read
+    def read(self, where, order_by, limit: int) -> list:
+        if self.too_many:
+            return []
+        counted = select(func.count()).select_from(self.cte).scalar_subquery()
+        conditions = where(self.moment, self.row_id)
+        found = db.session.execute(select(self.row_id, counted).where(*conditions)
+                                   .order_by(*order_by(self.moment, self.row_id)).limit(limit)).all()
+        if found:
+            self._note(found[0][1])
+        elif not conditions:  # nothing at all matches
+            self._note(0)
+        if self.too_many or not found:
+            return []
+        ids = [row_id for row_id, _total in found]
+        rows = {getattr(row, self.id_column.key): row
+                for row in db.session.scalars(self.stmt.where(self.id_column.in_(ids)))}
+        return [rows[key] for key in ids if key in rows]
+
+    def count(self) -> tuple[int, bool]:
+        if self.total is None:  # the page came back empty: count the matches alone
+            self._note(db.session.scalar(select(func.count()).select_from(self.cte)) or 0)
+        return min(self.total, COUNT_CAP), self.total > COUNT_CAP
+
+    def _note(self, total: int) -> None:
+        self.total = total
+        self.too_many = total > COUNT_CAP
 
 
 def _cursor_of_row(row, moment_column, id_column) -> str:

@@ -147,6 +147,8 @@ def set_role(user: User, role: str, *, scope_region_code: str | None = None) -> 
 
 #: what may be a phone number as people write it (digits, +, spaces, dashes, dots, brackets)
 _PHONE_SHAPED = re.compile(r"[+\d\s\-.()]{8,24}")
+#: a piece of one (no letters)
+_PHONE_FRAGMENT = re.compile(r"[+\d\s\-.()]+")
 
 
 def search_users(query: str | None):
@@ -173,6 +175,8 @@ def search_users(query: str | None):
     like = search_pattern(query.lower())
     digits = "".join(ch for ch in query if ch.isdigit())
     conditions = [db.func.lower(User.full_name).like(like, escape="\\"), User.email.like(like, escape="\\")]
-    if len(digits) >= 3:
+    # Only what has no letters may be part of a number: "wayan 1234" is a name, and its digits searched in a
+    # million phone numbers matched hundreds of strangers (issue #21).
+    if len(digits) >= 3 and _PHONE_FRAGMENT.fullmatch(query):
         conditions.append(User.phone.like(search_pattern(digits.lstrip("0")), escape="\\"))
     return stmt.where(or_(*conditions))

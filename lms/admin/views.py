@@ -33,7 +33,8 @@ def index():
 def users():
     """Every account, newest first, searchable; keyset pages (older / newer)."""
     query = "".join(ch for ch in request.args.get("q", "") if ch.isprintable()).strip()[:100]
-    page = keyset_page(search_users(query), User.created_at, User.id, per_page=current_app.config["USERS_PER_PAGE"])
+    page = keyset_page(search_users(query), User.created_at, User.id, per_page=current_app.config["USERS_PER_PAGE"],
+                       search=bool(query))
     return render_template("admin/users.html", page=page, query=query, role_labels=ROLE_LABELS,
                            role_form=RoleForm())
 

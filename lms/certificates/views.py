@@ -145,7 +145,7 @@ def admin_list():
         if exact is not None:
             return redirect(url_for("certificates.admin_detail", public_id=exact.public_id))
     page = keyset_page(search_certificates(query, status or None), Certificate.issued_at, Certificate.id,
-                       per_page=current_app.config["CERTIFICATES_PER_PAGE"])
+                       per_page=current_app.config["CERTIFICATES_PER_PAGE"], search=bool(query.split()))
     filters = {key: value for key, value in (("q", query), ("status", status)) if value}
     return render_template("certificates/admin_list.html", page=page, query=query, status=status,
                            statuses=STATUSES, status_of=certificate_status, filters=filters)

@@ -27,7 +27,7 @@ def index():
     """Every organisation, newest first, searchable by name or region code; keyset pages (older / newer)."""
     query = "".join(ch for ch in request.args.get("q", "") if ch.isprintable()).strip()[:100]
     page = keyset_page(search_organisations(query), Organisation.created_at, Organisation.id,
-                       per_page=current_app.config["ORGANISATIONS_PER_PAGE"])
+                       per_page=current_app.config["ORGANISATIONS_PER_PAGE"], search=bool(query))
     return render_template("organisations/index.html", page=page, query=query, kind_labels=KIND_LABELS)
 
 

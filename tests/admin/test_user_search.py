@@ -102,3 +102,16 @@ def test_percent_underscore_and_quotes_are_matched_as_typed(sign_in, make_user):
     assert "O&#39;Brien" in found("o'b")
     injected = found("' OR 1=1 --")
     assert "Ibu 100% Sehat" not in injected and "0 akun" in injected
+
+
+@pytest.mark.parametrize("typed, phones_searched", [("0000-77", True), ("00 77", True), ("wayan 0077", False),
+                                                    ("siti77", False)])
+def test_only_a_query_without_letters_is_searched_in_phone_numbers(sign_in, make_user, typed, phones_searched):
+    """Digits inside a name ("wayan 0077") are part of the name: matching them in every phone number would list
+    strangers whose number happens to contain them."""
+    make_user(full_name="Bapak Nomor", phone="+6281200000077")
+    make_user(full_name="Wayan 0077", phone="+6281299990000")
+    assert ("users.phone LIKE" in where_of(typed)) == phones_searched
+    found = sign_in(Role.ADMIN).get("/admin/pengguna", query_string={"q": typed}).get_data(as_text=True)
+    assert ("Bapak Nomor" in found) == phones_searched
+    assert ("Wayan 0077" in found) == (typed == "wayan 0077")

@@ -114,14 +114,22 @@ def test_created_at_moments_far_apart_page_in_order(sign_in, make_user, small_pa
     assert seen == [f"Anggota {n}" for n in range(11, -1, -1)]
 
 
-@pytest.mark.parametrize("few_rows", [0, 2_000], ids=["walking the order index", "matches found first"])
+@pytest.mark.parametrize("count_cap, few_rows, search", [(0, 0, True), (10_000, 0, True), (10_000, 2_000, False)],
+                         ids=["walking the order index", "a search's matches first", "a filter's few matches first"])
 def test_a_search_pages_the_same_whichever_way_its_rows_are_read(sign_in, make_user, small_pages, monkeypatch,
-                                                                  few_rows):
-    """A filter few rows pass is read by finding them first (pagination._reader); many, by walking the order
-    index. Both give every match once, newest first, while matches and non-matches arrive between pages."""
+                                                                  count_cap, few_rows, search):
+    """A search at most COUNT_CAP rows pass is read among its matches (pagination._Matches), as is a filter of at
+    most FEW_ROWS; anything else by walking the order index. Every way gives every match once, newest first,
+    while matches and non-matches arrive between pages."""
     from lms import pagination
 
+    from lms.admin import views as admin_views
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", count_cap)
     monkeypatch.setattr(pagination, "FEW_ROWS", few_rows)
+    if not search:  # read as any other filter would be: counted first
+        monkeypatch.setattr(admin_views, "keyset_page",
+                            lambda *args, **kwargs: pagination.keyset_page(*args, **{**kwargs, "search": False}))
     browser = sign_in(Role.ADMIN, full_name="Admin Cari")
     matches = [make_user(full_name=f"Anggota {n}") for n in range(12)]
     for n in range(8):
@@ -147,3 +155,29 @@ def test_a_search_pages_the_same_whichever_way_its_rows_are_read(sign_in, make_u
         url = link(page, "prev")
     newest_first = [f"Anggota {100 + n}" for n in reversed(range(added))] + expected
     assert back + NAME.findall(body) == newest_first
+
+
+def test_a_search_finds_its_matches_once_for_both_its_count_and_its_page(sign_in, make_user, small_pages):
+    """The count and the page's order come from one statement over the matches (pagination._Matches): on a
+    national database each reading of a trigram filter costs milliseconds, so it is read once, not twice."""
+    from sqlalchemy import event
+
+    browser = sign_in(Role.ADMIN, full_name="Admin Cari")
+    for n in range(7):
+        make_user(full_name=f"Anggota {n}")
+    statements = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(" ".join(statement.split()))
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        body = browser.get("/admin/pengguna?q=anggota").get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert "7 akun" in body and len(NAME.findall(body)) == 5  # small_pages: 5 a page
+    filtered = [s for s in statements if "LIKE" in s]
+    assert len(filtered) == 2, filtered  # the matches (count and page order), then the page's rows by id
+    assert "count(*)" in filtered[0] and "ORDER BY" in filtered[0]
+    assert " IN (" in filtered[1]

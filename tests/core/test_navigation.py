@@ -28,7 +28,7 @@ def test_a_page_links_under_the_mount_point_it_was_asked_through(client):
     assert 'href="/rawat/kursus"' in mounted and 'href="/static/' not in mounted
     assert 'href="/rawat/static/rawat.css?v=' in mounted
     assert again_at_root == at_root
-    assert any(key[1] == "/rawat" for key in TEMPLATE_URLS.keys())
+    assert any(key[1] == "/rawat" for key in TEMPLATE_URLS)
 
 
 def test_a_static_file_link_carries_the_hash_of_its_content(client):
