@@ -27,6 +27,10 @@ MENU_ITEMS             (signed in?, trainer?, admin?, language,  24       never 
 TEMPLATE_URLS          (app, mount point, blueprint, endpoint,   4096     never needed: a URL is a function of its
  (web)                 arguments) -> the URL a template's                 key and the code's routes (a static file's
                        url_for builds                                     hash is not kept under the debugger)
+PAGE_PARTS             (part, language, mount point, app), or    256      never needed: drawn from the code's
+ (web)                 ("menu", MENU_ITEMS key, current marks)            templates (drawn on every page under the
+                       -> HTML every page shares (head links,             debugger, which reloads them)
+                       language buttons, menu, footer)
 LANGUAGE_TEXTS         (function, language) -> the dict of       32       never needed: the catalogs are read once
  (web)                 translated strings a page hands to its             per process
                        script (offline.js, listen.js, callouts)
@@ -136,6 +140,7 @@ MENU_ITEMS: LruCache[tuple, list] = LruCache("menu_items", 24)
 #: a page's links (static files, menus, its course's lessons): few thousand per process
 TEMPLATE_URLS: LruCache[tuple, str] = LruCache("template_urls", 4096)
 LANGUAGE_TEXTS: LruCache[tuple, dict] = LruCache("language_texts", 32)
+PAGE_PARTS: LruCache[tuple, str] = LruCache("page_parts", 256)
 
 
 def clear_all() -> None:

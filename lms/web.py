@@ -15,16 +15,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from . import compression, form_rendering, routing, static_assets
-from .caches import LANGUAGE_TEXTS, MENU_ITEMS, TEMPLATE_URLS
+from .caches import LANGUAGE_TEXTS, MENU_ITEMS, PAGE_PARTS, TEMPLATE_URLS
 from .observability import current_request_id
 from .extensions import babel
 
 LANGUAGE_COOKIE = "lang"
+#: the macros of the parts every page shares (layout, menu_links)
+LAYOUT_TEMPLATE = "_layout.html"
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -293,7 +296,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals.update({
         "url_for": _template_url_for(app),
-        "languages": app.config["LANGUAGES"], "nav_items": nav_items,
+        "languages": app.config["LANGUAGES"], "nav_items": nav_items, "menu_links": menu_links, "layout": layout,
         "format_date": format_date, "format_datetime": format_datetime, "format_number": format_decimal,
         "format_percent": format_percent,
         "current_locale": lambda: str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])})
@@ -328,19 +331,51 @@ NAV_ENTRIES = (
 )
 
 
+def _menu_key() -> tuple:
+    signed_in = bool(current_user.is_authenticated)
+    programme = signed_in and current_user.role in ("programme", "admin")
+    return (signed_in, signed_in and current_user.is_trainer, signed_in and current_user.is_admin, programme,
+            str(get_locale()), request.script_root, id(current_app._get_current_object()))
+
+
+def menu_links() -> Markup:
+    """The main menu's links for this audience and language, the current one marked (aria-current "page" on its
+    own page, "true" below it), drawn once per process for each (PAGE_PARTS)."""
+    items = nav_items()
+    endpoint, path = request.endpoint, request.path
+    marks = tuple("page" if endpoint == item else "true" if path.startswith(href + "/") else ""
+                  for item, href, _label in items)
+    return _page_part(("menu", _menu_key(), marks), lambda module: module.menu(items, marks))
+
+
+def layout(name: str) -> Markup:
+    """One of the parts every page shares (templates/_layout.html: the head's links, the language buttons, the
+    footer…), drawn once per language and mount point (PAGE_PARTS)."""
+    return _page_part((name, str(get_locale()), request.script_root, id(current_app._get_current_object())),
+                      lambda module: getattr(module, name)())
+
+
+def _page_part(key: tuple, draw) -> Markup:
+    app = current_app._get_current_object()
+    if app.debug:  # templates reload under the debugger: draw them every time
+        return Markup(draw(app.jinja_env.get_template(LAYOUT_TEMPLATE).module))
+    part = PAGE_PARTS.get(key)
+    if part is None:
+        part = Markup(draw(app.jinja_env.get_template(LAYOUT_TEMPLATE).module))
+        PAGE_PARTS.put(key, part)
+    return part
+
+
 def nav_items() -> list[tuple[str, str, str]]:
     """(endpoint, href, label) of the main menu for this user and language.
 
     Every page draws the menu; the links for one audience, language and mount point are built
     once per process, not with eight url_for and gettext calls per page.
     """
-    signed_in = bool(current_user.is_authenticated)
-    programme = signed_in and current_user.role in ("programme", "admin")
-    key = (signed_in, signed_in and current_user.is_trainer, signed_in and current_user.is_admin, programme,
-           str(get_locale()), request.script_root, id(current_app._get_current_object()))
+    key = _menu_key()
     items = MENU_ITEMS.get(key)
     if items is None:
-        _signed_in, trainer, admin, programme, *_rest = key
+        signed_in, trainer, admin, programme, *_rest = key
         shown = {"everyone": True, "signed_in": signed_in, "trainer": trainer, "admin": admin,
                  "programme": programme}
         items = [(endpoint, url_for(endpoint), str(label)) for endpoint, label, audience in NAV_ENTRIES

@@ -40,3 +40,20 @@ def test_a_static_file_link_carries_the_hash_of_its_content(client):
     version = re.search(r'href="/static/rawat\.css\?v=([0-9a-f]+)"', page).group(1)
     css = (Path(client.application.static_folder) / "rawat.css").read_bytes()
     assert hashlib.sha256(css).hexdigest().startswith(version)
+
+
+def test_the_shared_page_parts_follow_the_language_and_the_audience(client, sign_in):
+    """The head's links, the language buttons, the menu and the footer are drawn once per language, audience
+    and current entry (web.layout, web.menu_links): each page still shows its own."""
+    indonesian = client.get("/kursus").get_data(as_text=True)
+    client.set_cookie("lang", "en")
+    english = client.get("/kursus").get_data(as_text=True)
+    assert "Hasil sampai sekarang" in indonesian and "Results so far" not in indonesian
+    assert "Results so far" in english and "Hasil sampai sekarang" not in english
+    assert 'value="en" lang="en" aria-describedby="lang-label"\n        aria-pressed="true"' in english
+    assert 'value="id" lang="id" aria-describedby="lang-label"\n        aria-pressed="true"' in indonesian
+    assert current_items(english) == {"/kursus": "page"}
+    assert current_items(client.get("/verifikasi").get_data(as_text=True)) == {"/verifikasi": "page"}
+    admin = sign_in("admin", lang="en").get("/kursus").get_data(as_text=True)
+    assert "/admin/audit" in admin and "/admin/audit" not in english
+    assert current_items(admin) == {"/kursus": "page"}
