@@ -10,6 +10,7 @@ from ..certificates.queries import payload_of, renewed_by
 from ..certificates.signing import canonical_payload
 from ..certificates.urls import KEYS_PATH, base_url
 from ..observability import current_request_id
+from ..web import texts_per_language
 from . import bp
 from .openapi import openapi_document
 from ..extensions import csrf, db
@@ -33,7 +34,13 @@ STATUS_MESSAGES = {
 
 
 def status_message(status: str) -> str:
-    return str(STATUS_MESSAGES[status])  # only the one needed is translated
+    return _status_messages()[status]
+
+
+@texts_per_language
+def _status_messages() -> dict[str, str]:
+    # once per language: an answer then needs no look-up of the catalog at all
+    return {status: str(message) for status, message in STATUS_MESSAGES.items()}
 
 
 def api_error(code: int, message: str, reason: str):

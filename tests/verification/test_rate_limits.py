@@ -51,62 +51,50 @@ def test_a_page_without_a_limit_never_reads_the_counters(client, counted, certif
     assert "/verification/" in counted.calls[0][1]
 
 
-def test_a_counted_response_says_what_is_left(app, client, certify):
+def test_a_counted_response_says_what_is_left(app, client, certify, monkeypatch):
     certificate = certify()
-    app.config["VERIFICATION_RATE_LIMIT"] = "3 per minute"
-    try:
-        responses = [client.get(f"/api/v1/certificates/{certificate.public_id}") for _ in range(4)]
-    finally:
-        app.config["VERIFICATION_RATE_LIMIT"] = "30 per minute"
+    monkeypatch.setitem(app.config, "VERIFICATION_RATE_LIMIT", "3 per minute")
+    responses = [client.get(f"/api/v1/certificates/{certificate.public_id}") for _ in range(4)]
     assert [r.status_code for r in responses] == [200, 200, 200, 429]
     assert [r.headers.get("X-RateLimit-Remaining") for r in responses[:3]] == ["2", "1", "0"]
     assert responses[0].headers["X-RateLimit-Limit"] == "3"
     assert 1 <= int(responses[3].headers["Retry-After"]) <= 60
 
 
-def test_the_verification_budget_is_shared_by_the_page_and_the_api(app, client, certify):
+def test_the_verification_budget_is_shared_by_the_page_and_the_api(app, client, certify, monkeypatch):
     certificate = certify()
-    app.config["VERIFICATION_RATE_LIMIT"] = "2 per minute"
-    try:
-        page = client.get(f"/verifikasi/{certificate.public_id}")
-        api = client.get(f"/api/v1/certificates/{certificate.public_id}")
-        refused = client.get(f"/verifikasi/{certificate.public_id}")
-    finally:
-        app.config["VERIFICATION_RATE_LIMIT"] = "30 per minute"
+    monkeypatch.setitem(app.config, "VERIFICATION_RATE_LIMIT", "2 per minute")
+    page = client.get(f"/verifikasi/{certificate.public_id}")
+    api = client.get(f"/api/v1/certificates/{certificate.public_id}")
+    refused = client.get(f"/verifikasi/{certificate.public_id}")
     assert (page.status_code, api.status_code, refused.status_code) == (200, 200, 429)
     assert "text/html" in refused.content_type  # the page's own 429, in words
 
 
-def test_only_failed_sign_ins_count_and_a_used_budget_refuses_even_the_right_password(app, make_user, browser):
+def test_only_failed_sign_ins_count_and_a_used_budget_refuses_even_the_right_password(app, make_user, browser,
+                                                                                       monkeypatch):
     user = make_user()
-    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
-    try:
-        statuses = []
-        for _ in range(2):  # two right passwords: nothing counted
-            statuses.append(browser.post_form("/masuk", {"identifier": user.phone,
-                                                        "password": DEFAULT_PASSWORD}).status_code)
-            browser.logout()
-        for attempt in range(3):
-            statuses.append(browser.post_form("/masuk", {"identifier": user.phone,
-                                                        "password": f"salah {attempt}"}).status_code)
-        statuses.append(browser.post_form("/masuk", {"identifier": user.phone,
-                                                    "password": DEFAULT_PASSWORD}).status_code)
-    finally:
-        app.config["LOGIN_RATE_LIMIT"] = TestConfig.LOGIN_RATE_LIMIT
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "3 per minute")
+    def sign_in_with(password: str) -> int:
+        return browser.post_form("/masuk", {"identifier": user.phone, "password": password}).status_code
+
+    statuses = []
+    for _ in range(2):  # two right passwords: nothing counted
+        statuses.append(sign_in_with(DEFAULT_PASSWORD))
+        browser.logout()
+    statuses += [sign_in_with(f"salah {attempt}") for attempt in range(3)]
+    statuses.append(sign_in_with(DEFAULT_PASSWORD))
     assert statuses == [302, 302, 400, 400, 400, 429]
 
 
-def test_each_app_counts_in_its_own_storage(app, client, certify, tmp_path):
+def test_each_app_counts_in_its_own_storage(app, client, certify, tmp_path, monkeypatch):
     certificate = certify()
     other = create_app(TestConfig, instance_path=str(tmp_path / "instance"),
                        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
     assert other.extensions["rate_limits"].storage is not app.extensions["rate_limits"].storage
-    app.config["VERIFICATION_RATE_LIMIT"] = "1 per minute"
-    try:
-        assert client.get(f"/api/v1/certificates/{certificate.public_id}").status_code == 200
-        assert client.get(f"/api/v1/certificates/{certificate.public_id}").status_code == 429
-    finally:
-        app.config["VERIFICATION_RATE_LIMIT"] = "30 per minute"
+    monkeypatch.setitem(app.config, "VERIFICATION_RATE_LIMIT", "1 per minute")
+    assert client.get(f"/api/v1/certificates/{certificate.public_id}").status_code == 200
+    assert client.get(f"/api/v1/certificates/{certificate.public_id}").status_code == 429
 
 
 def test_an_unreachable_counter_store_lets_requests_through_and_says_so(app, client, certify, caplog):
