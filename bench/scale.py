@@ -91,13 +91,27 @@ def recreate(server: str, name: str) -> None:
     engine.dispose()
 
 
-def drop(server: str, name: str) -> None:
+def drop(server: str, name: str, *, patience: float = 120) -> None:
+    """Drop the database. FORCE ends our own sessions, but a role that is not a superuser (nor in
+    pg_signal_backend) may not end autovacuum's, which a freshly restored database soon has: then wait for it."""
     from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError, ProgrammingError
 
     engine = create_engine(server, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
+    deadline = time.monotonic() + patience
+    try:
+        while True:
+            try:
+                with engine.connect() as connection:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                return
+            except (OperationalError, ProgrammingError) as error:
+                if time.monotonic() > deadline:
+                    raise
+                print(f"drop {name}: waiting ({str(error.orig).splitlines()[0]})", flush=True)
+                time.sleep(5)
+    finally:
+        engine.dispose()
 
 
 def build(app, counts: dict[str, int]) -> float:
@@ -935,15 +949,21 @@ def main() -> int:
             print(f"{label}: {'reused' if figures['reused'] else 'built'} in {figures['seconds']:.1f} s, "
                   f"{figures['bytes'] / 1e6:.0f} MB, "
                   + ", ".join(f"{table} {count:,}" for table, count in figures["rows"].items()), flush=True)
-        if args.backup:
-            timed = time_backup(args.postgres, f"{args.prefix}_large")
-            print(f"large: lms backup {timed['backup_seconds']:.0f} s ({timed['backup_bytes'] / 1e6:.0f} MB), "
-                  f"lms restore {timed['restore_seconds']:.0f} s", flush=True)
+        backup_failed = False
+        if args.backup:  # after the measurements: its database, written and dropped, would disturb them
+            try:
+                timed = time_backup(args.postgres, f"{args.prefix}_large")
+            except Exception as error:  # noqa: BLE001 - the measurements taken still stand: report them
+                backup_failed = True
+                print(f"large: timing lms backup and restore FAILED: {error.__class__.__name__}: {error}", flush=True)
+            else:
+                print(f"large: lms backup {timed['backup_seconds']:.0f} s ({timed['backup_bytes'] / 1e6:.0f} MB), "
+                      f"lms restore {timed['restore_seconds']:.0f} s", flush=True)
     finally:
         if not (args.keep or args.reuse):
             for label in ("small", "large"):
                 drop(args.postgres, f"{args.prefix}_{label}")
-    return report(results)
+    return report(results) or int(backup_failed)
 
 
 def report(results: dict) -> int:
