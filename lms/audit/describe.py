@@ -97,6 +97,18 @@ def _course_published(details: dict) -> list[str]:
     return [_("Version %(version)s.", version=details.pop("version", "?"))]
 
 
+def _narration(details: dict) -> list[str]:
+    said = [_("Course %(course)s, recording in the language %(language)s.", course=details.pop("course", "?"),
+              language=details.pop("language", "?"))]
+    if "seconds" in details:
+        seconds = details.pop("seconds")
+        said.append(ngettext("%(num)d second, %(size)s KB.", "%(num)d seconds, %(size)s KB.", seconds,
+                             size=round(details.pop("bytes", 0) / 1024)))
+    if "version" in details:
+        said.append(_("Matches the lesson of version %(version)s.", version=details.pop("version")))
+    return said
+
+
 def _member_added(details: dict) -> list[str]:
     how, learner = details.pop("how", None), details.pop("learner", _("A learner"))
     details.pop("learner_id", None)  # the link under What finds the record; the id is for erasure (lms/erasure)
@@ -241,6 +253,9 @@ DESCRIBERS: dict[str, Callable[[dict], list[str]]] = {
     "certificate.revoked": _certificate_revoked_or_reinstated,
     "certificate.reinstated": _certificate_revoked_or_reinstated,
     "course.published": _course_published,
+    "narration.saved": _narration,
+    "narration.confirmed": _narration,
+    "narration.removed": _narration,
     "cohort.member_added": _member_added,
     "cohort.member_removed": _member_removed,
     "cohort.member_left": _member_left,

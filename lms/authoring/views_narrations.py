@@ -16,6 +16,7 @@ from ..accounts.permissions import role_required
 from ..courses import audio
 from ..courses.models import Lesson, Module
 from ..courses import narrations as recordings
+from . import narration_services
 from ..courses.offline import human_size
 from ..courses.views import render_lesson_body
 from ..extensions import csrf, db
@@ -92,7 +93,7 @@ def lesson_narrations(draft_id: int, lesson_slug: str):
             form.file.errors = [_("Record the lesson, or choose a recording to upload.")]
         else:
             try:
-                narration = recordings.save_narration(lesson, current_user, form.language.data, data)
+                narration = narration_services.save(lesson, current_user, form.language.data, data)
                 db.session.commit()
             except recordings.NarrationRefused as refused:
                 db.session.rollback()
@@ -118,7 +119,7 @@ def confirm_lesson_narration(draft_id: int, lesson_slug: str, narration_id: int)
     narration = recordings.get_narration_or_404(lesson, narration_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    recordings.confirm_narration(narration, lesson)
+    narration_services.confirm(current_user, narration, lesson)
     db.session.commit()
     flash(_("The recording is marked as matching the lesson."), "success")
     return redirect(_page_url(draft, lesson))
@@ -133,7 +134,7 @@ def remove_lesson_narration(draft_id: int, lesson_slug: str, narration_id: int):
     narration = recordings.get_narration_or_404(lesson, narration_id)
     page = _page_url(draft, lesson)
     return remove_after_confirmation(
-        draft, lambda: recordings.remove_narration(narration, lesson),
+        draft, lambda: narration_services.remove(current_user, narration, lesson),
         question=_("Remove the recording in %(language)s of the lesson \"%(title)s\"? Learners will no longer "
                    "hear it.", language=str(recordings.LANGUAGES.get(narration.language, narration.language)),
                    title=lesson.title),

@@ -316,3 +316,28 @@ def test_hostile_requests_for_a_recording_get_4xx_never_a_500(published, trainer
         assert client.get(path.rsplit("/", 1)[0] + f"/{narration_id}.ogg").status_code == 404, narration_id
     refused = upload(author, draft, "pelajaran-a", recording, language="xx")
     assert refused.status_code == 400
+
+
+def test_saving_confirming_and_removing_a_recording_are_in_the_audit_log(published, trainer, sign_in, recording,
+                                                                         make_user):
+    from lms.audit.models import AuditEntry
+
+    draft, course = published
+    author = sign_in(trainer, lang="en")
+    assert upload(author, draft, "pelajaran-a", recording, language="jv").status_code == 302
+    (narration,) = narrations()
+    page = f"/tulis/{draft.id}/rekaman/pelajaran-a"
+    assert author.post_form(f"{page}/{narration.id}/cocok", form_url=page).status_code == 302
+    assert author.post_form(f"{page}/{narration.id}/hapus").status_code == 302
+    entries = list(db.session.scalars(select(AuditEntry).where(AuditEntry.action.like("narration.%"))
+                                      .order_by(AuditEntry.id)))
+    assert [entry.action for entry in entries] == ["narration.saved", "narration.confirmed", "narration.removed"]
+    assert {(entry.actor_id, entry.target_type, entry.target_label) for entry in entries} == {
+        (trainer.id, "lesson", "Pelajaran A")}
+    assert entries[0].details["language"] == "jv" and entries[0].details["seconds"] == 5
+    log = sign_in("admin", lang="en").get("/admin/audit").get_data(as_text=True)
+    assert "Lesson recording saved" in log and "Lesson recording removed" in log
+    assert f"Course {course.slug}, recording in the language jv." in log
+    assert "5 seconds," in log and "Matches the lesson of version 1." in log
+    indonesian = sign_in("admin", lang="id").get("/admin/audit").get_data(as_text=True)
+    assert "Rekaman suara pelajaran disimpan" in indonesian and "5 detik," in indonesian
