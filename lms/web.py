@@ -103,21 +103,15 @@ def _template_url_for(app: Flask):
     build = app.url_for
 
     def url_for(endpoint: str, **values) -> str:
-        if not has_request_context() or (app.debug and endpoint == "static"):
+        if (not has_request_context() or (app.debug and endpoint == "static")
+                or any(name[:1] == "_" for name in values)):
             return build(endpoint, **values)
+        key = (id(app), request.script_root, request.blueprint if endpoint[:1] == "." else None, endpoint,
+               *sorted(values.items()))
         try:
-            key = (id(app), request.script_root, request.blueprint if endpoint[:1] == "." else None, endpoint,
-                   *sorted(values.items()))
-            hash(key)
+            return TEMPLATE_URLS.get_or_load(key, lambda: build(endpoint, **values))
         except TypeError:  # an unhashable argument (a list of values for one key)
             return build(endpoint, **values)
-        if any(name[:1] == "_" for name in values):
-            return build(endpoint, **values)
-        url = TEMPLATE_URLS.get(key)
-        if url is None:
-            url = build(endpoint, **values)
-            TEMPLATE_URLS.put(key, url)
-        return url
 
     return url_for
 
@@ -341,11 +335,12 @@ def _menu_key() -> tuple:
 def menu_links() -> Markup:
     """The main menu's links for this audience and language, the current one marked (aria-current "page" on its
     own page, "true" below it), drawn once per process for each (PAGE_PARTS)."""
-    items = nav_items()
+    key = _menu_key()
+    items = _nav_items_for(key)
     endpoint, path = request.endpoint, request.path
     marks = tuple("page" if endpoint == item else "true" if path.startswith(href + "/") else ""
                   for item, href, _label in items)
-    return _page_part(("menu", _menu_key(), marks), lambda module: module.menu(items, marks))
+    return _page_part(("menu", key, marks), lambda module: module.menu(items, marks))
 
 
 def layout(name: str) -> Markup:
@@ -357,13 +352,12 @@ def layout(name: str) -> Markup:
 
 def _page_part(key: tuple, draw) -> Markup:
     app = current_app._get_current_object()
-    if app.debug:  # templates reload under the debugger: draw them every time
+
+    def drawn() -> Markup:
         return Markup(draw(app.jinja_env.get_template(LAYOUT_TEMPLATE).module))
-    part = PAGE_PARTS.get(key)
-    if part is None:
-        part = Markup(draw(app.jinja_env.get_template(LAYOUT_TEMPLATE).module))
-        PAGE_PARTS.put(key, part)
-    return part
+
+    # templates reload under the debugger: there they are drawn every time
+    return drawn() if app.debug else PAGE_PARTS.get_or_load(key, drawn)
 
 
 def nav_items() -> list[tuple[str, str, str]]:
@@ -372,7 +366,10 @@ def nav_items() -> list[tuple[str, str, str]]:
     Every page draws the menu; the links for one audience, language and mount point are built
     once per process, not with eight url_for and gettext calls per page.
     """
-    key = _menu_key()
+    return _nav_items_for(_menu_key())
+
+
+def _nav_items_for(key: tuple) -> list[tuple[str, str, str]]:
     items = MENU_ITEMS.get(key)
     if items is None:
         signed_in, trainer, admin, programme, *_rest = key

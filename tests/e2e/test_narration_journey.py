@@ -17,6 +17,7 @@ from sqlalchemy import select
 from tests.e2e.conftest import check_accessibility
 from tests.factories import DEFAULT_PASSWORD
 from tests.narration.conftest import speech_like_wav
+from tests.e2e.browser import sign_in_through_form
 
 pytestmark = pytest.mark.e2e
 
@@ -95,13 +96,7 @@ def _accounts(live_server) -> int:
 
 
 def _sign_in(page, live_server, phone: str) -> None:
-    page.context.add_cookies([{"name": "lang", "value": "en", "url": live_server.url}])
-    page.goto(live_server("/masuk"))
-    page.locator("input[name=identifier]").fill(phone)
-    page.locator("input[name=password]").fill(DEFAULT_PASSWORD)
-    page.locator("form input[type=submit], form button[type=submit]").last.click()
-    page.wait_for_load_state()
-    assert "/masuk" not in page.url
+    sign_in_through_form(page, live_server, phone, DEFAULT_PASSWORD, lang="en")
 
 
 def test_a_care_manager_uploads_a_recording_and_a_learner_plays_it(live_server, new_page, shots, tmp_path):

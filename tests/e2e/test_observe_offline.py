@@ -21,6 +21,7 @@ from lms.extensions import db
 from lms.practice.models import Observation
 from lms.timeutil import utcnow
 from tests.factories import write_course
+from tests.e2e.browser import sign_in_through_form
 
 pytestmark = pytest.mark.e2e
 
@@ -72,13 +73,7 @@ def _certificate(live_server, learner_id: int) -> Certificate | None:
 
 
 def sign_in(page, live_server, phone: str) -> None:
-    page.context.add_cookies([{"name": "lang", "value": "en", "url": live_server.url}])
-    page.goto(live_server("/masuk"))
-    page.locator("input[name=identifier]").fill(phone)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form input[type=submit], form button[type=submit]").last.click()
-    page.wait_for_load_state()
-    assert "/masuk" not in page.url
+    sign_in_through_form(page, live_server, phone, PASSWORD, lang="en")
 
 
 def observe_offline(page, live_server, ids: dict, shots) -> float:

@@ -12,6 +12,7 @@ from lms.accounts.services import register_user
 from lms.courses.models import Course, Lesson, LessonCompletion, SyncedMark
 from lms.courses.progress import course_progress
 from lms.extensions import db
+from tests.e2e.browser import sign_in_through_form
 
 pytestmark = pytest.mark.e2e
 
@@ -56,13 +57,7 @@ def _synced_on_server(live_server, user_id: int) -> int:
 
 
 def _sign_in(page, live_server):
-    page.context.add_cookies([{"name": "lang", "value": "en", "url": live_server.url}])
-    page.goto(live_server("/masuk"))
-    page.locator("input[name=identifier]").fill(PHONE_NUMBER)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form input[type=submit], form button[type=submit]").last.click()
-    page.wait_for_load_state()
-    assert "/masuk" not in page.url
+    sign_in_through_form(page, live_server, PHONE_NUMBER, PASSWORD, lang="en")
 
 
 def test_a_learner_reads_and_marks_lessons_offline_and_the_marks_reach_the_server(live_server, new_page, shots):

@@ -10,6 +10,7 @@ import pytest
 
 from tests.e2e.conftest import check_accessibility
 from tests.factories import DEFAULT_PASSWORD, write_course
+from tests.e2e.browser import sign_in_through_form
 
 pytestmark = pytest.mark.e2e
 
@@ -52,12 +53,7 @@ def _world(live_server, tmp_path, phone: str) -> int:
 
 
 def _sign_in(page, live_server, phone: str) -> None:
-    page.goto(live_server("/masuk"))
-    page.locator("input[name=identifier]").fill(phone)
-    page.locator("input[name=password]").fill(DEFAULT_PASSWORD)
-    page.locator("form input[type=submit], form button[type=submit]").last.click()
-    page.wait_for_load_state()
-    assert "/masuk" not in page.url
+    sign_in_through_form(page, live_server, phone, DEFAULT_PASSWORD)
 
 
 def _within_width(page, selector: str) -> None:

@@ -7,6 +7,7 @@ from lms.accounts.privacy import ADULT_CONSENT
 
 from lms.accounts.services import register_user
 from lms.extensions import db
+from tests.e2e.browser import sign_in_through_form
 
 pytestmark = pytest.mark.e2e
 
@@ -19,12 +20,7 @@ def _sign_in(page, live_server, phone: str):
         register_user("Ibu Wati", "phone", phone, PASSWORD, consent=ADULT_CONSENT)
         db.session.commit()
         db.session.remove()
-    page.goto(live_server("/masuk"))
-    page.locator("input[name=identifier]").fill(phone)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form input[type=submit], form button[type=submit]").last.click()
-    page.wait_for_load_state()
-    assert "/masuk" not in page.url
+    sign_in_through_form(page, live_server, phone, PASSWORD)
 
 
 def _within_width(page, selector: str):

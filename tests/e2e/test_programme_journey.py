@@ -19,6 +19,7 @@ from lms.regions.services import import_regions
 from lms.timeutil import utcnow
 from tests.e2e.conftest import PHONE, check_accessibility
 from tests.regions.conftest import write_wheel
+from tests.e2e.browser import sign_in_through_form
 
 pytestmark = pytest.mark.e2e
 
@@ -56,11 +57,7 @@ def _fill(live_server, tmp_path) -> None:
 def test_a_province_officer_drills_down_to_a_district(live_server, new_page, shots, tmp_path, javascript):
     _fill(live_server, tmp_path)
     page = new_page(javascript=javascript)
-    page.goto(live_server("/masuk"))
-    page.locator("input[name=identifier]").fill(OFFICER)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form input[type=submit], form button[type=submit]").last.click()
-    page.wait_for_load_state()
+    sign_in_through_form(page, live_server, OFFICER, PASSWORD)
     page.get_by_role("link", name="Capaian program").first.click()
     assert page.locator("h1").inner_text() == "Capaian program: Jawa Barat"
     charts = page.locator("section figure.outcome-chart svg[role=img]")
