@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..database import insert_ignoring_conflict, search_pattern
 from ..extensions import db
 from ..timeutil import utcnow
+from ..word_search import has_words, words_of
 from .identifiers import InvalidIdentifier, looks_like_email, normalize_email, normalize_identifier, normalize_phone
 from .models import PrivacyConsent, Role, User
 from .privacy import AgeBasis, ConsentAnswer, current_notice
@@ -151,12 +152,13 @@ _PHONE_SHAPED = re.compile(r"[+\d\s\-.()]{8,24}")
 _PHONE_FRAGMENT = re.compile(r"[+\d\s\-.()]+")
 
 
-def search_users(query: str | None):
+def search_users(query: str | None, *, anywhere: bool = False):
     """Select statement for the admin list (unordered: pages order it), by name, phone or e-mail.
 
     What is shaped like a whole phone number or e-mail address is looked up exactly (normalised as at
-    registration: one row from a unique index); anything else is a fragment of a name, a phone number or
-    an e-mail, which PostgreSQL finds through its trigram indexes (migration 0018).
+    registration: one row from a unique index). Anything else is found in names by the beginnings of their
+    words (lms/word_search.py), or, `anywhere`, inside them; and as a fragment of an e-mail address or, when
+    it has no letters, of a phone number, through PostgreSQL's trigram indexes (migration 0018).
     """
     stmt = select(User)
     query = (query or "").strip()
@@ -174,7 +176,13 @@ def search_users(query: str | None):
             pass
     like = search_pattern(query.lower())
     digits = "".join(ch for ch in query if ch.isdigit())
-    conditions = [db.func.lower(User.full_name).like(like, escape="\\"), User.email.like(like, escape="\\")]
+    # an address has no spaces: a query with one is not looked for among a million of them
+    conditions = [] if any(ch.isspace() for ch in query) else [User.email.like(like, escape="\\")]
+    words = words_of(query)
+    if anywhere or not words:  # "-" or "%": no word to begin with, only text to find
+        conditions.append(db.func.lower(User.full_name).like(like, escape="\\"))
+    else:
+        conditions.append(has_words(User.full_name, words=words))
     # Only what has no letters may be part of a number: "wayan 1234" is a name, and its digits searched in a
     # million phone numbers matched hundreds of strangers (issue #21).
     if len(digits) >= 3 and _PHONE_FRAGMENT.fullmatch(query):

@@ -16,7 +16,7 @@ from ..audit import services as audit
 from ..audit.access import note_view
 from ..database import writes_on_get
 from ..extensions import db
-from ..pagination import keyset_page
+from ..pagination import keyset_page, searched_page
 from . import bp
 from .forms import ROLE_LABELS, ConfirmForm, RoleForm
 
@@ -33,10 +33,17 @@ def index():
 def users():
     """Every account, newest first, searchable; keyset pages (older / newer)."""
     query = "".join(ch for ch in request.args.get("q", "") if ch.isprintable()).strip()[:100]
-    page = keyset_page(search_users(query), User.created_at, User.id, per_page=current_app.config["USERS_PER_PAGE"],
-                       search=bool(query))
-    return render_template("admin/users.html", page=page, query=query, role_labels=ROLE_LABELS,
-                           role_form=RoleForm())
+    per_page = current_app.config["USERS_PER_PAGE"]
+    anywhere = request.args.get("anywhere") == "1"
+    if query:
+        page, anywhere = searched_page(lambda inside: search_users(query, anywhere=inside), query, User.created_at,
+                                       User.id, per_page, anywhere=anywhere)
+    else:
+        page = keyset_page(search_users(query), User.created_at, User.id, per_page=per_page)
+    filters = {"q": query, "anywhere": "1" if anywhere else None} if query else {}
+    return render_template("admin/users.html", page=page, query=query, anywhere=anywhere, filters=filters,
+                           searched_inside=anywhere and request.args.get("anywhere") != "1",
+                           role_labels=ROLE_LABELS, role_form=RoleForm())
 
 
 @bp.route("/pengguna/<int:user_id>/peran", methods=["POST"])
@@ -69,8 +76,9 @@ def change_role(user_id: int):
             sessions.end_all_sessions(user)
         db.session.commit()
         flash(_("%(name)s is now: %(role)s.", name=user.full_name, role=ROLE_LABELS[form.role.data]), "success")
-    return redirect(url_for("admin.users", q=request.args.get("q") or None, older=request.args.get("older") or None,
-                            newer=request.args.get("newer") or None))
+    return redirect(url_for("admin.users", q=request.args.get("q") or None,
+                            anywhere="1" if request.args.get("anywhere") == "1" else None,
+                            older=request.args.get("older") or None, newer=request.args.get("newer") or None))
 
 
 @bp.route("/pengguna/<int:user_id>/privasi")

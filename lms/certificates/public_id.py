@@ -29,6 +29,7 @@ swaps of a sample of IDs.
 """
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 VALUES = {symbol: value for value, symbol in enumerate(ALPHABET)}
 #: what people type for a symbol that does not exist in Crockford's alphabet
 LOOK_ALIKES = {"O": "0", "I": "1", "L": "1"}
+_SEPARATORS = re.compile(r"[\s\-_.–—]+")
 PREFIX = "RWT"
 RANDOM_SYMBOLS = 8  # 40 bits
 _POLY = 0b100101  # x^5 + x^2 + 1
@@ -105,3 +107,12 @@ def parse(text: str | None) -> ParsedId:
     if fold(cleaned) != 0 or not cleaned.startswith(PREFIX) or not year.isdigit():
         return ParsedId("typo", canonical)
     return ParsedId("ok", canonical)
+
+
+def fragments(text: str) -> list[str] | None:
+    """The groups of an ID's symbols in `text`, in lower case with look-alikes read as what they stand for
+    ("7k3m 9QXH" -> ["7k3m", "9qxh"]), or None when it holds a letter no ID has: "agus" is no part of one."""
+    groups = ["".join(LOOK_ALIKES.get(ch, ch) for ch in part) for part in _SEPARATORS.split(text.upper()) if part]
+    if not groups or any(ch not in VALUES for group in groups for ch in group):
+        return None
+    return [group.lower() for group in groups]

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from ..caches import request_memo
 from ..courses.models import Module, Skill, SkillCompetence
 from ..database import search_pattern
 from ..extensions import db
+from ..word_search import MAX_WORDS, has_words, words_of
 from .dates import today as local_today
 from .models import Certificate, CertificateEvent
+from .public_id import fragments
 from .signing import payload_fields
 
 STATUSES = ("valid", "revoked", "expired", "withdrawn")
@@ -90,18 +92,29 @@ def events_of(certificate: Certificate) -> list[CertificateEvent]:
                                    .order_by(CertificateEvent.created_at, CertificateEvent.id)))
 
 
-def search_certificates(query: str | None = None, status: str | None = None, today: date | None = None):
-    """Select statement for the admin list (unordered: pages order it newest first), by words of the ID,
-    the holder or the course (trigram indexes on PostgreSQL, migration 0018), and by status. A whole
-    certificate ID never gets here: the view opens that certificate."""
+def search_certificates(query: str | None = None, status: str | None = None, today: date | None = None, *,
+                        anywhere: bool = False):
+    """Select statement for the admin list (unordered: pages order it newest first), and by status.
+
+    The query's words are found in the holder's name and the course's title by the beginnings of their
+    words (lms/word_search.py), or, `anywhere`, each inside the ID, the name or the title; a fragment of an
+    ID is found in the IDs. PostgreSQL has indexes for both (migrations 0030 and 0018). A whole certificate
+    ID never gets here: the view opens that certificate."""
     stmt = select(Certificate)
-    if query:
-        words = [w for w in query.lower().split() if w][:6]
-        for word in words:
+    words = words_of(query or "")
+    if anywhere or (query and not words):  # "-" or "%": no word to begin with, only text to find
+        for word in (query or "").lower().split()[:MAX_WORDS]:
             like = search_pattern(word)
             stmt = stmt.where(or_(func.lower(Certificate.public_id).like(like, escape="\\"),
                                   func.lower(Certificate.holder_name).like(like, escape="\\"),
                                   func.lower(Certificate.course_title).like(like, escape="\\")))
+    elif words:
+        found = [has_words(Certificate.holder_name, Certificate.course_title, words=words)]
+        groups = fragments(query)
+        if groups:  # "7k3m 9qxh": parts of an ID, in that ID
+            found.append(and_(*(func.lower(Certificate.public_id).like(search_pattern(group), escape="\\")
+                                for group in groups)))
+        stmt = stmt.where(or_(*found))
     today = today or local_today()
     if status == "withdrawn":
         return stmt.where(Certificate.withdrawn_at.is_not(None))

@@ -12,7 +12,7 @@ from ..audit.access import note_view
 from ..courses.queries import get_course_or_404
 from ..database import writes_on_get
 from ..extensions import db
-from ..pagination import keyset_page
+from ..pagination import keyset_page, searched_page
 from . import bp
 from .forms import ReinstateForm, RevokeForm
 from .keys import KeysMissing
@@ -144,10 +144,19 @@ def admin_list():
         exact = get_by_public_id(parsed.canonical)
         if exact is not None:
             return redirect(url_for("certificates.admin_detail", public_id=exact.public_id))
-    page = keyset_page(search_certificates(query, status or None), Certificate.issued_at, Certificate.id,
-                       per_page=current_app.config["CERTIFICATES_PER_PAGE"], search=bool(query.split()))
+    per_page = current_app.config["CERTIFICATES_PER_PAGE"]
+    anywhere = request.args.get("anywhere") == "1"
+    if query.split():
+        page, anywhere = searched_page(lambda inside: search_certificates(query, status or None, anywhere=inside),
+                                       query, Certificate.issued_at, Certificate.id, per_page, anywhere=anywhere)
+    else:
+        page = keyset_page(search_certificates(None, status or None), Certificate.issued_at, Certificate.id,
+                           per_page=per_page)
     filters = {key: value for key, value in (("q", query), ("status", status)) if value}
+    if query and anywhere:
+        filters["anywhere"] = "1"
     return render_template("certificates/admin_list.html", page=page, query=query, status=status,
+                           anywhere=anywhere, searched_inside=anywhere and request.args.get("anywhere") != "1",
                            statuses=STATUSES, status_of=certificate_status, filters=filters)
 
 

@@ -118,3 +118,23 @@ def test_odd_searches_do_not_break_the_list(admin, certify, query):
     certify()
     response = admin.get("/admin/sertifikat", query_string={"q": query, "status": "nonsense", "page": "x"})
     assert response.status_code == 200
+
+
+def test_search_by_words_of_holder_and_course_by_parts_of_an_id_and_inside_words(admin, certify, make_user):
+    agus = certify(user=make_user(full_name="Agus Rina Wibowo"))
+    rina = certify(user=make_user(full_name="Rina Agustina"), slug="kursus-dua",
+                   course_settings={"title": "Mendampingi Disabilitas"})
+
+    def listed(query: str, **args) -> set[str]:
+        body = admin.get("/admin/sertifikat", query_string={"q": query, **args}).get_data(as_text=True)
+        return {c.public_id for c in (agus, rina) if f">{c.public_id}</a>" in body}
+
+    assert listed("agus rina") == {agus.public_id}  # whole words, the last begun: "agus" is no word of Rina's
+    assert listed("rina agus") == {agus.public_id, rina.public_id}  # "agus" begins "Agustina"
+    assert listed("rina mendampingi") == {rina.public_id}  # the holder's and the course's words together
+    assert listed("perawatan wibowo") == {agus.public_id}
+    first, second = agus.public_id.split("-")[2:4]
+    assert listed(f"{first.lower()} {second}") == {agus.public_id}  # two groups of an ID, not the whole ID
+    assert listed("gustina") == {rina.public_id}  # begins no word: looked for inside words
+    assert listed("gustina", status="revoked") == set()
+    assert listed("agus rina", anywhere="1") == {agus.public_id, rina.public_id}
