@@ -14,6 +14,7 @@ from lms.courses.services import mark_lesson_done
 from lms.extensions import db
 from lms.practice.services import ObservationInput, current_steps, record_observation
 from lms.timeutil import frozen_at, utcnow
+from tests.e2e.browser import sign_in_through_form
 from tests.e2e.conftest import check_accessibility
 from tests.e2e.test_learner_journey import answer_quiz, short_course  # noqa: F401 (a fixture)
 from tests.factories import DEFAULT_PASSWORD
@@ -117,3 +118,33 @@ def test_who_needs_a_visit_fits_a_phone(live_server, new_page, shots):
     section.scroll_into_view_if_needed()
     check_accessibility(page, "group page, who needs a visit")
     shots(page, "group-needs-visit")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_an_admin_search_that_looks_inside_words_says_so_on_a_phone(live_server, new_page, shots, javascript):
+    with live_server.app.app_context():
+        register_user("Admin Rawat", "phone", "+6281355500099", DEFAULT_PASSWORD, role=Role.ADMIN,
+                      consent=ADULT_CONSENT)
+        for n, name in enumerate(("Siti Aminah", "Aminah Rahmawati", "Ni Luh Putu-Ayu")):
+            register_user(name, "phone", f"+62813555001{n:02d}", DEFAULT_PASSWORD, consent=ADULT_CONSENT)
+        db.session.commit()
+        db.session.remove()
+    page = new_page(javascript=javascript)
+    sign_in_through_form(page, live_server, "081355500099", DEFAULT_PASSWORD)
+    page.goto(live_server("/admin/pengguna"))
+    page.locator("#q").fill("minah")
+    page.get_by_role("button", name="Cari").click()
+    main = page.locator("main").inner_text()
+    assert "Tidak ada kata yang diawali “minah”" in main
+    assert page.locator(".user-row strong").all_inner_texts() == ["Aminah Rahmawati", "Siti Aminah"]
+    assert page.get_by_label("Cari juga di dalam kata (“minah” menemukan “Aminah”)").is_visible()
+    shots(page, "admin-search-inside-words")
+    wide = page.evaluate("[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > 360)"
+                         ".map(e => e.tagName + '.' + e.className)")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, wide
+    if javascript:
+        check_accessibility(page, "admin users, searched inside words")
+    page.locator("#q").fill("putu ayu")
+    page.get_by_role("button", name="Cari").click()
+    assert page.locator(".user-row strong").all_inner_texts() == ["Ni Luh Putu-Ayu"]
+    assert "Tidak ada kata" not in page.locator("main").inner_text()
