@@ -95,7 +95,9 @@ def keyset_page(stmt, moment_column, id_column, per_page: int, *, older_arg: str
         page = _paginate(matches.read, order, per_page, onward, back, matches.count)
         if not matches.too_many:
             return page
-    total, capped = capped_count(stmt)
+        total, capped = COUNT_CAP, True  # the matches were just counted past the cap: not again
+    else:
+        total, capped = capped_count(stmt)
     if filtered and not capped and total <= FEW_ROWS:
         matches = _Matches(stmt, moment_column, id_column)
         return _paginate(matches.read, order, per_page, onward, back, matches.count)

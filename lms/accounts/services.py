@@ -176,8 +176,10 @@ def search_users(query: str | None, *, anywhere: bool = False):
             pass
     like = search_pattern(query.lower())
     digits = "".join(ch for ch in query if ch.isdigit())
-    # an address has no spaces: a query with one is not looked for among a million of them
-    conditions = [] if any(ch.isspace() for ch in query) else [User.email.like(like, escape="\\")]
+    # An address has no spaces, and a piece of one shorter than a trigram is no clue (every address has an "s"):
+    # neither is looked for among a million of them.
+    conditions = ([] if len(query) < 3 or any(ch.isspace() for ch in query)
+                  else [User.email.like(like, escape="\\")])
     words = words_of(query)
     if anywhere or not words:  # "-" or "%": no word to begin with, only text to find
         conditions.append(db.func.lower(User.full_name).like(like, escape="\\"))
