@@ -225,14 +225,15 @@ def _cursor_of_row(row, moment_column, id_column) -> str:
     return cursor_of(getattr(row, moment_column.key), getattr(row, id_column.key))
 
 
-def searched_page(select_for, query: str, moment_column, id_column, per_page: int, *,
-                  anywhere: bool) -> tuple[KeysetPage, bool]:
-    """The page of a list searched by `query`; `select_for(anywhere)` is its statement (unordered).
+def searched_page(select_for, moment_column, id_column, per_page: int) -> tuple[KeysetPage, bool, bool]:
+    """The page of a searched list; `select_for(anywhere)` is its statement (unordered).
 
-    A search by the beginnings of words (lms/word_search.py) that finds nothing is tried again inside words,
-    so that "minah" still finds "Aminah". Returns the page and whether it was searched inside words."""
-    page = keyset_page(select_for(anywhere), moment_column, id_column, per_page, search=True)
+    `?anywhere=1` asks for a search inside words. A search by the beginnings of words (lms/word_search.py)
+    that finds nothing is tried again inside words, so that "minah" still finds "Aminah". Returns the page,
+    whether it was searched inside words, and whether that was this page's own choice (nothing began so)."""
+    asked = request.args.get("anywhere") == "1"
+    page = keyset_page(select_for(asked), moment_column, id_column, per_page, search=True)
     first = request.args.get("older") is None and request.args.get("newer") is None
-    if page.items or anywhere or not first:
-        return page, anywhere
-    return keyset_page(select_for(True), moment_column, id_column, per_page, search=True), True
+    if page.items or asked or not first:
+        return page, asked, False
+    return keyset_page(select_for(True), moment_column, id_column, per_page, search=True), True, True

@@ -34,16 +34,15 @@ def users():
     """Every account, newest first, searchable; keyset pages (older / newer)."""
     query = "".join(ch for ch in request.args.get("q", "") if ch.isprintable()).strip()[:100]
     per_page = current_app.config["USERS_PER_PAGE"]
-    anywhere = request.args.get("anywhere") == "1"
+    anywhere = searched_inside = False
     if query:
-        page, anywhere = searched_page(lambda inside: search_users(query, anywhere=inside), query, User.created_at,
-                                       User.id, per_page, anywhere=anywhere)
+        page, anywhere, searched_inside = searched_page(lambda inside: search_users(query, anywhere=inside),
+                                                        User.created_at, User.id, per_page)
     else:
         page = keyset_page(search_users(query), User.created_at, User.id, per_page=per_page)
     filters = {"q": query, "anywhere": "1" if anywhere else None} if query else {}
     return render_template("admin/users.html", page=page, query=query, anywhere=anywhere, filters=filters,
-                           searched_inside=anywhere and request.args.get("anywhere") != "1",
-                           role_labels=ROLE_LABELS, role_form=RoleForm())
+                           searched_inside=searched_inside, role_labels=ROLE_LABELS, role_form=RoleForm())
 
 
 @bp.route("/pengguna/<int:user_id>/peran", methods=["POST"])

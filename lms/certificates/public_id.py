@@ -97,7 +97,7 @@ def parse(text: str | None) -> ParsedId:
     """Read an ID as typed, forgiving case, spaces, dashes, a missing prefix and look-alike letters."""
     if not text or len(text) > 64:
         return ParsedId("malformed")
-    cleaned = "".join(LOOK_ALIKES.get(ch, ch) for ch in text.upper() if not ch.isspace() and ch not in "-_.–—")
+    cleaned = "".join(LOOK_ALIKES.get(ch, ch) for ch in _SEPARATORS.sub("", text.upper()))
     if len(cleaned) == COMPACT_LENGTH - len(PREFIX):
         cleaned = PREFIX + cleaned
     if len(cleaned) != COMPACT_LENGTH or any(ch not in VALUES for ch in cleaned):

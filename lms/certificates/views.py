@@ -145,10 +145,11 @@ def admin_list():
         if exact is not None:
             return redirect(url_for("certificates.admin_detail", public_id=exact.public_id))
     per_page = current_app.config["CERTIFICATES_PER_PAGE"]
-    anywhere = request.args.get("anywhere") == "1"
+    anywhere = searched_inside = False
     if query.split():
-        page, anywhere = searched_page(lambda inside: search_certificates(query, status or None, anywhere=inside),
-                                       query, Certificate.issued_at, Certificate.id, per_page, anywhere=anywhere)
+        page, anywhere, searched_inside = searched_page(
+            lambda inside: search_certificates(query, status or None, anywhere=inside),
+            Certificate.issued_at, Certificate.id, per_page)
     else:
         page = keyset_page(search_certificates(None, status or None), Certificate.issued_at, Certificate.id,
                            per_page=per_page)
@@ -156,7 +157,7 @@ def admin_list():
     if query and anywhere:
         filters["anywhere"] = "1"
     return render_template("certificates/admin_list.html", page=page, query=query, status=status,
-                           anywhere=anywhere, searched_inside=anywhere and request.args.get("anywhere") != "1",
+                           anywhere=anywhere, searched_inside=searched_inside,
                            statuses=STATUSES, status_of=certificate_status, filters=filters)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import update
 
 from lms.accounts.models import Role, User
 from lms.extensions import db
+from tests.ops.test_query_counts import counted_statements
 
 NAME = re.compile(r"<strong>(Anggota \d+)</strong>")
 
@@ -160,22 +161,12 @@ def test_a_search_pages_the_same_whichever_way_its_rows_are_read(sign_in, make_u
 def test_a_search_finds_its_matches_once_for_both_its_count_and_its_page(sign_in, make_user, small_pages):
     """The count and the page's order come from one statement over the matches (pagination._Matches): on a
     national database each reading of a trigram filter costs milliseconds, so it is read once, not twice."""
-    from sqlalchemy import event
-
     browser = sign_in(Role.ADMIN, full_name="Admin Cari")
     for n in range(7):
         make_user(full_name=f"Anggota {n}")
-    statements = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(" ".join(statement.split()))
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with counted_statements() as seen:
         body = browser.get("/admin/pengguna?q=anggota").get_data(as_text=True)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    statements = [" ".join(statement.split()) for statement in seen]
     assert "7 akun" in body and len(NAME.findall(body)) == 5  # small_pages: 5 a page
     filtered = [s for s in statements if "LIKE" in s]
     assert len(filtered) == 2, filtered  # the matches (count and page order), then the page's rows by id
@@ -186,22 +177,12 @@ def test_a_search_finds_its_matches_once_for_both_its_count_and_its_page(sign_in
 def test_a_search_with_more_matches_than_the_cap_is_not_counted_twice(sign_in, make_user, small_pages, monkeypatch):
     """Its matches were counted past COUNT_CAP while looking for them: the page is then read along the order
     index, and counting them once more (40 ms for "s" among a million names) tells nothing new."""
-    from sqlalchemy import event
-
     monkeypatch.setattr("lms.pagination.COUNT_CAP", 3)
     browser = sign_in(Role.ADMIN, full_name="Admin Cari")
     for n in range(7):
         make_user(full_name=f"Anggota {n}")
-    statements = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(" ".join(statement.split()))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with counted_statements() as statements:
         body = browser.get("/admin/pengguna?q=anggota").get_data(as_text=True)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     assert "Lebih dari 3 akun" in body and len(NAME.findall(body)) == 5
     counted = [s for s in statements if "count(" in s.lower() and "anggota" in s.lower()]
     assert len(counted) == 1, counted
