@@ -34,6 +34,10 @@ PAGE_PARTS             (part, language, mount point, app), or    256      never 
 LANGUAGE_TEXTS         (function, language) -> the dict of       32       never needed: the catalogs are read once
  (web)                 translated strings a page hands to its             per process
                        script (offline.js, listen.js, callouts)
+PUBLIC_RESULTS         (database, refreshed_at and as_of of the  8        a refresh (a new refreshed_at; this process
+ (outcomes.queries)    last refresh, number of courses, their             also forgets all at once); an import, which
+                       latest updated_at) -> the all-time sums            moves a course's updated_at (its hours)
+                       of the public results page, as numbers
 =====================  ========================================  =======  ==========================================
 
 Also per process, unbounded because their keys are few and fixed: the signing keyring per key
@@ -141,6 +145,8 @@ MENU_ITEMS: LruCache[tuple, list] = LruCache("menu_items", 24)
 TEMPLATE_URLS: LruCache[tuple, str] = LruCache("template_urls", 4096)
 LANGUAGE_TEXTS: LruCache[tuple, dict] = LruCache("language_texts", 32)
 PAGE_PARTS: LruCache[tuple, str] = LruCache("page_parts", 256)
+#: one entry per database a process serves (tests: several)
+PUBLIC_RESULTS: LruCache[tuple, object] = LruCache("public_results", 8)
 
 
 def clear_all() -> None:

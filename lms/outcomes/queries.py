@@ -12,6 +12,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from ..caches import PUBLIC_RESULTS
 from ..courses.models import Course, Module
 from ..extensions import db
 from ..organisations.models import Organisation
@@ -305,8 +306,16 @@ def programme_report(choice: Choice, *, link_region, link_organisation) -> Repor
     return Report(filters, tables, elements, data_values(choice, course.slug if course else None))
 
 
-def public_results() -> tuple[Table, OutcomeRefresh | None]:
-    """The figures safe to publish, for the country and each province: all time, all courses."""
+@dataclass(frozen=True)
+class _PublicFigures:
+    """The all-time sums behind the public results, as numbers: the same for every visitor until a refresh."""
+    counts: dict[tuple[str, str], int]
+    valid: dict[str, int]
+    hours: dict[str, int]
+    completions: dict[str, int]
+
+
+def _public_figures() -> _PublicFigures:
     counts = defaultdict(int)
     for region, measure, people in db.session.execute(
             select(OutcomeCount.region_code, OutcomeCount.measure, func.sum(OutcomeCount.people))
@@ -327,11 +336,28 @@ def public_results() -> tuple[Table, OutcomeRefresh | None]:
             .group_by(OutcomeCount.region_code, Course.hours)):
         hours[region] += course_hours * people
         completions[region] += people
+    return _PublicFigures(dict(counts), valid, dict(hours), dict(completions))
+
+
+def public_results() -> tuple[Table, OutcomeRefresh | None]:
+    """The figures safe to publish, for the country and each province: all time, all courses.
+
+    The sums read every month's rows of the country and its provinces, which grow with the months Rawat has
+    run; they change only with a refresh or a course's hours, so they are kept per process under both
+    (PUBLIC_RESULTS in lms/caches.py). Region names and the labels are read for each request.
+    """
+    done = refreshed()
+    courses, last_change = db.session.execute(select(func.count(), func.max(Course.updated_at))).one()
+    key = (db.engine.url.render_as_string(), done.refreshed_at if done else None, done.as_of if done else None,
+           courses, last_change)
+    figures = PUBLIC_RESULTS.get_or_load(key, _public_figures)
+    counts = defaultdict(int, figures.counts)
+    valid, hours, completions = figures.valid, figures.hours, figures.completions
     codes = sorted({region for region, _measure in counts} | set(valid))
     names = region_names(codes)
     rows = [Row(names.get(code, code), code or "ID", [
         Figure.count(counts[code, "completed"]), Figure.count(counts[code, "certified"]),
-        Figure.count(valid.get(code, 0)), Figure(hours[code], completions[code], "count")])
+        Figure.count(valid.get(code, 0)), Figure(hours.get(code, 0), completions.get(code, 0), "count")])
         for code in sorted(codes, key=lambda code: (code != "", code == NO_VILLAGE, names.get(code, code)))]
     table = Table("results", _l("Results by province"), _l("Since Rawat began, every course."), _l("Region"), [
         Column("trained", _l("Trained"), _l("People who completed at least one course.")),

@@ -21,6 +21,7 @@ from flask import current_app
 from sqlalchemy import String, and_, case, cast, delete, exists, func, insert, literal, null, or_, select, update
 
 from ..accounts.models import Role, User
+from ..caches import PUBLIC_RESULTS
 from ..certificates.models import Certificate
 from ..cohorts.models import Cohort, CohortCourse, CohortMember
 from ..cohorts.reach import REACH
@@ -75,6 +76,8 @@ def refresh_outcomes(now: datetime | None = None) -> Refreshed:
     took_ms = round((time.perf_counter() - started) * 1000)
     db.session.execute(update(OutcomeRefresh).where(OutcomeRefresh.id == 1)
                        .values(refreshed_at=now, as_of=as_of, took_ms=took_ms))
+    # other workers see the new refreshed_at in the cache key; this one also forgets a refresh at the same `now`
+    PUBLIC_RESULTS.clear()
     rows = {model.__tablename__: db.session.scalar(select(func.count()).select_from(model)) for model in ROLL_UPS}
     return Refreshed(as_of=as_of, took_ms=took_ms, rows=rows)
 

@@ -1,13 +1,20 @@
 """The programme page: who may see it, what area they see, and the "< 5" rule on every figure."""
 from __future__ import annotations
 
+import csv
 import re
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from lms.accounts.models import Role
+from lms.caches import PUBLIC_RESULTS
+from lms.courses.models import Course
 from lms.extensions import db
 from lms.outcomes.services import refresh_outcomes
+from lms.timeutil import utcnow
+from tests.ops.test_query_counts import counted_statements
 from tests.outcomes.conftest import NOW
 
 
@@ -75,3 +82,38 @@ def test_the_public_results_page_shows_only_safe_figures(client, counted):
     for line in csv[1:]:
         for value in line.split(",")[2:6]:
             assert value == "< 5" or int(value) >= 5
+
+
+def _national(response) -> dict[str, str]:
+    return next(row for row in csv.DictReader(response.get_data(as_text=True).splitlines())
+                if row["region_code"] == "ID")
+
+
+def test_the_public_sums_are_kept_until_a_refresh_or_a_course_changes(client, activity):
+    activity(seed=11, learners=60)
+    refresh_outcomes(NOW)
+    db.session.commit()
+    first = _national(client.get("/capaian.csv"))
+    with counted_statements() as statements:
+        assert _national(client.get("/capaian.csv")) == first
+    assert not [statement for statement in statements if "sum(" in statement.lower()]
+
+    # another worker refreshes after more learning: this process's entry stays, under the old key
+    activity(seed=12, learners=60)
+    kept = [(key, PUBLIC_RESULTS.get(key)) for key in PUBLIC_RESULTS]
+    refresh_outcomes(NOW + timedelta(hours=1))
+    db.session.commit()
+    for key, value in kept:
+        PUBLIC_RESULTS.put(key, value)
+    second = _national(client.get("/capaian.csv"))
+    assert int(second["trained"]) > int(first["trained"])
+    assert second["refreshed_at"] > first["refreshed_at"]
+
+    # an import changes a course's hours and moves its updated_at: the hours trained follow at once
+    course = db.session.scalars(select(Course).order_by(Course.id)).first()
+    course.hours += 10
+    course.updated_at = utcnow()
+    db.session.commit()
+    third = _national(client.get("/capaian.csv"))
+    assert int(third["hours"]) > int(second["hours"])
+    assert third["trained"] == second["trained"]
