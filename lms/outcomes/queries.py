@@ -351,12 +351,11 @@ def public_results() -> tuple[Table, OutcomeRefresh | None]:
     key = (db.engine.url.render_as_string(), done.refreshed_at if done else None, done.as_of if done else None,
            courses, last_change)
     figures = PUBLIC_RESULTS.get_or_load(key, _public_figures)
-    counts = defaultdict(int, figures.counts)
-    valid, hours, completions = figures.valid, figures.hours, figures.completions
+    counts, valid, hours, completions = figures.counts, figures.valid, figures.hours, figures.completions
     codes = sorted({region for region, _measure in counts} | set(valid))
     names = region_names(codes)
     rows = [Row(names.get(code, code), code or "ID", [
-        Figure.count(counts[code, "completed"]), Figure.count(counts[code, "certified"]),
+        Figure.count(counts.get((code, "completed"), 0)), Figure.count(counts.get((code, "certified"), 0)),
         Figure.count(valid.get(code, 0)), Figure(hours.get(code, 0), completions.get(code, 0), "count")])
         for code in sorted(codes, key=lambda code: (code != "", code == NO_VILLAGE, names.get(code, code)))]
     table = Table("results", _l("Results by province"), _l("Since Rawat began, every course."), _l("Region"), [
