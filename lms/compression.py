@@ -1,9 +1,9 @@
 """Fewer bytes on prepaid data: every text response is sent gzip-compressed.
 
-Registered app-wide by web.init_app. Every text response over ~500 bytes (HTML, CSS,
-JavaScript, JSON, SVG, the web app manifest) goes out gzip-compressed when the browser
-accepts it, with ``Vary: Accept-Encoding``; an ETag becomes weak, since the same
-resource is then sent in another coding.
+Every text response over ~500 bytes (HTML, CSS, JavaScript, JSON, SVG, the web app
+manifest) goes out gzip-compressed when the browser accepts it, with ``Vary: Accept-Encoding``;
+an ETag becomes weak, since the same resource is then sent in another coding. finishing.py
+does it for every response on its way out; this module holds the rules and the compressor.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import gzip
 import zlib
 from collections.abc import Iterable, Iterator
 
-from flask import Flask, Response, request
+from flask import Response, request
 
 #: below this the gzip header costs more than it saves
 MIN_COMPRESS_BYTES = 500
@@ -51,34 +51,3 @@ def streamed_response(chunks: Iterable[str], mimetype: str, **kwargs) -> Respons
     if accepts_gzip():
         response.headers["Content-Encoding"] = "gzip"
     return response
-
-
-def _add_vary(response: Response, value: str) -> None:
-    present = {v.strip().lower() for v in response.headers.get("Vary", "").split(",") if v.strip()}
-    if value.lower() not in present:
-        response.vary.add(value)
-
-
-def compress_response(response: Response) -> Response:
-    """Gzip a finished text response when the browser accepts it (after_request hook)."""
-    if response.mimetype not in COMPRESSIBLE_TYPES:
-        return response
-    _add_vary(response, "Accept-Encoding")
-    if (response.status_code != 200 or response.direct_passthrough or response.is_streamed
-            or "Content-Encoding" in response.headers or request.method == "HEAD" or not accepts_gzip()):
-        return response
-    data = response.get_data()
-    if len(data) < MIN_COMPRESS_BYTES:
-        return response
-    response.set_data(gzip_bytes(data))
-    response.headers["Content-Encoding"] = "gzip"
-    etag, _weak = response.get_etag()
-    if etag:  # the same content in another coding: still the same resource for If-None-Match (weak)
-        response.set_etag(etag, weak=True)
-    return response
-
-
-def init_app(app: Flask) -> None:
-    # First in the list, so it runs last (Flask runs after_request hooks in reverse):
-    # every other hook has finished the body and headers before it is compressed.
-    app.after_request_funcs.setdefault(None, []).insert(0, compress_response)

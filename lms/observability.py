@@ -1,18 +1,18 @@
-"""Request ids, one structured log line per request, proxies, health and readiness."""
+"""Request ids and the structured request log (written by finishing.py), proxies, health and readiness."""
 from __future__ import annotations
 
 import json
 import logging
 import re
 import sys
-import time
-import uuid
 
 from blinker import Namespace
-from flask import Flask, g, jsonify, request
+from flask import Flask, has_request_context, jsonify, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+#: where finishing.py keeps the request's ID: the proxy's X-Request-ID when well-formed, else a new one
+REQUEST_ID_ENVIRON_KEY = "lms.request_id"
 request_log = logging.getLogger("lms.requests")
 
 
@@ -42,7 +42,7 @@ def configure_logging(app: Flask) -> None:
 
 
 def current_request_id() -> str | None:
-    return g.get("request_id")
+    return request.environ.get(REQUEST_ID_ENVIRON_KEY) if has_request_context() else None
 
 
 #: sent by /readyz; sender is the app. A feature whose readiness matters (certificates: the signing
@@ -73,25 +73,6 @@ def init_app(app: Flask) -> None:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
     configure_logging(app)
-
-    def start_request():
-        incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex[:16]
-        g.request_started = time.perf_counter()
-
-    # First of all before-request hooks: CSRF (registered earlier) may refuse the request, and that
-    # answer needs its id too.
-    app.before_request_funcs.setdefault(None, []).insert(0, start_request)
-
-    @app.after_request
-    def log_request(response):
-        response.headers["X-Request-ID"] = g.get("request_id", "")
-        if app.config.get("REQUEST_LOG"):
-            duration = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
-            request_log.info({"event": "request", "method": request.method, "path": request.path,
-                              "status": response.status_code, "duration_ms": round(duration, 1),
-                              "request_id": g.get("request_id"), "remote_addr": request.remote_addr})
-        return response
 
     @app.route("/healthz")
     def healthz():

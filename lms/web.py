@@ -1,4 +1,5 @@
-"""Cross-cutting request handling: language, security headers, error pages, low data.
+"""Cross-cutting request handling: language, error pages, low data; finishing.py adds what every response
+gets on its way out (security headers, request ID, gzip, the log line).
 
 Low data (see compression.py and static_assets.py): gzip for every text response,
 content-hashed static URLs cached for a year, and the web app manifest.
@@ -20,7 +21,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from . import compression, form_rendering, routing, static_assets
+from . import finishing, form_rendering, routing, static_assets
 from .caches import LANGUAGE_TEXTS, MENU_ITEMS, PAGE_PARTS, TEMPLATE_URLS
 from .observability import current_request_id
 from .extensions import babel
@@ -29,21 +30,6 @@ LANGUAGE_COOKIE = "lang"
 #: the macros of the parts every page shares (layout, menu_links)
 LAYOUT_TEMPLATE = "_layout.html"
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "manifest-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
 
 
 class RequestCatalogDomain(Domain):
@@ -213,24 +199,12 @@ def init_app(app: Flask) -> None:
     babel.domain_instance = RequestCatalogDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
     _install_template_gettext(app)
     form_rendering.install()
-    compression.init_app(app)
+    finishing.install(app)  # security headers, request ID, gzip, log line
     static_assets.init_app(app)
 
     @app.before_request
     def remember_languages():
         g._languages = app.config["LANGUAGES"]
-
-    @app.after_request
-    def security_headers(response):
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if app.config.get("SESSION_COOKIE_SECURE"):
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        return response
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):

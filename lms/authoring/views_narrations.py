@@ -20,7 +20,7 @@ from . import narration_services
 from ..courses.offline import human_size
 from ..courses.views import render_lesson_body
 from ..extensions import csrf, db
-from ..web import CONTENT_SECURITY_POLICY
+from ..finishing import CONTENT_SECURITY_POLICY
 from . import bp
 from .forms import ActionForm, NarrationForm
 from .models import CourseDraft

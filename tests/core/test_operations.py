@@ -6,6 +6,7 @@ import pytest
 
 from lms import create_app
 from lms.config import TestConfig
+from lms.finishing import SECURITY_HEADERS
 
 
 def test_healthz(client):
@@ -33,6 +34,21 @@ def test_request_id_is_generated_or_kept(client):
     assert len(generated) == 16
     assert client.get("/", headers={"X-Request-ID": "abc12345-proxy"}).headers["X-Request-ID"] == "abc12345-proxy"
     assert client.get("/", headers={"X-Request-ID": "<script>"}).headers["X-Request-ID"] != "<script>"
+
+
+@pytest.mark.parametrize("method, url, status", [
+    ("GET", "/", 200), ("HEAD", "/kursus", 200), ("GET", "/api/v1/tidak-ada", 404), ("GET", "/tidak-ada", 404),
+    ("POST", "/masuk", 400),  # refused by the CSRF check, before any view
+])
+def test_every_answer_gets_the_security_headers_and_its_id_once(client, method, url, status):
+    response = client.open(url, method=method, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == status
+    for name, value in SECURITY_HEADERS:
+        assert response.headers.getlist(name) == [value], name
+    assert len(response.headers.getlist("X-Request-ID")) == 1
+    varies = [token.strip().lower() for value in response.headers.getlist("Vary") for token in value.split(",")]
+    assert varies.count("accept-encoding") <= 1
+    assert "Strict-Transport-Security" not in response.headers  # only over HTTPS (test_security.py)
 
 
 def test_one_structured_line_per_request(client, caplog):
