@@ -131,3 +131,18 @@ def test_unknown_page_is_a_friendly_404_in_the_users_language(client):
     assert response.status_code == 404 and "Halaman tidak ditemukan" in response.get_data(as_text=True)
     client.set_cookie("lang", "en")
     assert "Page not found" in client.get("/tidak-ada").get_data(as_text=True)
+
+
+def test_a_new_secret_key_ends_sessions_unless_the_old_one_is_a_fallback(app, sign_in):
+    """The session signer is built once per set of keys (web.CookieSessions): changing the keys still counts."""
+    browser = sign_in("learner")
+    assert browser.get("/dasbor").status_code == 200
+    old_key = app.secret_key
+    try:
+        app.config["SECRET_KEY"] = "a new key after a leak"
+        app.config["SECRET_KEY_FALLBACKS"] = [old_key]  # rotated: yesterday's cookies still open
+        assert browser.get("/dasbor").status_code == 200
+        app.config["SECRET_KEY_FALLBACKS"] = []  # the old key withdrawn: its cookies no longer do
+        assert browser.get("/dasbor").status_code == 302
+    finally:
+        app.config.update(SECRET_KEY=old_key, SECRET_KEY_FALLBACKS=[])
