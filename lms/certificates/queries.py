@@ -109,7 +109,7 @@ def search_certificates(query: str | None = None, status: str | None = None, tod
                                   func.lower(Certificate.holder_name).like(like, escape="\\"),
                                   func.lower(Certificate.course_title).like(like, escape="\\")))
     elif words:
-        found = [has_words(Certificate.holder_name, Certificate.course_title, words=words)]
+        found = [has_words(Certificate.holder_name, Certificate.course_title, words=words, by_prefixes=True)]
         groups = fragments(query)
         if groups:  # "7k3m 9qxh": parts of an ID, in that ID
             found.append(and_(*(func.lower(Certificate.public_id).like(search_pattern(group), escape="\\")

@@ -98,15 +98,35 @@ def test_a_name_with_no_word_so_begun_is_searched_inside_words(app, sign_in, mak
         app.config["USERS_PER_PAGE"] = per_page
 
 
+@pytest.mark.parametrize("typed, found", [
+    ("agus rina", {"Agus Rina", "Agus Rinawati"}),  # a whole word, then a beginning
+    ("rina agus", {"Agus Rina", "Rina Agustina"}),  # in any order; "rina" is no whole word of "Agus Rinawati"
+    ("rina", {"Agus Rina", "Agus Rinawati", "Rina Agustina"}), ("agus r", {"Agus Rina", "Agus Rinawati"}),
+    ("putu ayu", {"Ni Luh Putu-Ayu"}), ("ayu", {"Ni Luh Putu-Ayu"}),  # a hyphen parts words
+    ("agustina perawatan", {"Rina Agustina"}), ("agus lans", {"Agus Rina", "Agus Rinawati"}),  # with the course
+    ("rinaw", {"Agus Rinawati"}), ("gus", set()),  # beginnings only
+])
+def test_certificates_are_found_by_how_the_words_of_holder_and_course_begin(certify, typed, found):  # noqa: F811
+    """On PostgreSQL through the index of every word's beginnings (migration 0031), on SQLite by LIKE: the same
+    matches."""
+    from lms.certificates.models import Certificate
+    from lms.certificates.queries import search_certificates
+    course = certify(full_name="Agus Rina").course
+    for holder in ("Agus Rinawati", "Rina Agustina", "Ni Luh Putu-Ayu"):
+        certify(course=course, full_name=holder)
+    matched = db.session.scalars(search_certificates(typed).with_only_columns(Certificate.holder_name))
+    assert set(matched) == found
+
+
 def test_word_search_is_read_from_its_index_on_postgresql(make_user, certify):  # noqa: F811
-    """The match must be the expression migration 0030 indexed, or PostgreSQL reads every name. SQLite, with
-    no full-text index, reads the table."""
+    """The match must be the expression migrations 0030 (users) and 0031 (certificates) indexed, or PostgreSQL
+    reads every name. SQLite, with no full-text index, reads the table."""
     from lms.certificates.queries import search_certificates
     postgresql = db.engine.dialect.name == "postgresql"
     if postgresql:
         db.session.execute(text("SET LOCAL enable_seqscan = off"))
     for statement, index in ((search_users("wayan dewi 12"), "ix_users_full_name_words"),
-                             (search_certificates("agus rina"), "ix_certificates_holder_course_words")):
+                             (search_certificates("agus rina"), "ix_certificates_holder_course_prefixes")):
         compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
         if postgresql:
             plan = "\n".join(db.session.execute(text(f"EXPLAIN {compiled}")).scalars())
