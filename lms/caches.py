@@ -144,6 +144,8 @@ MENU_ITEMS: LruCache[tuple, list] = LruCache("menu_items", 24)
 #: a page's links (static files, menus, its course's lessons): few thousand per process
 TEMPLATE_URLS: LruCache[tuple, str] = LruCache("template_urls", 4096)
 LANGUAGE_TEXTS: LruCache[tuple, dict] = LruCache("language_texts", 32)
+#: a calendar day as a page writes it (language, format): a list's rows share few dates
+FORMATTED_DAYS: LruCache[tuple, str] = LruCache("formatted_days", 2048)
 PAGE_PARTS: LruCache[tuple, str] = LruCache("page_parts", 256)
 #: one entry per database a process serves (tests: several)
 PUBLIC_RESULTS: LruCache[tuple, object] = LruCache("public_results", 8)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import request
 from sqlalchemy import func, literal_column, select, tuple_
+from sqlalchemy.sql.util import find_tables
 
 from .extensions import db
 from .routing import MAX_ID
@@ -89,7 +90,7 @@ def keyset_page(stmt, moment_column, id_column, per_page: int, *, older_arg: str
     onward = parse_cursor(request.args.get(older_arg))
     back = None if onward else parse_cursor(request.args.get(newer_arg))
     order = _Order(moment_column, id_column, oldest_first)
-    filtered = stmt.whereclause is not None and len(stmt.get_final_froms()) == 1
+    filtered = stmt.whereclause is not None and _one_table(stmt)
     if filtered and search:
         matches = _Matches(stmt, moment_column, id_column)
         page = _paginate(matches.read, order, per_page, onward, back, matches.count)
@@ -107,6 +108,18 @@ def keyset_page(stmt, moment_column, id_column, per_page: int, *, older_arg: str
                                        .order_by(*order_by(moment_column, id_column)).limit(limit)))
 
     return _paginate(read, order, per_page, onward, back, lambda: (total, capped))
+
+
+def _one_table(stmt) -> bool:
+    """The statement reads one table and joins nothing: _Matches may repeat its WHERE over that table alone.
+
+    Select.get_final_froms() would say so too, but it compiles the statement to find out: 0.4 ms, a tenth of
+    a searched admin page (issue #21). The joins and FROM list a statement was built with are read instead."""
+    froms = stmt.columns_clause_froms
+    if len(froms) != 1 or stmt._setup_joins or stmt._from_obj:
+        return False
+    where = stmt.whereclause
+    return where is None or all(table in froms for table in find_tables(where, check_columns=True))
 
 
 def _paginate(read, order: _Order, per_page: int, onward, back, count) -> KeysetPage:

@@ -88,3 +88,21 @@ def test_a_request_finds_its_catalog_once_and_force_locale_still_switches_it(app
         with force_locale("id"):
             assert gettext("Sign in") == "Masuk" and render_template_string(template) == "Masuk"
         assert gettext("Sign in") == "Sign in" and render_template_string(template) == "Sign in"
+
+
+def test_a_day_is_written_in_the_reader_s_language_and_a_moment_in_their_time_zone(app):
+    """The templates' format_date keeps the words of each day per language and format (web.format_day)."""
+    from datetime import date, datetime
+
+    from flask_babel import force_locale
+
+    write = app.jinja_env.globals["format_date"]
+    with app.test_request_context("/"):
+        for _round in range(2):  # written, then read from what was kept
+            with force_locale("id"):
+                assert write(date(2026, 12, 7), "long") == "7 Desember 2026"
+                assert write(date(2026, 12, 7), "medium") == "7 Des 2026"
+            with force_locale("en"):
+                assert write(date(2026, 12, 7), "long") == "December 7, 2026"
+        with force_locale("id"):  # 20:00 UTC is already the next day in Jakarta
+            assert write(datetime(2026, 12, 6, 20, 0), "long") == "7 Desember 2026"

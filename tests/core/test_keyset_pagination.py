@@ -6,7 +6,7 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from lms.accounts.models import Role, User
 from lms.extensions import db
@@ -187,3 +187,20 @@ def test_a_search_with_more_matches_than_the_cap_is_not_counted_twice(sign_in, m
     assert "Lebih dari 3 akun" in body and len(NAME.findall(body)) == 5
     counted = [s for s in statements if "count(" in s.lower() and "anggota" in s.lower()]
     assert len(counted) == 1, counted
+
+
+def test_only_a_statement_of_one_table_is_read_among_its_matches(app):
+    """_Matches repeats a statement's WHERE over its own table: a join, a second FROM or a condition on another
+    table must go the general way (pagination._one_table, which reads the statement without compiling it)."""
+    from lms.accounts.services import search_users
+    from lms.certificates.models import Certificate
+    from lms.certificates.queries import search_certificates
+    from lms.pagination import _one_table
+
+    with app.app_context():
+        assert _one_table(search_users("siti am")) and _one_table(search_certificates("agus rina"))
+        assert _one_table(select(Certificate).where(Certificate.revoked_at.is_not(None)))
+        assert not _one_table(select(Certificate).join(User, User.id == Certificate.user_id))
+        assert not _one_table(select(Certificate).select_from(User).where(User.id == Certificate.user_id))
+        assert not _one_table(select(Certificate, User))
+        assert not _one_table(select(Certificate).where(Certificate.user_id == User.id, User.full_name == "x"))
