@@ -71,6 +71,7 @@ def readiness(app: Flask) -> dict[str, str]:
 def init_app(app: Flask) -> None:
     if app.config.get("TRUSTED_PROXIES"):
         n = app.config["TRUSTED_PROXIES"]
+        # around finishing.py's middleware (web.init_app ran first): the log line has the client's address
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
     configure_logging(app)
 

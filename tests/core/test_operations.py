@@ -63,6 +63,15 @@ def test_one_structured_line_per_request(client, caplog):
     assert json.loads(JsonFormatter().format(record))["status"] == 200
 
 
+def test_the_log_line_has_the_client_s_address_behind_a_trusted_proxy(tmp_path, caplog):
+    app = _app_with_broken_route(tmp_path, TRUSTED_PROXIES=1)
+    with caplog.at_level(logging.INFO, logger="lms.requests"):
+        app.test_client().get("/healthz", headers={"X-Forwarded-For": "203.0.113.9"},
+                              environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    [record] = [r for r in caplog.records if r.name == "lms.requests"]
+    assert record.msg["remote_addr"] == "203.0.113.9" and record.msg["path"] == "/healthz"
+
+
 def _app_with_broken_route(tmp_path, **overrides):
     app = create_app(TestConfig, instance_path=str(tmp_path),
                      SQLALCHEMY_DATABASE_URI=overrides.pop("uri", f"sqlite:///{tmp_path / 'x.db'}"), **overrides)
