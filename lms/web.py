@@ -149,7 +149,7 @@ def texts_per_language(function):
     return texts
 
 
-def _may_be_signed_in() -> bool:
+def may_be_signed_in() -> bool:
     """False when nobody can be signed in: no user loaded yet and neither sign-in cookie sent (a program calling
     the API, a first visit). Then the language is chosen without loading the user for nothing."""
     if "_login_user" in g:
@@ -162,7 +162,7 @@ def _may_be_signed_in() -> bool:
 def select_locale() -> str:
     """The signed-in user's choice, else the visitor's cookie, else Indonesian."""
     languages = g.get("_languages") or ("id", "en")
-    if _may_be_signed_in() and current_user and current_user.is_authenticated and current_user.locale in languages:
+    if may_be_signed_in() and current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     cookie = request.cookies.get(LANGUAGE_COOKIE)
     if cookie in languages:

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from ..extensions import db
-from ..web import safe_next_url, template_helpers, wants_json
+from ..web import may_be_signed_in, safe_next_url, template_helpers, wants_json
 from . import bp
 from .forms import ConsentForm
 from .models import PrivacyConsent
@@ -62,7 +62,8 @@ def ask_for_consent():
     """A signed-in person who has not agreed to the current notice (a new version, or an account a care manager or
     an admin made) is asked first. No query: the version agreed to is on the user row the session already loaded,
     and the current version is a constant. A program (the JSON API) gets a 403 that says so."""
-    if _exempt() or not current_user.is_authenticated:
+    # no sign-in cookie (a program, a first visit): nobody to ask, and no user to load for it
+    if not may_be_signed_in() or _exempt() or not current_user.is_authenticated:
         return None
     current = current_notice().version
     if (current_user.privacy_version or 0) >= current:

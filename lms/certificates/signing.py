@@ -97,18 +97,19 @@ def sign_payload(keyring: Keyring, fields: dict) -> str:
 
 
 def verify_payload(keyring: Keyring, fields: dict, signature: str | None, *,
-                   issued_at: dt.datetime | None = None) -> bool:
+                   issued_at: dt.datetime | None = None, payload: bytes | None = None) -> bool:
     """True when `signature` is a valid Ed25519 signature of `fields` by the key it names.
 
     The key must be one of ours (current or retired) and, when `issued_at` is given,
-    must have been in service at that moment.
+    must have been in service at that moment. `payload`: canonical_payload(fields), when the caller
+    has it already (the API shows it).
     """
     key = keyring.get(fields.get("kid"))
     if key is None or not signature or len(signature) > 100:
         return False
     if issued_at is not None and not key.was_valid_at(issued_at):
         return False
-    payload = canonical_payload(fields)
+    payload = canonical_payload(fields) if payload is None else payload
     # Ed25519 verification depends only on these three values: a match seen once stays a match.
     seen = (key.public_raw(), signature, payload)
     with _VERIFIED_LOCK:

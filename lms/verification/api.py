@@ -83,7 +83,7 @@ def certificate_body(verdict: IdVerdict) -> dict:
         "renewed_by": later.public_id if later else None,
         "signature": {
             "alg": "Ed25519", "kid": certificate.key_id, "value": certificate.signature,
-            "payload": canonical_payload(payload_of(certificate)).decode("utf-8"),
+            "payload": (verdict.signed_payload or canonical_payload(payload_of(certificate))).decode("utf-8"),
             "keys_url": base_url() + KEYS_PATH,
         },
     })

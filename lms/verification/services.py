@@ -15,7 +15,7 @@ from ..certificates.keys import load_keyring
 from ..certificates.models import Certificate, CertificateDocument
 from ..certificates.public_id import parse
 from ..certificates.queries import certificate_status, get_by_public_id, payload_of
-from ..certificates.signing import find_id_in_bytes, inspect_pdf, verify_payload
+from ..certificates.signing import canonical_payload, find_id_in_bytes, inspect_pdf, verify_payload
 from ..credentials.models import CertificateCredential
 from ..credentials.services import status_list_document
 from ..credentials.status_list import bit_is_set, decode
@@ -40,6 +40,8 @@ class IdVerdict:
     certificate: Certificate | None = None
     #: None when no QR signature was given, else whether it matched
     qr_signature_ok: bool | None = None
+    #: the exact bytes the register entry's signature was checked against (signing.canonical_payload)
+    signed_payload: bytes | None = None
 
     @property
     def found(self) -> bool:
@@ -70,9 +72,11 @@ def check_id(text: str | None, *, qr_kid: str | None = None, qr_signature: str |
         return IdVerdict("withdrawn", entered, parsed.canonical)
     keyring = load_keyring()
     fields = payload_of(certificate)
-    if not verify_payload(keyring, fields, certificate.signature, issued_at=certificate.issued_at):
+    payload = canonical_payload(fields)
+    if not verify_payload(keyring, fields, certificate.signature, issued_at=certificate.issued_at, payload=payload):
         return IdVerdict("invalid", entered, parsed.canonical)
-    verdict = IdVerdict(certificate_status(certificate), entered, parsed.canonical, certificate)
+    verdict = IdVerdict(certificate_status(certificate), entered, parsed.canonical, certificate,
+                        signed_payload=payload)
     if qr_signature is not None or qr_kid is not None:
         verdict.qr_signature_ok = (qr_kid == certificate.key_id and verify_payload(
             keyring, fields, qr_signature, issued_at=certificate.issued_at))
