@@ -30,6 +30,7 @@ import hashlib
 import json
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from cryptography import x509
@@ -183,8 +184,16 @@ class Keyring:
 
 def key_folder(app: Flask | None = None) -> Path:
     app = app or current_app
-    folder = Path(app.config.get("CERTIFICATE_KEY_DIR") or "keys")
-    return folder if folder.is_absolute() else Path(app.instance_path) / folder
+    return _key_paths(app.config.get("CERTIFICATE_KEY_DIR") or "keys", app.instance_path)[0]
+
+
+@lru_cache(maxsize=16)
+def _key_paths(configured: str, instance_path: str) -> tuple[Path, Path]:
+    # (folder, its keyring.json): every verification looks the keyring up, and building the paths cost more
+    # than checking the file (issue #21)
+    folder = Path(configured)
+    folder = folder if folder.is_absolute() else Path(instance_path) / folder
+    return folder, folder / "keyring.json"
 
 
 def external_chain(app: Flask) -> list[x509.Certificate] | None:
@@ -238,8 +247,7 @@ def _load(app: Flask, folder: Path) -> Keyring:
 def load_keyring(app: Flask | None = None) -> Keyring:
     """The keyring (created first when missing and CERTIFICATE_KEYS_AUTO_INIT is on)."""
     app = app or current_app
-    folder = key_folder(app)
-    manifest = folder / "keyring.json"
+    folder, manifest = _key_paths(app.config.get("CERTIFICATE_KEY_DIR") or "keys", app.instance_path)
     try:
         stat = manifest.stat()
     except FileNotFoundError:
