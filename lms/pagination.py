@@ -199,7 +199,7 @@ class _Matches:
     """
 
     def __init__(self, stmt, moment_column, id_column):
-        self.stmt, self.id_column = stmt, id_column
+        self.id_column = id_column
         self.entity = stmt.column_descriptions[0]["entity"]
         self.cte = (select(moment_column, id_column).where(stmt.whereclause).limit(COUNT_CAP + 1)
                     .cte("matches").prefix_with("MATERIALIZED"))

@@ -34,7 +34,6 @@ LANGUAGE_COOKIE = "lang"
 LAYOUT_TEMPLATE = "_layout.html"
 
 
-
 class RequestCatalogDomain(Domain):
     """Flask-Babel's message domain, finding the catalog once per request instead of per string.
 

@@ -183,12 +183,16 @@ class Keyring:
 # --- where the keys live -------------------------------------------------------------------
 
 def key_folder(app: Flask | None = None) -> Path:
-    app = app or current_app
-    return _key_paths(app.config.get("CERTIFICATE_KEY_DIR") or "keys", app.instance_path)[0]
+    return _key_paths(app or current_app)[0]
+
+
+def _key_paths(app: Flask) -> tuple[Path, Path]:
+    """(the key folder, its keyring.json)."""
+    return _paths_under(app.config.get("CERTIFICATE_KEY_DIR") or "keys", app.instance_path)
 
 
 @lru_cache(maxsize=16)
-def _key_paths(configured: str, instance_path: str) -> tuple[Path, Path]:
+def _paths_under(configured: str, instance_path: str) -> tuple[Path, Path]:
     # (folder, its keyring.json): every verification looks the keyring up, and building the paths cost more
     # than checking the file (issue #21)
     folder = Path(configured)
@@ -247,7 +251,7 @@ def _load(app: Flask, folder: Path) -> Keyring:
 def load_keyring(app: Flask | None = None) -> Keyring:
     """The keyring (created first when missing and CERTIFICATE_KEYS_AUTO_INIT is on)."""
     app = app or current_app
-    folder, manifest = _key_paths(app.config.get("CERTIFICATE_KEY_DIR") or "keys", app.instance_path)
+    folder, manifest = _key_paths(app)
     try:
         stat = manifest.stat()
     except FileNotFoundError:

@@ -79,7 +79,7 @@ def check_id(text: str | None, *, qr_kid: str | None = None, qr_signature: str |
                         signed_payload=payload)
     if qr_signature is not None or qr_kid is not None:
         verdict.qr_signature_ok = (qr_kid == certificate.key_id and verify_payload(
-            keyring, fields, qr_signature, issued_at=certificate.issued_at))
+            keyring, fields, qr_signature, issued_at=certificate.issued_at, payload=payload))
     return verdict
 
 
