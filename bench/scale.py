@@ -420,6 +420,27 @@ def fill_dates(run, now) -> None:
             WHERE key_id = 'rk-bench'""", now=now)
 
 
+#: a certificate without its words, or with the words of another issue date (the dates were squeezed after)
+WORDS_MISSING = """EXISTS (SELECT 1 FROM certificates c WHERE NOT EXISTS (
+                       SELECT 1 FROM certificate_words w WHERE w.certificate_id = c.id))
+                   OR EXISTS (SELECT 1 FROM certificate_words w JOIN certificates c ON c.id = w.certificate_id
+                              WHERE w.issued_at <> c.issued_at)"""
+
+
+def fill_certificate_words(run, now) -> None:
+    """Each certificate's words (certificate_words), as the app writes them when it issues one
+    (lms.word_search.indexed_words; the bench's names and titles are plain ASCII, which this SQL splits the same
+    way), with the certificate's final issue date."""
+    run("""DELETE FROM certificate_words w USING certificates c
+           WHERE c.id = w.certificate_id AND w.issued_at <> c.issued_at""")
+    run("""
+        INSERT INTO certificate_words (word, issued_at, certificate_id)
+        SELECT DISTINCT left(w.word, 64), c.issued_at, c.id
+        FROM certificates c, regexp_split_to_table(lower(c.holder_name || ' ' || c.course_title), '[^[:alnum:]]+')
+             AS w(word)
+        WHERE w.word <> '' AND NOT EXISTS (SELECT 1 FROM certificate_words x WHERE x.certificate_id = c.id)""")
+
+
 def fill_pretests(run, now) -> None:
     """Pre-tests of the courses that have one: 6 enrolments in 10 took it (a score per module, lower than the
     quizzes'), 2 skipped it, 2 never saw it."""
@@ -544,6 +565,7 @@ FILLS = {
     "villages": ("NOT EXISTS (SELECT 1 FROM users WHERE village_code IS NOT NULL)", fill_villages, ("users",)),
     "dates": (f"EXISTS (SELECT 1 FROM enrollments WHERE enrolled_at < TIMESTAMP '{OLD_START}' + INTERVAL '31 days')",
               fill_dates, ("enrollments", "quiz_attempts", "quiz_passes", "cohort_members", "certificates")),
+    "certificate words": (WORDS_MISSING, fill_certificate_words, ("certificate_words",)),
     "pre-tests": ("NOT EXISTS (SELECT 1 FROM pretests)", fill_pretests, ("pretests", "pretest_module_scores")),
     "observations": ("NOT EXISTS (SELECT 1 FROM skill_observations)", fill_observations,
                      ("skill_observations", "skill_observation_steps")),
@@ -604,7 +626,7 @@ def settle(tables: set[str] | None = None) -> float:
 #: the tables whose rows the build reports
 COUNTED = ("users", "enrollments", "lesson_completions", "quiz_attempts", "quiz_attempt_questions", "cohorts",
            "cohort_members", "certificates", "audit_entries", "regions", "organisations", "pretests",
-           "pretest_module_scores", "skill_observations", "skill_competences")
+           "pretest_module_scores", "skill_observations", "skill_competences", "certificate_words")
 
 
 def figures_of(seconds: float) -> dict:

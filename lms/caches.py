@@ -38,6 +38,9 @@ PUBLIC_RESULTS         (database, refreshed_at and as_of of the  8        a refr
  (outcomes.queries)    last refresh, number of courses, their             also forgets all at once); an import, which
                        latest updated_at) -> the all-time sums            moves a course's updated_at (its hours)
                        of the public results page, as numbers
+WORD_SHARES            (database, ten-minute period) -> how      8        time: a new period reads the statistics
+ (certificates.        common each of the 1,000 commonest                 again (PostgreSQL's ANALYZE moves them)
+ queries)              certificate words is (PostgreSQL)
 =====================  ========================================  =======  ==========================================
 
 Also per process, unbounded because their keys are few and fixed: the signing keyring per key
@@ -147,6 +150,8 @@ LANGUAGE_TEXTS: LruCache[tuple, dict] = LruCache("language_texts", 32)
 #: a calendar day as a page writes it (language, format): a list's rows share few dates
 FORMATTED_DAYS: LruCache[tuple, str] = LruCache("formatted_days", 2048)
 PAGE_PARTS: LruCache[tuple, str] = LruCache("page_parts", 256)
+#: (database, ten-minute period) -> how common the certificates' words are (certificates.queries.WordShares)
+WORD_SHARES: LruCache[tuple, object] = LruCache("word_shares", 8)
 #: one entry per database a process serves (tests: several)
 PUBLIC_RESULTS: LruCache[tuple, object] = LruCache("public_results", 8)
 

@@ -1,6 +1,7 @@
 """Pages of the lists that grow with the country, by keyset (`keyset_page`), never by OFFSET."""
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -239,14 +240,48 @@ def _cursor_of_row(row, moment_column, id_column) -> str:
     return cursor_of(getattr(row, moment_column.key), getattr(row, id_column.key))
 
 
-def searched_page(select_for, moment_column, id_column, per_page: int) -> tuple[KeysetPage, bool, bool]:
+class WalkGaveUp(Exception):
+    """A walk along an order of its own read as many rows as it may without filling its page: the search's
+    matches are few among them, and are found the other way (its statement, through the filter's index)."""
+
+
+def walked_page(walk, moment_column, id_column, per_page: int) -> KeysetPage:
+    """The page `?older=` or `?newer=` names (the newest without either) of a search that reads its rows along
+    an order index of its own: `walk(where, order_by, limit)` returns at most `limit` rows in the list's order,
+    `where` and `order_by` being built on the two columns it walks, or raises WalkGaveUp.
+
+    A walk stops at its page, so it does not count its matches: the first page says how many only when it holds
+    them all, else "more than" one page."""
+    onward = parse_cursor(request.args.get("older"))
+    back = None if onward else parse_cursor(request.args.get("newer"))
+    seen = {}
+
+    def read(where, order_by, limit: int) -> list:
+        rows = walk(where, order_by, limit)
+        # the first page is read from no cursor: it holds every match when it is not full
+        seen.update(every=not where(moment_column, id_column) and len(rows) < limit, rows=len(rows))
+        return rows
+
+    def count() -> tuple[int, bool]:
+        return (seen["rows"], False) if seen["every"] else (per_page, True)
+
+    return _paginate(read, _Order(moment_column, id_column, False), per_page, onward, back, count)
+
+
+def searched_page(select_for, moment_column, id_column, per_page: int, walk=None) -> tuple[KeysetPage, bool, bool]:
     """The page of a searched list; `select_for(anywhere)` is its statement (unordered).
 
     `?anywhere=1` asks for a search inside words. A search by the beginnings of words (lms/word_search.py)
-    that finds nothing is tried again inside words, so that "minah" still finds "Aminah". Returns the page,
-    whether it was searched inside words, and whether that was this page's own choice (nothing began so)."""
+    that finds nothing is tried again inside words, so that "minah" still finds "Aminah". `walk`, when the
+    search has one, reads its page along an order of its own first (walked_page). Returns the page, whether it
+    was searched inside words, and whether that was this page's own choice (nothing began so)."""
     asked = request.args.get("anywhere") == "1"
-    page = keyset_page(select_for(asked), moment_column, id_column, per_page, search=True)
+    page = None
+    if walk is not None and not asked:
+        with suppress(WalkGaveUp):  # its matches are few: found through the filter's index below
+            page = walked_page(walk, moment_column, id_column, per_page)
+    if page is None:
+        page = keyset_page(select_for(asked), moment_column, id_column, per_page, search=True)
     first = request.args.get("older") is None and request.args.get("newer") is None
     if page.items or asked or not first:
         return page, asked, False

@@ -30,9 +30,24 @@ _PG_SEPARATORS = "'[^[:alnum:]]+'"
 _SQLITE_SEPARATORS = "-.,'’/()&_\"`:;+"
 
 
+#: a word is kept in a words table (certificates.models.CertificateWord) up to this many characters
+WORD_LENGTH = 64
+
+
 def words_of(text: str) -> list[str]:
     """The words of `text`, in lower case, at most MAX_WORDS."""
     return _WORD.findall(text.lower())[:MAX_WORDS]
+
+
+def indexed_words(*texts: str) -> set[str]:
+    """Every word of `texts` (in lower case, as `words_of` reads a query), each at most WORD_LENGTH long."""
+    return {word[:WORD_LENGTH] for text in texts if text for word in _WORD.findall(text.lower())}
+
+
+def after_prefix(prefix: str) -> str:
+    """The first text after every text beginning with `prefix`, compared character by character: the words
+    beginning "rina" are those >= "rina" and < "rinb"."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
 def words_vector_sql(*columns: str) -> str:

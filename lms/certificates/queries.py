@@ -1,17 +1,23 @@
 """Read helpers: a certificate's status and payload, look-ups and the admin list."""
 from __future__ import annotations
 
+import time
+from bisect import bisect_left
+from math import prod
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, exists, func, literal, or_, select, text, union
+from sqlalchemy.orm import aliased
 
-from ..caches import request_memo
+from ..caches import WORD_SHARES, request_memo
 from ..courses.models import Module, Skill, SkillCompetence
 from ..database import search_pattern
 from ..extensions import db
-from ..word_search import MAX_WORDS, has_words, words_of
+from ..pagination import WalkGaveUp
+from ..word_search import MAX_WORDS, WORD_LENGTH, after_prefix, has_words, words_of
 from .dates import today as local_today
-from .models import Certificate, CertificateEvent
+from .models import Certificate, CertificateEvent, CertificateWord
 from .public_id import fragments
 from .signing import payload_fields
 
@@ -128,3 +134,182 @@ def search_certificates(query: str | None = None, status: str | None = None, tod
         stmt = stmt.where(Certificate.revoked_at.is_(None),
                           or_(Certificate.valid_until.is_(None), Certificate.valid_until >= today))
     return stmt
+
+
+# --- the word search along each word's newest certificates ---------------------------------------------------
+
+#: rows of its chosen word a search reads at most, looking for its page; past them its matches are few among
+#: that word's certificates, and the word index (migration 0031) finds them at little cost
+WALK_ROWS = 200
+#: a last word that begins more different words than this is not read word by word
+MAX_BEGUN_WORDS = 16
+
+
+@dataclass(frozen=True)
+class WordShares:
+    """How common words are among certificates, from PostgreSQL's statistics of the words table (its 1,000
+    commonest words): the share of certificates holding each word listed, and holding any one word not listed
+    (`rare`, the rest of the rows spread over the other words, as the planner reckons it)."""
+
+    words: tuple[str, ...]
+    shares: tuple[float, ...]
+    rare: float
+    #: certificates in all (PostgreSQL's estimate)
+    certificates: float
+
+    def of(self, word: str) -> float:
+        index = bisect_left(self.words, word)
+        return self.shares[index] if index < len(self.words) and self.words[index] == word else self.rare
+
+    def of_beginning(self, prefix: str) -> float:
+        """The share holding a word beginning `prefix`: the listed words so begun, and one word not listed."""
+        start, end = bisect_left(self.words, prefix), bisect_left(self.words, after_prefix(prefix))
+        return min(1.0, sum(self.shares[start:end]) + self.rare)
+
+
+def _word_shares() -> WordShares | None:
+    """PostgreSQL's statistics of the words (None elsewhere, or before ANALYZE), read once per process every ten
+    minutes (WORD_SHARES): they change as slowly as the country's names."""
+    if db.engine.dialect.name != "postgresql":
+        return None
+    key = (db.engine.url.render_as_string(), int(time.monotonic() // 600))
+    cached = WORD_SHARES.get(key)
+    if cached is None:
+        row = db.session.execute(text("""
+            SELECT s.most_common_vals::text::text[], s.most_common_freqs, s.n_distinct,
+                   (SELECT reltuples FROM pg_class WHERE oid = 'certificate_words'::regclass),
+                   (SELECT reltuples FROM pg_class WHERE oid = 'certificates'::regclass)
+            FROM pg_stats s WHERE s.schemaname = current_schema() AND s.tablename = 'certificate_words'
+              AND s.attname = 'word'""")).first()
+        if row is None or not row[0] or not row[3] or not row[4] or row[3] <= 0 or row[4] <= 0:
+            cached = False
+        else:
+            words, freqs, distinct, rows, certificates = row
+            rows_per_certificate = rows / certificates
+            pairs = sorted(zip(words, (freq * rows_per_certificate for freq in freqs), strict=True))
+            # as PostgreSQL's planner reckons: the rows not of a listed word, spread over the other words
+            others = max((distinct if distinct > 0 else -distinct * rows) - len(words), 1)
+            rare = max(1 - sum(freqs), 0) / others * rows_per_certificate
+            cached = WordShares(tuple(word for word, _ in pairs), tuple(share for _, share in pairs),
+                                rare=rare, certificates=certificates)
+        WORD_SHARES.put(key, cached)
+    return cached or None
+
+
+def _walk_plan(whole: list[str], last: str, limit: int) -> tuple[str | None, bool]:
+    """(the word whose certificates are read, or None to read those of the words `last` begins; worth it?).
+
+    The word read is the rarest; the others are checked on each row. With statistics the walk is taken only
+    when it should end within WALK_ROWS rows: the word has no more, or (the words being independent) its page
+    lies within them. Without statistics (SQLite, small databases) it is always tried, and gives up after
+    WALK_ROWS rows."""
+    shares = _word_shares()
+    if shares is None:
+        return (max(whole, key=len) if whole else None), True
+    candidates = [(shares.of(word), word) for word in whole] + [(shares.of_beginning(last), None)]
+    chosen = min(range(len(candidates)), key=lambda index: (candidates[index][0], candidates[index][1] is None))
+    # the share of the chosen word's certificates that hold the other words too: a page in limit / that rows
+    others = prod(share for index, (share, _word) in enumerate(candidates) if index != chosen)
+    rows = candidates[chosen][0] * shares.certificates
+    return candidates[chosen][1], rows <= WALK_ROWS or limit <= WALK_ROWS * others
+
+
+def _words_begun(prefix: str) -> list[str]:
+    """The different words beginning `prefix`, up to MAX_BEGUN_WORDS + 1: one index probe each (a recursive
+    query steps from each word to the next)."""
+    end = after_prefix(prefix)
+    word = CertificateWord.word
+    start = select(func.min(word).label("word"), literal(1).label("n")).where(word >= prefix, word < end)
+    steps = start.cte("begun", recursive=True)
+    following = (select(select(func.min(word)).where(word > steps.c.word, word < end).scalar_subquery(),
+                        steps.c.n + 1)
+                 .where(steps.c.word.is_not(None), steps.c.n <= MAX_BEGUN_WORDS))
+    steps = steps.union_all(following)
+    return list(db.session.scalars(select(steps.c.word).where(steps.c.word.is_not(None))))
+
+
+def walk_words(query: str, status: str | None):
+    """The admin list's word search read along each word's newest certificates (CertificateWord), as a walk for
+    pagination.walked_page, or None where the search cannot be read so (a status, no word, a part of an ID too
+    short for the trigram index of IDs).
+
+    The rows of the word chosen (the rarest, _walk_plan) are read newest first from the cursor, at most
+    WALK_ROWS; each is kept when the certificate also holds the other words (the last one as a beginning), in
+    the second index. Typed words that could be parts of an ID ("rina": r1na) are also looked for in the IDs,
+    as search_certificates does, through their trigram index (few IDs hold them); the page is the newest of
+    both, its certificates read by id. A walk that reads its WALK_ROWS rows without filling its page gives up
+    (WalkGaveUp): the matches are few there, and the word index finds them."""
+    words = words_of(query)
+    groups = fragments(query) or []
+    if (status or not words or any(len(word) > WORD_LENGTH for word in words)
+            or any(len(group) < 3 for group in groups)):
+        return None
+    *whole, last = words
+    in_ids = [func.lower(Certificate.public_id).like(search_pattern(group), escape="\\") for group in groups]
+
+    def walk(where, order_by, limit: int) -> list[Certificate]:
+        driver, worth = _walk_plan(whole, last, limit)
+        if not worth:
+            raise WalkGaveUp
+        read_words = [driver] if driver is not None else _words_begun(last)
+        if len(read_words) > MAX_BEGUN_WORDS:
+            raise WalkGaveUp
+        rows = _walked_rows(read_words, where, order_by) if read_words else None
+        checks = [] if rows is None else [_holds(rows.c.certificate_id, word) for word in whole if word != driver]
+        if rows is not None and driver is not None:
+            checks.append(_holds(rows.c.certificate_id, last, beginning=True))
+        parts = []
+        if rows is not None:
+            parts.append(select(rows.c.issued_at, rows.c.certificate_id).where(*checks)
+                         .order_by(*order_by(rows.c.issued_at, rows.c.certificate_id)).limit(limit).cte("page"))
+        if groups:
+            parts.append(select(Certificate.issued_at, Certificate.id.label("certificate_id"))
+                         .where(*in_ids, *where(Certificate.issued_at, Certificate.id))
+                         .order_by(*order_by(Certificate.issued_at, Certificate.id)).limit(limit).cte("in_ids"))
+        if not parts:
+            return []
+        found = _read_page(parts, order_by, limit, counted=rows is not None)
+        walked_page = found[0][1] if found and rows is not None else 0
+        if (rows is not None and walked_page < limit
+                and db.session.scalar(select(func.count()).select_from(rows)) >= WALK_ROWS):
+            raise WalkGaveUp
+        return [certificate for certificate, _count in found]
+
+    return walk
+
+
+def _read_page(parts, order_by, limit: int, counted: bool) -> list[tuple[Certificate, int | None]]:
+    """The certificates of the newest `limit` rows among `parts` (each (issued_at, certificate_id), ordered and
+    limited), one statement, each with the number of rows of the first part (the walk's page)."""
+    merged = (union(*(select(part.c.issued_at, part.c.certificate_id) for part in parts)).subquery("merged")
+              if len(parts) > 1 else parts[0])
+    page = (select(merged.c.issued_at, merged.c.certificate_id)
+            .order_by(*order_by(merged.c.issued_at, merged.c.certificate_id)).limit(limit).subquery("chosen"))
+    walked = select(func.count()).select_from(parts[0]).scalar_subquery() if counted else literal(None)
+    return [tuple(row) for row in db.session.execute(
+        select(Certificate, walked).join(page, Certificate.id == page.c.certificate_id)
+        .order_by(*order_by(page.c.issued_at, page.c.certificate_id)))]
+
+
+def _walked_rows(read_words: list[str], where, order_by):
+    """The newest WALK_ROWS rows (from the cursor) of the words read, as (issued_at, certificate_id)."""
+    arms = []
+    for word in read_words:
+        arm = (select(CertificateWord.issued_at, CertificateWord.certificate_id)
+               .where(CertificateWord.word == word, *where(CertificateWord.issued_at, CertificateWord.certificate_id))
+               .order_by(*order_by(CertificateWord.issued_at, CertificateWord.certificate_id)).limit(WALK_ROWS))
+        arms.append(arm)
+    if len(arms) == 1:
+        return arms[0].subquery("walked")
+    # one certificate may hold two words so begun ("agus", "agustina"): UNION keeps it once
+    merged = union(*(select(arm.subquery().c) for arm in arms)).subquery("begun_rows")
+    return (select(merged.c.issued_at, merged.c.certificate_id)
+            .order_by(*order_by(merged.c.issued_at, merged.c.certificate_id)).limit(WALK_ROWS).subquery("walked"))
+
+
+def _holds(certificate_id, word: str, beginning: bool = False):
+    """The certificate holds `word` (or, `beginning`, a word beginning so): one probe of the second index."""
+    other = aliased(CertificateWord)
+    found = other.word >= word if beginning else other.word == word
+    condition = exists().where(other.certificate_id == certificate_id, found)
+    return condition.where(other.word < after_prefix(word)) if beginning else condition

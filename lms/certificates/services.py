@@ -16,7 +16,7 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
@@ -27,10 +27,11 @@ from ..courses.services import claim_due_completions
 from ..database import insert_ignoring_conflict
 from ..extensions import db
 from ..timeutil import utcnow
+from ..word_search import indexed_words
 from .dates import expired_since, local_date, validity_end
 from .glyphs import drop_undrawable_symbols, missing_letters
 from .keys import KeysMissing, load_keyring
-from .models import Certificate, CertificateDocument, CertificateEvent
+from .models import Certificate, CertificateDocument, CertificateEvent, CertificateWord
 from .pdf import CertificateContent, render_certificate
 from .public_id import new_public_id
 from .queries import certificate_status, competent_skills, latest_certificate, payload_of
@@ -145,6 +146,7 @@ def _sign_and_store(user: User, course_id: int, cycle: int, renews: Certificate 
             if existing is not None:
                 return existing
             continue  # the random public ID was taken: draw another
+        _store_words(certificate)
         said = "replaces" if cause == "corrected" else "renews"
         db.session.add(CertificateEvent(certificate_id=certificate.id, kind="issued", actor_id=None,
                                         actor_label="system",
@@ -155,6 +157,15 @@ def _sign_and_store(user: User, course_id: int, cycle: int, renews: Certificate 
         certificate_issued.send(certificate)
         return certificate
     raise RuntimeError("could not draw a free certificate ID")  # pragma: no cover - 2^40 IDs per year
+
+
+def _store_words(certificate: Certificate) -> None:
+    """The certificate's words for the admin list's search (CertificateWord), as its register shows it now."""
+    db.session.execute(delete(CertificateWord).where(CertificateWord.certificate_id == certificate.id))
+    words = indexed_words(certificate.holder_name, certificate.course_title)
+    if words:
+        db.session.execute(insert(CertificateWord), [
+            {"word": word, "issued_at": certificate.issued_at, "certificate_id": certificate.id} for word in words])
 
 
 def _audit(action: str, certificate: Certificate, actor: User | None, **details) -> None:
@@ -389,6 +400,7 @@ def withdraw(certificate: Certificate, *, reason: str = "withdrawn at the holder
     if changed != 1:
         return False
     db.session.execute(delete(CertificateDocument).where(CertificateDocument.certificate_id == certificate.id))
+    _store_words(certificate)  # the name is no longer found; the course still is
     db.session.add(CertificateEvent(certificate_id=certificate.id, kind="withdrawn", actor_id=None,
                                     actor_label="holder", reason=reason, created_at=now))
     audit.record("certificate.withdrawn", actor_id=None, target_type="certificate", target_id=certificate.public_id,

@@ -27,6 +27,7 @@ from .queries import (
     latest_certificates_in_request,
     renewed_by,
     search_certificates,
+    walk_words,
 )
 from .services import (
     CertificateError,
@@ -149,7 +150,7 @@ def admin_list():
     if query.split():
         page, anywhere, searched_inside = searched_page(
             lambda inside: search_certificates(query, status or None, anywhere=inside),
-            Certificate.issued_at, Certificate.id, per_page)
+            Certificate.issued_at, Certificate.id, per_page, walk=walk_words(query, status or None))
     else:
         page = keyset_page(search_certificates(None, status or None), Certificate.issued_at, Certificate.id,
                            per_page=per_page)

@@ -1,0 +1,148 @@
+"""The certificates list's word search read along each word's newest certificates (CertificateWord, issue #21)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from lms.accounts.models import Role
+from lms.certificates import queries
+from lms.certificates.models import CertificateWord
+from lms.certificates.services import withdraw
+from lms.extensions import db
+from lms.word_search import indexed_words
+from tests.admin.test_user_search import statements
+from tests.certificates.fixtures import certify  # noqa: F401  (a fixture)
+
+HOLDER = re.compile(r"<td>([^<]*)</td>")
+
+
+@pytest.fixture
+def per_page(app):
+    app.config["CERTIFICATES_PER_PAGE"], before = 3, app.config["CERTIFICATES_PER_PAGE"]
+    yield 3
+    app.config["CERTIFICATES_PER_PAGE"] = before
+
+
+def holders(html: str) -> list[str]:
+    """The holders listed, in the list's order (each row's second cell)."""
+    return HOLDER.findall(html)[0::3]
+
+
+def older_link(html: str) -> str | None:
+    found = re.search(r'href="([^"]*older=[^"]*)"', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def reads_the_word_index(seen: list[str]) -> bool:
+    """PostgreSQL's index of words' beginnings (0031), or SQLite's LIKE on the words, was read."""
+    return any("word_prefixes(" in statement or "LIKE '% " in statement for statement in seen)
+
+
+def test_a_common_word_is_read_along_its_newest_certificates_page_after_page(sign_in, certify, per_page):  # noqa: F811
+    """Every match once, newest first, across pages; the word index is never read, and the count says only
+    "more than" a page (a walk stops at its page)."""
+    course = certify(full_name="Budi Santoso").course
+    names = [f"Agus Nomor {number}" for number in range(7)]
+    for name in names:
+        certify(course=course, full_name=name)
+    browser = sign_in(Role.ADMIN)
+    with statements() as seen:
+        first = browser.get("/admin/sertifikat?q=agus").get_data(as_text=True)
+    assert holders(first) == names[::-1][:3]
+    assert "Lebih dari 3 sertifikat" in first
+    assert any("certificate_words" in statement for statement in seen) and not reads_the_word_index(seen)
+    listed, page = holders(first), first
+    while (link := older_link(page)) is not None:
+        page = browser.get(link).get_data(as_text=True)
+        listed += holders(page)
+    assert listed == names[::-1]
+    second = browser.get(older_link(first)).get_data(as_text=True)
+    newer = re.search(r'href="([^"]*newer=[^"]*)"', second).group(1).replace("&amp;", "&")
+    assert holders(browser.get(newer).get_data(as_text=True)) == names[::-1][:3]
+
+
+def test_a_page_that_holds_every_match_counts_them(sign_in, certify, per_page):  # noqa: F811
+    course = certify(full_name="Agus Rina").course
+    certify(course=course, full_name="Agus Budi")
+    page = sign_in(Role.ADMIN).get("/admin/sertifikat?q=agus+r").get_data(as_text=True)
+    assert holders(page) == ["Agus Rina"] and "1 sertifikat" in page and "Lebih dari" not in page
+
+
+def test_a_walk_that_finds_few_matches_gives_way_to_the_word_index(sign_in, certify, per_page,  # noqa: F811
+                                                                     monkeypatch):
+    """The oldest certificate is the only "agus rina": the newest "agus" rows hold no "rina…", so the walk
+    gives up after its rows and the word index finds the match, counted exactly."""
+    monkeypatch.setattr(queries, "WALK_ROWS", 3)
+    course = certify(full_name="Agus Rina").course
+    for number in range(4):
+        certify(course=course, full_name=f"Agus Budi {number}")
+    with statements() as seen:
+        page = sign_in(Role.ADMIN).get("/admin/sertifikat?q=agus+rina").get_data(as_text=True)
+    assert holders(page) == ["Agus Rina"] and "1 sertifikat" in page
+    assert any("certificate_words" in statement for statement in seen) and reads_the_word_index(seen)
+
+
+def test_a_certificate_holding_two_words_so_begun_is_listed_once(sign_in, certify, per_page):  # noqa: F811
+    course = certify(full_name="Agus Agustina").course
+    certify(course=course, full_name="Agustinus Lee")
+    page = sign_in(Role.ADMIN).get("/admin/sertifikat?q=agus").get_data(as_text=True)
+    assert holders(page) == ["Agustinus Lee", "Agus Agustina"] and "2 sertifikat" in page
+
+
+def test_the_words_follow_the_register_when_a_certificate_is_withdrawn(sign_in, certify):  # noqa: F811
+    certificate = certify(full_name="Wayan Sutrisno")
+    words = set(db.session.scalars(select(CertificateWord.word).where(
+        CertificateWord.certificate_id == certificate.id)))
+    assert words == indexed_words("Wayan Sutrisno", certificate.course_title) == {
+        "wayan", "sutrisno", "perawatan", "dasar", "lansia"}
+    assert withdraw(certificate)
+    db.session.commit()
+    remaining = set(db.session.scalars(select(CertificateWord.word).where(
+        CertificateWord.certificate_id == certificate.id)))
+    assert remaining == {"perawatan", "dasar", "lansia"}
+    browser = sign_in(Role.ADMIN)
+    assert certificate.public_id not in browser.get("/admin/sertifikat?q=wayan").get_data(as_text=True)
+    assert certificate.public_id in browser.get("/admin/sertifikat?q=perawatan+lans").get_data(as_text=True)
+
+
+def test_a_status_or_a_short_part_of_an_id_is_searched_as_before(certify):  # noqa: F811
+    """No walk where it cannot answer: a status filter, no word, a part of an ID too short for its trigrams."""
+    assert queries.walk_words("agus", "revoked") is None
+    assert queries.walk_words("--", None) is None
+    assert queries.walk_words("7k 3m", None) is None
+    assert queries.walk_words("agus rina", None) is not None and queries.walk_words("7k3m", None) is not None
+
+
+def test_words_that_could_be_part_of_an_id_are_looked_for_in_the_ids_too(sign_in, certify):  # noqa: F811
+    """"rina" reads r1na, so it is also looked for in the IDs, as the list always did: an ID holding it is
+    listed beside the holders named Rina, newest first."""
+    rina = certify(full_name="Rina Lestari")
+    other = certify(course=rina.course, full_name="Budi Santoso")
+    group = other.public_id.split("-")[2].lower()
+    browser = sign_in(Role.ADMIN)
+    by_name = browser.get("/admin/sertifikat?q=rina").get_data(as_text=True)
+    assert rina.public_id in by_name and other.public_id not in by_name
+    with statements() as seen:
+        by_id = browser.get(f"/admin/sertifikat?q={group}").get_data(as_text=True)
+    assert other.public_id in by_id and not reads_the_word_index(seen)
+
+
+def test_the_walk_reads_the_rarest_word_and_only_when_its_page_is_near(monkeypatch):
+    """With PostgreSQL's statistics: the rarest word is read; a page expected beyond WALK_ROWS rows is left to
+    the word index. Without them (SQLite) the longest whole word is read, and the walk is always tried."""
+    shares = queries.WordShares(words=("agus", "disabilitas", "rina", "rinawati"), shares=(0.06, 0.33, 0.09, 0.01),
+                                rare=0.001, certificates=100_000)
+    monkeypatch.setattr(queries, "_word_shares", lambda: shares)
+    assert queries._walk_plan(["agus"], "disabilitas", 26) == ("agus", True)  # 26 / 0.331 = 79 rows
+    assert queries._walk_plan(["disabilitas"], "agus", 26) == (None, True)  # the words beginning "agus": rarer
+    assert queries._walk_plan([], "agus", 26) == (None, True)  # 26 / 1 = 26 rows
+    assert queries._walk_plan(["agus"], "rina", 26) == ("agus", False)  # 26 / 0.101: 257 rows
+    assert queries._walk_plan(["agus"], "sutrisno", 26) == (None, True)  # rare: at most 100 rows to read
+    assert queries._walk_plan(["sutrisno", "budi"], "agus", 26) == ("sutrisno", True)
+    shares = queries.WordShares(words=shares.words, shares=shares.shares, rare=0.001, certificates=1_000_000)
+    monkeypatch.setattr(queries, "_word_shares", lambda: shares)
+    assert queries._walk_plan(["agus"], "sutrisno", 26) == (None, False)  # 1,000 rows: few matches, the index
+    monkeypatch.setattr(queries, "_word_shares", lambda: None)
+    assert queries._walk_plan(["agus", "sutrisno"], "r", 26) == ("sutrisno", True)
