@@ -242,8 +242,14 @@ def search_pattern(fragment: str):
     """
     from sqlalchemy import literal
 
+    return literal(like_pattern(fragment), literal_execute=True)
+
+
+def like_pattern(fragment: str) -> str:
+    """`%fragment%` as text, the user's `%`, `_` and backslash escaped (ESCAPE '\\'), for a statement built once
+    with the pattern a `bindparam(..., literal_execute=True)`, as search_pattern writes it."""
     escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return literal(f"%{escaped}%", literal_execute=True)
+    return f"%{escaped}%"
 
 
 def among(column, ids):

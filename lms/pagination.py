@@ -247,25 +247,31 @@ class WalkGaveUp(Exception):
 
 def walked_page(walk, moment_column, id_column, per_page: int) -> KeysetPage:
     """The page `?older=` or `?newer=` names (the newest without either) of a search that reads its rows along
-    an order index of its own: `walk(where, order_by, limit)` returns at most `limit` rows in the list's order,
-    `where` and `order_by` being built on the two columns it walks, or raises WalkGaveUp.
+    an order index of its own, newest first: `walk(direction, cursor, limit)` returns at most `limit` rows,
+    "first" the newest, "older" those after the cursor, "newer" those before it (oldest first), or raises
+    WalkGaveUp. Its statements can then be built once, the cursor a parameter.
 
     A walk stops at its page, so it does not count its matches: the first page says how many only when it holds
     them all, else "more than" one page."""
     onward = parse_cursor(request.args.get("older"))
     back = None if onward else parse_cursor(request.args.get("newer"))
+    order = _Order(moment_column, id_column, False)
     seen = {}
 
     def read(where, order_by, limit: int) -> list:
-        rows = walk(where, order_by, limit)
-        # the first page is read from no cursor: it holds every match when it is not full
-        seen.update(every=not where(moment_column, id_column) and len(rows) < limit, rows=len(rows))
+        if not where(moment_column, id_column):
+            direction, cursor = "first", None
+        else:
+            direction, cursor = ("older", onward) if order_by == order.forwards else ("newer", back)
+        rows = walk(direction, cursor, limit)
+        # the first page holds every match when it is not full
+        seen.update(every=direction == "first" and len(rows) < limit, rows=len(rows))
         return rows
 
     def count() -> tuple[int, bool]:
         return (seen["rows"], False) if seen["every"] else (per_page, True)
 
-    return _paginate(read, _Order(moment_column, id_column, False), per_page, onward, back, count)
+    return _paginate(read, order, per_page, onward, back, count)
 
 
 def searched_page(select_for, moment_column, id_column, per_page: int, walk=None) -> tuple[KeysetPage, bool, bool]:

@@ -5,14 +5,16 @@ import time
 from bisect import bisect_left
 from math import prod
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from datetime import date
 
-from sqlalchemy import and_, bindparam, exists, func, literal, or_, select, text, union
+from sqlalchemy import (DateTime, Integer, String, and_, bindparam, exists, func, literal, or_, select, text, tuple_,
+                        union)
 from sqlalchemy.orm import aliased
 
 from ..caches import WORD_SHARES, request_memo
 from ..courses.models import Module, Skill, SkillCompetence
-from ..database import search_pattern
+from ..database import like_pattern, search_pattern
 from ..extensions import db
 from ..pagination import WalkGaveUp
 from ..word_search import MAX_WORDS, WORD_LENGTH, after_prefix, has_words, words_of
@@ -217,15 +219,21 @@ def _walk_plan(whole: list[str], last: str, limit: int) -> tuple[str | None, boo
 def _words_begun(prefix: str) -> list[str]:
     """The different words beginning `prefix`, up to MAX_BEGUN_WORDS + 1: one index probe each (a recursive
     query steps from each word to the next)."""
-    end = after_prefix(prefix)
+    return list(db.session.scalars(_begun_statement(), {"prefix": prefix, "end": after_prefix(prefix),
+                                                        "most": MAX_BEGUN_WORDS}))
+
+
+@cache
+def _begun_statement():
     word = CertificateWord.word
-    start = select(func.min(word).label("word"), literal(1).label("n")).where(word >= prefix, word < end)
+    start = (select(func.min(word).label("word"), literal(1).label("n"))
+             .where(word >= bindparam("prefix"), word < bindparam("end")))
     steps = start.cte("begun", recursive=True)
-    following = (select(select(func.min(word)).where(word > steps.c.word, word < end).scalar_subquery(),
+    following = (select(select(func.min(word)).where(word > steps.c.word, word < bindparam("end")).scalar_subquery(),
                         steps.c.n + 1)
-                 .where(steps.c.word.is_not(None), steps.c.n <= MAX_BEGUN_WORDS))
+                 .where(steps.c.word.is_not(None), steps.c.n <= bindparam("most")))
     steps = steps.union_all(following)
-    return list(db.session.scalars(select(steps.c.word).where(steps.c.word.is_not(None))))
+    return select(steps.c.word).where(steps.c.word.is_not(None))
 
 
 def walk_words(query: str, status: str | None):
@@ -245,71 +253,90 @@ def walk_words(query: str, status: str | None):
             or any(len(group) < 3 for group in groups)):
         return None
     *whole, last = words
-    in_ids = [func.lower(Certificate.public_id).like(search_pattern(group), escape="\\") for group in groups]
 
-    def walk(where, order_by, limit: int) -> list[Certificate]:
+    def walk(direction: str, cursor, limit: int) -> list[Certificate]:
         driver, worth = _walk_plan(whole, last, limit)
         if not worth:
             raise WalkGaveUp
         read_words = [driver] if driver is not None else _words_begun(last)
         if len(read_words) > MAX_BEGUN_WORDS:
             raise WalkGaveUp
-        rows = _walked_rows(read_words, where, order_by) if read_words else None
-        checks = [] if rows is None else [_holds(rows.c.certificate_id, word) for word in whole if word != driver]
-        if rows is not None and driver is not None:
-            checks.append(_holds(rows.c.certificate_id, last, beginning=True))
-        parts = []
-        if rows is not None:
-            parts.append(select(rows.c.issued_at, rows.c.certificate_id).where(*checks)
-                         .order_by(*order_by(rows.c.issued_at, rows.c.certificate_id)).limit(limit).cte("page"))
-        if groups:
-            parts.append(select(Certificate.issued_at, Certificate.id.label("certificate_id"))
-                         .where(*in_ids, *where(Certificate.issued_at, Certificate.id))
-                         .order_by(*order_by(Certificate.issued_at, Certificate.id)).limit(limit).cte("in_ids"))
-        if not parts:
-            return []
-        found = _read_page(parts, order_by, limit, counted=rows is not None)
-        walked_page = found[0][1] if found and rows is not None else 0
-        if (rows is not None and walked_page < limit
-                and db.session.scalar(select(func.count()).select_from(rows)) >= WALK_ROWS):
+        checks = [word for word in whole if word != driver]
+        page, walked = _walk_statements(len(read_words), len(checks), driver is not None, len(groups), direction)
+        params = {"limit": limit, "walk_rows": WALK_ROWS, "prefix": last, "prefix_end": after_prefix(last)}
+        params.update({f"read_{index}": word for index, word in enumerate(read_words)})
+        params.update({f"check_{index}": word for index, word in enumerate(checks)})
+        params.update({f"group_{index}": like_pattern(group) for index, group in enumerate(groups)})
+        if cursor is not None:
+            params.update(cursor_moment=cursor[0], cursor_id=cursor[1])
+        found = [tuple(row) for row in db.session.execute(page, params)]
+        page_rows = found[0][1] if found else 0
+        if read_words and page_rows < limit and db.session.scalar(walked, params) >= WALK_ROWS:
             raise WalkGaveUp
-        return [certificate for certificate, _count in found]
+        return [certificate for certificate, _rows in found]
 
     return walk
 
 
-def _read_page(parts, order_by, limit: int, counted: bool) -> list[tuple[Certificate, int | None]]:
-    """The certificates of the newest `limit` rows among `parts` (each (issued_at, certificate_id), ordered and
-    limited), one statement, each with the number of rows of the first part (the walk's page)."""
+@lru_cache(maxsize=512)
+def _walk_statements(read_words: int, checks: int, prefix_check: bool, groups: int, direction: str):
+    """(the page, the number of rows walked) for one shape of search, built once: the words, the cursor and the
+    limits are bound parameters, so a search costs its execution only (building it cost 0.5 ms).
+
+    `direction`: "first" (the newest), "older" (after the cursor) or "newer" (before it, oldest first)."""
+    newest_first = direction != "newer"
+
+    def order(moment, row_id) -> list:
+        return [moment.desc(), row_id.desc()] if newest_first else [moment.asc(), row_id.asc()]
+
+    def from_cursor(moment, row_id) -> list:
+        if direction == "first":
+            return []
+        at = tuple_(bindparam("cursor_moment", type_=DateTime()), bindparam("cursor_id", type_=Integer()))
+        return [tuple_(moment, row_id) < at if newest_first else tuple_(moment, row_id) > at]
+
+    parts, rows = [], None
+    if read_words:
+        word = CertificateWord
+        arms = [select(word.issued_at, word.certificate_id)
+                .where(word.word == bindparam(f"read_{index}"), *from_cursor(word.issued_at, word.certificate_id))
+                .order_by(*order(word.issued_at, word.certificate_id)).limit(bindparam("walk_rows"))
+                for index in range(read_words)]
+        if read_words == 1:
+            rows = arms[0].subquery("walked")
+        else:  # one certificate may hold two words so begun ("agus", "agustina"): UNION keeps it once
+            merged = union(*(select(arm.subquery().c) for arm in arms)).subquery("begun_rows")
+            rows = (select(merged.c.issued_at, merged.c.certificate_id)
+                    .order_by(*order(merged.c.issued_at, merged.c.certificate_id)).limit(bindparam("walk_rows"))
+                    .subquery("walked"))
+        found = [_holds(rows.c.certificate_id, bindparam(f"check_{index}")) for index in range(checks)]
+        if prefix_check:
+            found.append(_holds(rows.c.certificate_id, bindparam("prefix"), bindparam("prefix_end")))
+        parts.append(select(rows.c.issued_at, rows.c.certificate_id).where(*found)
+                     .order_by(*order(rows.c.issued_at, rows.c.certificate_id)).limit(bindparam("limit")).cte("page"))
+    if groups:
+        # written into the statement, as search_pattern does: PostgreSQL then plans the trigram index for it
+        patterns = [bindparam(f"group_{index}", type_=String(), literal_execute=True) for index in range(groups)]
+        in_ids = [func.lower(Certificate.public_id).like(pattern, escape="\\") for pattern in patterns]
+        parts.append(select(Certificate.issued_at, Certificate.id.label("certificate_id"))
+                     .where(*in_ids, *from_cursor(Certificate.issued_at, Certificate.id))
+                     .order_by(*order(Certificate.issued_at, Certificate.id)).limit(bindparam("limit")).cte("in_ids"))
     merged = (union(*(select(part.c.issued_at, part.c.certificate_id) for part in parts)).subquery("merged")
               if len(parts) > 1 else parts[0])
-    page = (select(merged.c.issued_at, merged.c.certificate_id)
-            .order_by(*order_by(merged.c.issued_at, merged.c.certificate_id)).limit(limit).subquery("chosen"))
-    walked = select(func.count()).select_from(parts[0]).scalar_subquery() if counted else literal(None)
-    return [tuple(row) for row in db.session.execute(
-        select(Certificate, walked).join(page, Certificate.id == page.c.certificate_id)
-        .order_by(*order_by(page.c.issued_at, page.c.certificate_id)))]
+    chosen = (select(merged.c.issued_at, merged.c.certificate_id)
+              .order_by(*order(merged.c.issued_at, merged.c.certificate_id)).limit(bindparam("limit"))
+              .subquery("chosen"))
+    # the rows of the walk's own page, to tell a walk that ran out of rows from one that found them all
+    page_rows = select(func.count()).select_from(parts[0]).scalar_subquery() if read_words else literal(0)
+    page = (select(Certificate, page_rows).join(chosen, Certificate.id == chosen.c.certificate_id)
+            .order_by(*order(chosen.c.issued_at, chosen.c.certificate_id)))
+    walked = select(func.count()).select_from(rows) if rows is not None else None
+    return page, walked
 
 
-def _walked_rows(read_words: list[str], where, order_by):
-    """The newest WALK_ROWS rows (from the cursor) of the words read, as (issued_at, certificate_id)."""
-    arms = []
-    for word in read_words:
-        arm = (select(CertificateWord.issued_at, CertificateWord.certificate_id)
-               .where(CertificateWord.word == word, *where(CertificateWord.issued_at, CertificateWord.certificate_id))
-               .order_by(*order_by(CertificateWord.issued_at, CertificateWord.certificate_id)).limit(WALK_ROWS))
-        arms.append(arm)
-    if len(arms) == 1:
-        return arms[0].subquery("walked")
-    # one certificate may hold two words so begun ("agus", "agustina"): UNION keeps it once
-    merged = union(*(select(arm.subquery().c) for arm in arms)).subquery("begun_rows")
-    return (select(merged.c.issued_at, merged.c.certificate_id)
-            .order_by(*order_by(merged.c.issued_at, merged.c.certificate_id)).limit(WALK_ROWS).subquery("walked"))
-
-
-def _holds(certificate_id, word: str, beginning: bool = False):
-    """The certificate holds `word` (or, `beginning`, a word beginning so): one probe of the second index."""
+def _holds(certificate_id, word, end=None):
+    """The certificate holds `word` (or, with `end`, a word from `word` up to `end`: one so begun): one probe
+    of the second index."""
     other = aliased(CertificateWord)
-    found = other.word >= word if beginning else other.word == word
-    condition = exists().where(other.certificate_id == certificate_id, found)
-    return condition.where(other.word < after_prefix(word)) if beginning else condition
+    found = [other.word == word] if end is None else [other.word >= word, other.word < end]
+    return exists().where(other.certificate_id == certificate_id, *found)
