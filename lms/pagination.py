@@ -248,10 +248,11 @@ class WalkGaveUp(Exception):
 def walked_page(walk, moment_column, id_column, per_page: int) -> KeysetPage:
     """The page `?older=` or `?newer=` names (the newest without either) of a search that reads its rows along
     an order index of its own, newest first: `walk(direction, cursor, limit)` returns at most `limit` rows,
-    "first" the newest, "older" those after the cursor, "newer" those before it (oldest first), or raises
-    WalkGaveUp. Its statements can then be built once, the cursor a parameter.
+    "first" the newest, "older" those after the cursor, "newer" those before it (oldest first), with the number
+    of matches when it counted them (None when it stopped at its page), or raises WalkGaveUp. Its statements can
+    then be built once, the cursor a parameter.
 
-    A walk stops at its page, so it does not count its matches: the first page says how many only when it holds
+    A walk that stops at its page does not count its matches: the first page says how many only when it holds
     them all, else "more than" one page."""
     onward = parse_cursor(request.args.get("older"))
     back = None if onward else parse_cursor(request.args.get("newer"))
@@ -263,15 +264,13 @@ def walked_page(walk, moment_column, id_column, per_page: int) -> KeysetPage:
             direction, cursor = "first", None
         else:
             direction, cursor = ("older", onward) if order_by == order.forwards else ("newer", back)
-        rows = walk(direction, cursor, limit)
+        rows, total = walk(direction, cursor, limit)
         # the first page holds every match when it is not full
-        seen.update(every=direction == "first" and len(rows) < limit, rows=len(rows))
+        every = direction == "first" and len(rows) < limit
+        seen["count"] = (total, False) if total is not None else (len(rows), False) if every else (per_page, True)
         return rows
 
-    def count() -> tuple[int, bool]:
-        return (seen["rows"], False) if seen["every"] else (per_page, True)
-
-    return _paginate(read, order, per_page, onward, back, count)
+    return _paginate(read, order, per_page, onward, back, lambda: seen["count"])
 
 
 def searched_page(select_for, moment_column, id_column, per_page: int, walk=None) -> tuple[KeysetPage, bool, bool]:

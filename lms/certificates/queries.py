@@ -8,16 +8,17 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from datetime import date
 
-from sqlalchemy import (DateTime, Integer, String, and_, bindparam, exists, func, literal, or_, select, text, tuple_,
-                        union)
+from sqlalchemy import (DateTime, Integer, String, and_, bindparam, cast, exists, func, literal, literal_column, or_,
+                        select, text, tuple_, union)
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import aliased
 
 from ..caches import WORD_SHARES, request_memo
 from ..courses.models import Module, Skill, SkillCompetence
 from ..database import like_pattern, search_pattern
 from ..extensions import db
-from ..pagination import WalkGaveUp
-from ..word_search import MAX_WORDS, WORD_LENGTH, after_prefix, has_words, words_of
+from ..pagination import COUNT_CAP, WalkGaveUp
+from ..word_search import MAX_WORDS, WORD_LENGTH, after_prefix, has_words, word_prefixes_sql, words_of
 from .dates import today as local_today
 from .models import Certificate, CertificateEvent, CertificateWord
 from .public_id import fragments
@@ -245,45 +246,61 @@ def walk_words(query: str, status: str | None):
     WALK_ROWS; each is kept when the certificate also holds the other words (the last one as a beginning), in
     the second index. Typed words that could be parts of an ID ("rina": r1na) are also looked for in the IDs,
     as search_certificates does, through their trigram index (few IDs hold them); the page is the newest of
-    both, its certificates read by id. A walk that reads its WALK_ROWS rows without filling its page gives up
-    (WalkGaveUp): the matches are few there, and the word index finds them."""
+    both, its certificates read by id. Where a walk would read its WALK_ROWS rows without filling its page, the
+    matches are few there: PostgreSQL finds them all through the word index (migration 0031) and counts them
+    (_matched); elsewhere the walk gives up (WalkGaveUp) and the list's own statement is read."""
     words = words_of(query)
     groups = fragments(query) or []
     if (status or not words or any(len(word) > WORD_LENGTH for word in words)
             or any(len(group) < 3 for group in groups)):
         return None
     *whole, last = words
+    params = {"walk_rows": WALK_ROWS, "prefix": last, "prefix_end": after_prefix(last), "cap": COUNT_CAP + 1,
+              "words_query": " & ".join([f"'{word}'" for word in whole] + [f"'>{last}'"])}
+    params.update({f"group_{index}": like_pattern(group) for index, group in enumerate(groups)})
 
-    def walk(direction: str, cursor, limit: int) -> list[Certificate]:
-        driver, worth = _walk_plan(whole, last, limit)
-        if not worth:
-            raise WalkGaveUp
-        read_words = [driver] if driver is not None else _words_begun(last)
-        if len(read_words) > MAX_BEGUN_WORDS:
-            raise WalkGaveUp
-        checks = [word for word in whole if word != driver]
-        page, walked = _walk_statements(len(read_words), len(checks), driver is not None, len(groups), direction)
-        params = {"limit": limit, "walk_rows": WALK_ROWS, "prefix": last, "prefix_end": after_prefix(last)}
-        params.update({f"read_{index}": word for index, word in enumerate(read_words)})
-        params.update({f"check_{index}": word for index, word in enumerate(checks)})
-        params.update({f"group_{index}": like_pattern(group) for index, group in enumerate(groups)})
+    def walk(direction: str, cursor, limit: int) -> tuple[list[Certificate], int | None]:
+        bound = dict(params, limit=limit, walk_rows=WALK_ROWS)
         if cursor is not None:
-            params.update(cursor_moment=cursor[0], cursor_id=cursor[1])
-        found = [tuple(row) for row in db.session.execute(page, params)]
-        page_rows = found[0][1] if found else 0
-        if read_words and page_rows < limit and db.session.scalar(walked, params) >= WALK_ROWS:
+            bound.update(cursor_moment=cursor[0], cursor_id=cursor[1])
+        try:
+            return _walked(whole, last, len(groups), direction, bound), None
+        except WalkGaveUp:
+            if db.engine.dialect.name != "postgresql":
+                raise
+        found = [tuple(row) for row in db.session.execute(_match_statement(len(groups), direction), bound)]
+        total = found[0][1] if found else db.session.scalar(_match_count(len(groups)), bound)
+        if total > COUNT_CAP:  # so many: the list's own statement reads them along its order index
             raise WalkGaveUp
-        return [certificate for certificate, _rows in found]
+        return [certificate for certificate, _total in found], total
 
     return walk
 
 
-@lru_cache(maxsize=512)
-def _walk_statements(read_words: int, checks: int, prefix_check: bool, groups: int, direction: str):
-    """(the page, the number of rows walked) for one shape of search, built once: the words, the cursor and the
-    limits are bound parameters, so a search costs its execution only (building it cost 0.5 ms).
+def _walked(whole: list[str], last: str, groups: int, direction: str, bound: dict) -> list[Certificate]:
+    """The page walked along the chosen word's rows; WalkGaveUp when its matches are few there."""
+    limit = bound["limit"]
+    driver, worth = _walk_plan(whole, last, limit)
+    if not worth:
+        raise WalkGaveUp
+    read_words = [driver] if driver is not None else _words_begun(last)
+    if len(read_words) > MAX_BEGUN_WORDS:
+        raise WalkGaveUp
+    checks = [word for word in whole if word != driver]
+    page, walked = _walk_statements(len(read_words), len(checks), driver is not None, groups, direction)
+    bound = dict(bound)
+    bound.update({f"read_{index}": word for index, word in enumerate(read_words)})
+    bound.update({f"check_{index}": word for index, word in enumerate(checks)})
+    found = [tuple(row) for row in db.session.execute(page, bound)]
+    page_rows = found[0][1] if found else 0
+    if read_words and page_rows < limit and db.session.scalar(walked, bound) >= WALK_ROWS:
+        raise WalkGaveUp
+    return [certificate for certificate, _rows in found]
 
-    `direction`: "first" (the newest), "older" (after the cursor) or "newer" (before it, oldest first)."""
+
+def _ordering(direction: str):
+    """(order, from_cursor) on two columns (moment, id) for a direction: "first" (the newest), "older" (after the
+    cursor) or "newer" (before it, oldest first); the cursor is two bound parameters."""
     newest_first = direction != "newer"
 
     def order(moment, row_id) -> list:
@@ -295,6 +312,21 @@ def _walk_statements(read_words: int, checks: int, prefix_check: bool, groups: i
         at = tuple_(bindparam("cursor_moment", type_=DateTime()), bindparam("cursor_id", type_=Integer()))
         return [tuple_(moment, row_id) < at if newest_first else tuple_(moment, row_id) > at]
 
+    return order, from_cursor
+
+
+def _in_ids(groups: int) -> list:
+    """Each typed group is part of the ID. The patterns are written into the statement, as search_pattern
+    does: PostgreSQL then plans the trigram index for them."""
+    patterns = [bindparam(f"group_{index}", type_=String(), literal_execute=True) for index in range(groups)]
+    return [func.lower(Certificate.public_id).like(pattern, escape="\\") for pattern in patterns]
+
+
+@lru_cache(maxsize=512)
+def _walk_statements(read_words: int, checks: int, prefix_check: bool, groups: int, direction: str):
+    """(the page, the number of rows walked) for one shape of search, built once: the words, the cursor and the
+    limits are bound parameters, so a search costs its execution only (building it cost 0.5 ms)."""
+    order, from_cursor = _ordering(direction)
     parts, rows = [], None
     if read_words:
         word = CertificateWord
@@ -315,11 +347,8 @@ def _walk_statements(read_words: int, checks: int, prefix_check: bool, groups: i
         parts.append(select(rows.c.issued_at, rows.c.certificate_id).where(*found)
                      .order_by(*order(rows.c.issued_at, rows.c.certificate_id)).limit(bindparam("limit")).cte("page"))
     if groups:
-        # written into the statement, as search_pattern does: PostgreSQL then plans the trigram index for it
-        patterns = [bindparam(f"group_{index}", type_=String(), literal_execute=True) for index in range(groups)]
-        in_ids = [func.lower(Certificate.public_id).like(pattern, escape="\\") for pattern in patterns]
         parts.append(select(Certificate.issued_at, Certificate.id.label("certificate_id"))
-                     .where(*in_ids, *from_cursor(Certificate.issued_at, Certificate.id))
+                     .where(*_in_ids(groups), *from_cursor(Certificate.issued_at, Certificate.id))
                      .order_by(*order(Certificate.issued_at, Certificate.id)).limit(bindparam("limit")).cte("in_ids"))
     merged = (union(*(select(part.c.issued_at, part.c.certificate_id) for part in parts)).subquery("merged")
               if len(parts) > 1 else parts[0])
@@ -340,3 +369,31 @@ def _holds(certificate_id, word, end=None):
     other = aliased(CertificateWord)
     found = [other.word == word] if end is None else [other.word >= word, other.word < end]
     return exists().where(other.certificate_id == certificate_id, *found)
+
+
+def _matches(groups: int):
+    """PostgreSQL: the certificates matching the words (the index of words' beginnings, migration 0031; the
+    query written into the statement so that it is planned with it), or holding the ID's groups, at most
+    COUNT_CAP + 1: a CTE, materialised, counted and ordered once."""
+    words = literal_column(word_prefixes_sql("certificates.holder_name", "certificates.course_title")).op("@@")(
+        cast(bindparam("words_query", type_=String(), literal_execute=True), TSQUERY))
+    found = or_(words, and_(*_in_ids(groups))) if groups else words
+    return (select(Certificate.issued_at, Certificate.id).where(found).limit(bindparam("cap"))
+            .cte("matches").prefix_with("MATERIALIZED"))
+
+
+@lru_cache(maxsize=64)
+def _match_statement(groups: int, direction: str):
+    """The page of the matches (_matches) from the cursor, each certificate with the number of matches."""
+    order, from_cursor = _ordering(direction)
+    matches = _matches(groups)
+    page = (select(matches.c.issued_at, matches.c.id).where(*from_cursor(matches.c.issued_at, matches.c.id))
+            .order_by(*order(matches.c.issued_at, matches.c.id)).limit(bindparam("limit")).subquery("page"))
+    counted = select(func.count()).select_from(matches).scalar_subquery()
+    return (select(Certificate, counted).join(page, Certificate.id == page.c.id)
+            .order_by(*order(page.c.issued_at, page.c.id)))
+
+
+@lru_cache(maxsize=8)
+def _match_count(groups: int):
+    return select(func.count()).select_from(_matches(groups))

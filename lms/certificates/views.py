@@ -1,6 +1,8 @@
 """The learner's download and renewal, the certificate links helper, and the admin pages."""
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,6 +16,7 @@ from ..database import writes_on_get
 from ..extensions import db
 from ..pagination import keyset_page, searched_page
 from . import bp
+from .dates import today as local_today
 from .forms import ReinstateForm, RevokeForm
 from .keys import KeysMissing
 from .models import Certificate
@@ -159,7 +162,8 @@ def admin_list():
         filters["anywhere"] = "1"
     return render_template("certificates/admin_list.html", page=page, query=query, status=status,
                            anywhere=anywhere, searched_inside=searched_inside,
-                           statuses=STATUSES, status_of=certificate_status, filters=filters)
+                           statuses=STATUSES, status_of=partial(certificate_status, today=local_today()),
+                           filters=filters)
 
 
 @bp.route("/admin/sertifikat/<public_id>")
