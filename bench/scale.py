@@ -754,11 +754,14 @@ def pages(app, sample: list[str]) -> tuple[dict[str, tuple[str, str]], str, set[
         "admin users, ?q= exact phone": (ADMIN, f"/admin/pengguna?q=0813{some:08d}"),
         "admin users, deep page": (ADMIN, "/admin/pengguna?older=" + deep(User, User.created_at, 0.5)),
         "admin certificates, first page": (ADMIN, "/admin/sertifikat"),
-        "admin certificates, ?q= holder": (ADMIN, "/admin/sertifikat?q=agus%20rina"),  # 2 / 642 matches
-        # a full page on both (35 / 6,090 matches): what a search costs with its matches, not with its page
+        # 2 / 642 matches, all older than most certificates of "agus": found through the word index
+        "admin certificates, ?q= holder": (ADMIN, "/admin/sertifikat?q=agus%20rina"),
+        # a full page on both (35 / 6,090 matches), read along the newest certificates of "agus"
         "admin certificates, ?q= name and course": (ADMIN, "/admin/sertifikat?q=agus%20disabilitas"),
-        # more matches than the list counts (48 / 18,215): read along the issue dates, each row filtered
+        # more matches than the list counts (48 / 18,215): the newest certificates of the words so begun
         "admin certificates, ?q= one common name": (ADMIN, "/admin/sertifikat?q=agus"),
+        # two common names (11 / 7,815 matches) whose newest certificates are fewer than their share says
+        "admin certificates, ?q= two common names": (ADMIN, "/admin/sertifikat?q=wayan%20sri"),
         "admin certificates, revoked": (ADMIN, "/admin/sertifikat?status=revoked"),
         "admin certificates, deep page": (
             ADMIN, "/admin/sertifikat?older=" + deep(Certificate, Certificate.issued_at, 0.5)),

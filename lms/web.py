@@ -132,7 +132,7 @@ def format_day(value=None, format: str | None = "medium", rebase: bool = True) -
     Flask-Babel each time, in the reader's time zone."""
     if type(value) is not date:
         return format_date(value, format, rebase)
-    key = (value, format, str(get_locale()))
+    key = (value, format, get_locale())  # a babel Locale hashes as its language and territory
     return FORMATTED_DAYS.get_or_load(key, lambda: format_date(value, format, rebase))
 
 

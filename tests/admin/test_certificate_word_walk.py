@@ -131,18 +131,41 @@ def test_words_that_could_be_part_of_an_id_are_looked_for_in_the_ids_too(sign_in
 
 def test_the_walk_reads_the_rarest_word_and_only_when_its_page_is_near(monkeypatch):
     """With PostgreSQL's statistics: the rarest word is read; a page expected beyond WALK_ROWS rows is left to
-    the word index. Without them (SQLite) the longest whole word is read, and the walk is always tried."""
+    the word index; a walk taken may read as many rows as it expects matches (its page may lie further back
+    than the words' shares say). Without statistics (SQLite) the longest whole word is read, always tried."""
     shares = queries.WordShares(words=("agus", "disabilitas", "rina", "rinawati"), shares=(0.06, 0.33, 0.09, 0.01),
                                 rare=0.001, certificates=100_000)
     monkeypatch.setattr(queries, "_word_shares", lambda: shares)
-    assert queries._walk_plan(["agus"], "disabilitas", 26) == ("agus", True)  # 26 / 0.331 = 79 rows
-    assert queries._walk_plan(["disabilitas"], "agus", 26) == (None, True)  # the words beginning "agus": rarer
-    assert queries._walk_plan([], "agus", 26) == (None, True)  # 26 / 1 = 26 rows
-    assert queries._walk_plan(["agus"], "rina", 26) == ("agus", False)  # 26 / 0.101: 257 rows
-    assert queries._walk_plan(["agus"], "sutrisno", 26) == (None, True)  # rare: at most 100 rows to read
-    assert queries._walk_plan(["sutrisno", "budi"], "agus", 26) == ("sutrisno", True)
+    assert queries._walk_plan(["agus"], "disabilitas", 26) == ("agus", 1_986)  # 26 / 0.331 = 79 rows to a page
+    assert queries._walk_plan(["disabilitas"], "agus", 26) == (None, 2_000)  # the words beginning "agus": rarer
+    assert queries._walk_plan([], "agus", 26) == (None, 2_000)  # 26 / 1 = 26 rows
+    assert queries._walk_plan(["agus"], "rina", 26) == ("agus", 0)  # 26 / 0.101: 257 rows
+    assert queries._walk_plan(["agus"], "sutrisno", 26) == (None, 200)  # rare: at most 100 rows to read
+    assert queries._walk_plan(["sutrisno", "budi"], "agus", 26) == ("sutrisno", 200)
     shares = queries.WordShares(words=shares.words, shares=shares.shares, rare=0.001, certificates=1_000_000)
     monkeypatch.setattr(queries, "_word_shares", lambda: shares)
-    assert queries._walk_plan(["agus"], "sutrisno", 26) == (None, False)  # 1,000 rows: few matches, the index
+    assert queries._walk_plan(["agus"], "sutrisno", 26) == (None, 0)  # 1,000 rows: few matches, the index
     monkeypatch.setattr(queries, "_word_shares", lambda: None)
-    assert queries._walk_plan(["agus", "sutrisno"], "r", 26) == ("sutrisno", True)
+    assert queries._walk_plan(["agus", "sutrisno"], "r", 26) == ("sutrisno", queries.WALK_ROWS)
+
+
+def test_few_old_matches_are_paged_and_counted_after_the_walk_gives_way(sign_in, certify, per_page,  # noqa: F811
+                                                                        monkeypatch):
+    """PostgreSQL finds them through the word index with one statement built once (the query written into it),
+    SQLite through the list's own statement: counted on the first page, every match once across pages, newest
+    first. (A later page may be walked again from its cursor, where the matches are near.)"""
+    monkeypatch.setattr(queries, "WALK_ROWS", 3)
+    course = certify(full_name="Budi Santoso").course
+    names = [f"Agus Rina {number}" for number in range(5)]
+    for name in names:
+        certify(course=course, full_name=name)
+    for number in range(4):
+        certify(course=course, full_name=f"Agus Budi {number}")
+    browser = sign_in(Role.ADMIN)
+    page = browser.get("/admin/sertifikat?q=agus+rin").get_data(as_text=True)
+    listed = holders(page)
+    assert "5 sertifikat" in page
+    while (link := older_link(page)) is not None:
+        page = browser.get(link).get_data(as_text=True)
+        listed += holders(page)
+    assert listed == names[::-1]
