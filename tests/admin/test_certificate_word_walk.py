@@ -18,6 +18,13 @@ from tests.certificates.fixtures import certify  # noqa: F401  (a fixture)
 HOLDER = re.compile(r"<td>([^<]*)</td>")
 
 
+@pytest.fixture(autouse=True)
+def no_statistics(monkeypatch):
+    """The walk plans without PostgreSQL's statistics, as on SQLite: the tests' rows are rolled back, and what
+    a plan makes of statistics is tested on its own (test_the_walk_reads_the_rarest_word…)."""
+    monkeypatch.setattr(queries, "_word_shares", lambda: None)
+
+
 @pytest.fixture
 def per_page(app):
     app.config["CERTIFICATES_PER_PAGE"], before = 3, app.config["CERTIFICATES_PER_PAGE"]
@@ -162,10 +169,38 @@ def test_few_old_matches_are_paged_and_counted_after_the_walk_gives_way(sign_in,
     for number in range(4):
         certify(course=course, full_name=f"Agus Budi {number}")
     browser = sign_in(Role.ADMIN)
-    page = browser.get("/admin/sertifikat?q=agus+rin").get_data(as_text=True)
-    listed = holders(page)
-    assert "5 sertifikat" in page
+    first = browser.get("/admin/sertifikat?q=agus+rin").get_data(as_text=True)
+    listed, page = holders(first), first
+    assert "5 sertifikat" in first
     while (link := older_link(page)) is not None:
         page = browser.get(link).get_data(as_text=True)
         listed += holders(page)
     assert listed == names[::-1]
+    second = browser.get(older_link(first)).get_data(as_text=True)
+    newer = re.search(r'href="([^"]*newer=[^"]*)"', second).group(1).replace("&amp;", "&")
+    assert holders(browser.get(newer).get_data(as_text=True)) == holders(first)
+
+
+def test_the_plan_reads_postgresql_s_statistics_of_the_words(certify, monkeypatch):  # noqa: F811
+    """How common each word is comes from pg_stats (the commonest words) and pg_class (the rows in all)."""
+    from sqlalchemy import text
+
+    from lms.caches import WORD_SHARES
+    if db.engine.dialect.name != "postgresql":
+        assert queries._word_shares() is None  # SQLite keeps no statistics: the walk is always tried
+        return
+    monkeypatch.undo()  # the real statistics, not the module's fixture
+    course = certify(full_name="Agus Satu").course
+    for number in range(29):
+        certify(course=course, full_name=f"{'Agus' if number < 9 else 'Budi'} Nomor {number}")
+    db.session.execute(text("ANALYZE certificate_words"))
+    db.session.execute(text("ANALYZE certificates"))
+    WORD_SHARES.clear()
+    shares = queries._word_shares()
+    WORD_SHARES.clear()  # the rows are rolled back: no other test may read these figures
+    assert shares.certificates == 30
+    assert shares.of("perawatan") == pytest.approx(1.0)  # the course's words are on every certificate
+    assert shares.of("agus") == pytest.approx(10 / 30) and shares.of("budi") == pytest.approx(20 / 30)
+    assert shares.of_beginning("agu") == pytest.approx(10 / 30 + shares.rare)
+    assert shares.rare < 0.1  # "nomor" and "satu"… are listed too; a word not listed is rarer
+    assert queries._walk_plan(["budi"], "agus", 26)[0] is None  # the words beginning "agus" are rarer
