@@ -273,14 +273,16 @@ def walked_page(walk, moment_column, id_column, per_page: int) -> KeysetPage:
     return _paginate(read, order, per_page, onward, back, lambda: seen["count"])
 
 
-def searched_page(select_for, moment_column, id_column, per_page: int, walk=None) -> tuple[KeysetPage, bool, bool]:
+def searched_page(select_for, moment_column, id_column, per_page: int, walk=None,
+                  inside: bool = True) -> tuple[KeysetPage, bool, bool]:
     """The page of a searched list; `select_for(anywhere)` is its statement (unordered).
 
     `?anywhere=1` asks for a search inside words. A search by the beginnings of words (lms/word_search.py)
-    that finds nothing is tried again inside words, so that "minah" still finds "Aminah". `walk`, when the
-    search has one, reads its page along an order of its own first (walked_page). Returns the page, whether it
-    was searched inside words, and whether that was this page's own choice (nothing began so)."""
-    asked = request.args.get("anywhere") == "1"
+    that finds nothing is tried again inside words, so that "minah" still finds "Aminah"; neither where
+    `inside` is False (a piece too short to look for inside words, word_search.searchable_inside). `walk`, when
+    the search has one, reads its page along an order of its own first (walked_page). Returns the page, whether
+    it was searched inside words, and whether that was this page's own choice (nothing began so)."""
+    asked = inside and request.args.get("anywhere") == "1"
     page = None
     if walk is not None and not asked:
         with suppress(WalkGaveUp):  # its matches are few: found through the filter's index below
@@ -288,6 +290,6 @@ def searched_page(select_for, moment_column, id_column, per_page: int, walk=None
     if page is None:
         page = keyset_page(select_for(asked), moment_column, id_column, per_page, search=True)
     first = request.args.get("older") is None and request.args.get("newer") is None
-    if page.items or asked or not first:
+    if page.items or asked or not first or not inside:
         return page, asked, False
     return keyset_page(select_for(True), moment_column, id_column, per_page, search=True), True, True

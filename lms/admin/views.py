@@ -17,6 +17,7 @@ from ..audit.access import note_view
 from ..database import writes_on_get
 from ..extensions import db
 from ..pagination import keyset_page, searched_page
+from ..word_search import searchable_inside
 from . import bp
 from .forms import ROLE_LABELS, ConfirmForm, RoleForm
 
@@ -37,7 +38,8 @@ def users():
     anywhere = searched_inside = False
     if query:
         page, anywhere, searched_inside = searched_page(lambda inside: search_users(query, anywhere=inside),
-                                                        User.created_at, User.id, per_page)
+                                                        User.created_at, User.id, per_page,
+                                                        inside=searchable_inside(query))
     else:
         page = keyset_page(search_users(query), User.created_at, User.id, per_page=per_page)
     filters = {"q": query, "anywhere": "1" if anywhere else None} if query else {}

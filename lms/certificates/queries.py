@@ -101,6 +101,16 @@ def events_of(certificate: Certificate) -> list[CertificateEvent]:
                                    .order_by(CertificateEvent.created_at, CertificateEvent.id)))
 
 
+#: a part of an ID shorter than this is not looked for in the IDs: most IDs hold it, and no index finds it
+MIN_ID_GROUP = 3
+
+
+def id_groups(query: str) -> list[str]:
+    """The parts of an ID that `query` may be ("7k3m 9qxh"), each long enough to look for (MIN_ID_GROUP): "ag" or
+    the check letter alone would be found in most IDs, by reading every certificate."""
+    return [group for group in fragments(query) or [] if len(group) >= MIN_ID_GROUP]
+
+
 def search_certificates(query: str | None = None, status: str | None = None, today: date | None = None, *,
                         anywhere: bool = False):
     """Select statement for the admin list (unordered: pages order it newest first), and by status.
@@ -119,7 +129,7 @@ def search_certificates(query: str | None = None, status: str | None = None, tod
                                   func.lower(Certificate.course_title).like(like, escape="\\")))
     elif words:
         found = [has_words(Certificate.holder_name, Certificate.course_title, words=words, by_prefixes=True)]
-        groups = fragments(query)
+        groups = id_groups(query)
         if groups:  # "7k3m 9qxh": parts of an ID, in that ID
             found.append(and_(*(func.lower(Certificate.public_id).like(search_pattern(group), escape="\\")
                                 for group in groups)))
@@ -246,8 +256,7 @@ def _begun_statement():
 
 def walk_words(query: str, status: str | None):
     """The admin list's word search read along each word's newest certificates (CertificateWord), as a walk for
-    pagination.walked_page, or None where the search cannot be read so (a status, no word, a part of an ID too
-    short for the trigram index of IDs).
+    pagination.walked_page, or None where the search cannot be read so (a status filter, no word).
 
     The rows of the word chosen (the rarest, _walk_plan) are read newest first from the cursor, at most
     WALK_ROWS; each is kept when the certificate also holds the other words (the last one as a beginning), in
@@ -257,9 +266,8 @@ def walk_words(query: str, status: str | None):
     matches are few there: PostgreSQL finds them all through the word index (migration 0031) and counts them
     (_matched); elsewhere the walk gives up (WalkGaveUp) and the list's own statement is read."""
     words = words_of(query)
-    groups = fragments(query) or []
-    if (status or not words or any(len(word) > WORD_LENGTH for word in words)
-            or any(len(group) < 3 for group in groups)):
+    groups = id_groups(query)
+    if status or not words or any(len(word) > WORD_LENGTH for word in words):
         return None
     *whole, last = words
     params = {"prefix": last, "prefix_end": after_prefix(last), "cap": COUNT_CAP + 1,
@@ -290,18 +298,22 @@ def _walked(whole: list[str], last: str, groups: int, direction: str, bound: dic
     if not most_rows:
         raise WalkGaveUp
     read_words = [driver] if driver is not None else _words_begun(last)
-    if len(read_words) > MAX_BEGUN_WORDS:
-        raise WalkGaveUp
-    if not read_words and not groups:  # no word begins so: nothing matches
+    # a short beginning ("a", "ag") begins too many words to read each: the certificates are then read newest
+    # first along their own date index, every word checked, which finds a page at once since most match
+    by_date = len(read_words) > MAX_BEGUN_WORDS
+    if by_date:
+        read_words = []
+    elif not read_words and not groups:  # no word begins so: nothing matches
         return []
-    checks = [word for word in whole if word != driver]
-    page, walked = _walk_statements(len(read_words), len(checks), driver is not None, groups, direction)
+    checks = [word for word in whole if by_date or word != driver]
+    page, walked = _walk_statements(len(read_words), len(checks), by_date or driver is not None, groups, direction,
+                                    by_date)
     bound = dict(bound, walk_rows=most_rows)
     bound.update({f"read_{index}": word for index, word in enumerate(read_words)})
     bound.update({f"check_{index}": word for index, word in enumerate(checks)})
     found = [tuple(row) for row in db.session.execute(page, bound)]
     page_rows = found[0][1] if found else 0
-    if read_words and page_rows < bound["limit"] and db.session.scalar(walked, bound) >= most_rows:
+    if walked is not None and page_rows < bound["limit"] and db.session.scalar(walked, bound) >= most_rows:
         raise WalkGaveUp
     return [certificate for certificate, _rows in found]
 
@@ -331,12 +343,19 @@ def _in_ids(groups: int) -> list:
 
 
 @lru_cache(maxsize=512)
-def _walk_statements(read_words: int, checks: int, prefix_check: bool, groups: int, direction: str):
+def _walk_statements(read_words: int, checks: int, prefix_check: bool, groups: int, direction: str,
+                     by_date: bool = False):
     """(the page, the number of rows walked) for one shape of search, built once: the words, the cursor and the
-    limits are bound parameters, so a search costs its execution only (building it cost 0.5 ms)."""
+    limits are bound parameters, so a search costs its execution only (building it cost 0.5 ms). `by_date`:
+    the rows walked are the certificates' own, newest first (ix_certificates_issued_at_id)."""
     order, from_cursor = _ordering(direction)
     parts, rows = [], None
-    if read_words:
+    if by_date:
+        rows = (select(Certificate.issued_at, Certificate.id.label("certificate_id"))
+                .where(*from_cursor(Certificate.issued_at, Certificate.id))
+                .order_by(*order(Certificate.issued_at, Certificate.id)).limit(bindparam("walk_rows"))
+                .subquery("walked"))
+    elif read_words:
         word = CertificateWord
         arms = [select(word.issued_at, word.certificate_id)
                 .where(word.word == bindparam(f"read_{index}"), *from_cursor(word.issued_at, word.certificate_id))
@@ -349,6 +368,7 @@ def _walk_statements(read_words: int, checks: int, prefix_check: bool, groups: i
             rows = (select(merged.c.issued_at, merged.c.certificate_id)
                     .order_by(*order(merged.c.issued_at, merged.c.certificate_id)).limit(bindparam("walk_rows"))
                     .subquery("walked"))
+    if rows is not None:
         found = [_holds(rows.c.certificate_id, bindparam(f"check_{index}")) for index in range(checks)]
         if prefix_check:
             found.append(_holds(rows.c.certificate_id, bindparam("prefix"), bindparam("prefix_end")))
@@ -364,7 +384,7 @@ def _walk_statements(read_words: int, checks: int, prefix_check: bool, groups: i
               .order_by(*order(merged.c.issued_at, merged.c.certificate_id)).limit(bindparam("limit"))
               .subquery("chosen"))
     # the rows of the walk's own page, to tell a walk that ran out of rows from one that found them all
-    page_rows = select(func.count()).select_from(parts[0]).scalar_subquery() if read_words else literal(0)
+    page_rows = select(func.count()).select_from(parts[0]).scalar_subquery() if rows is not None else literal(0)
     page = (select(Certificate, page_rows).options(_listed()).join(chosen, Certificate.id == chosen.c.certificate_id)
             .order_by(*order(chosen.c.issued_at, chosen.c.certificate_id)))
     walked = select(func.count()).select_from(rows) if rows is not None else None

@@ -15,6 +15,7 @@ from ..courses.queries import get_course_or_404
 from ..database import writes_on_get
 from ..extensions import db
 from ..pagination import keyset_page, searched_page
+from ..word_search import searchable_inside
 from . import bp
 from .dates import today as local_today
 from .forms import ReinstateForm, RevokeForm
@@ -153,7 +154,8 @@ def admin_list():
     if query.split():
         page, anywhere, searched_inside = searched_page(
             lambda inside: search_certificates(query, status or None, anywhere=inside),
-            Certificate.issued_at, Certificate.id, per_page, walk=walk_words(query, status or None))
+            Certificate.issued_at, Certificate.id, per_page, walk=walk_words(query, status or None),
+            inside=searchable_inside(query))
     else:
         page = keyset_page(search_certificates(None, status or None), Certificate.issued_at, Certificate.id,
                            per_page=per_page)

@@ -114,12 +114,34 @@ def test_the_words_follow_the_register_when_a_certificate_is_withdrawn(sign_in, 
     assert certificate.public_id in browser.get("/admin/sertifikat?q=perawatan+lans").get_data(as_text=True)
 
 
-def test_a_status_or_a_short_part_of_an_id_is_searched_as_before(certify):  # noqa: F811
-    """No walk where it cannot answer: a status filter, no word, a part of an ID too short for its trigrams."""
+def test_a_status_or_no_word_is_searched_as_before(certify):  # noqa: F811
+    """No walk where it cannot answer: a status filter, no word."""
     assert queries.walk_words("agus", "revoked") is None
     assert queries.walk_words("--", None) is None
-    assert queries.walk_words("7k 3m", None) is None
     assert queries.walk_words("agus rina", None) is not None and queries.walk_words("7k3m", None) is not None
+
+
+def test_a_part_of_an_id_too_short_to_mean_one_is_not_looked_for_in_the_ids(certify):  # noqa: F811
+    """"ag" or a check letter alone is in most IDs, and no index finds it: only groups of 3 symbols or more are
+    looked for there (the words still are)."""
+    assert queries.id_groups("7k3m 9qxh f") == ["7k3m", "9qxh"]
+    assert queries.id_groups("ag") == [] and queries.id_groups("agus") == []
+    where = str(queries.search_certificates("7k").compile(db.engine))
+    assert "public_id" not in where.split("WHERE", 1)[1]
+
+
+def test_a_short_beginning_reads_the_newest_certificates_checking_every_word(sign_in, certify,  # noqa: F811
+                                                                            per_page, monkeypatch):
+    """"a" begins more words than the walk reads one by one: it reads the certificates newest first along their
+    date index and checks the words on each, without the word index."""
+    monkeypatch.setattr(queries, "MAX_BEGUN_WORDS", 2)
+    course = certify(full_name="Budi Santoso").course
+    for name in ("Ani Wati", "Agus Satu", "Asih Dua", "Budi Tiga", "Ayu Empat"):
+        certify(course=course, full_name=name)
+    with statements() as seen:
+        page = sign_in(Role.ADMIN).get("/admin/sertifikat?q=a").get_data(as_text=True)
+    assert holders(page) == ["Ayu Empat", "Asih Dua", "Agus Satu"] and "Lebih dari 3 sertifikat" in page
+    assert not reads_the_word_index(seen)
 
 
 def test_words_that_could_be_part_of_an_id_are_looked_for_in_the_ids_too(sign_in, certify):  # noqa: F811
