@@ -91,6 +91,14 @@ def has_words(*columns, words: list[str], by_prefixes: bool = False) -> WordsMat
     return WordsMatch(columns, words, by_prefixes)
 
 
+def prefixes_query(words) -> str:
+    """The tsquery text of `words` against the index of words' beginnings (0031): every word whole, the last as
+    one entry ">" + beginning ("'agus' & '>rina'"). The words are letters and digits only (words_of), so quoted
+    they cannot change the query."""
+    *whole, last = words
+    return " & ".join([f"'{word}'" for word in whole] + [f"'>{last}'"])
+
+
 def word_prefixes_sql(*columns: str) -> str:
     """The expression migration 0031 indexes over `columns` (SQL text): each word, and ">" + each beginning."""
     return "word_prefixes({})".format(" || ' ' || ".join(columns))
@@ -101,9 +109,8 @@ def _words_in_postgresql(element: WordsMatch, compiler, **kw) -> str:
     columns = [compiler.process(column, **kw) for column in element.columns]
     # the words are letters and digits only (words_of): quoted, they cannot change the tsquery
     if element.by_prefixes:
-        *whole, last = element.words
-        entries = " & ".join([f"''{word}''" for word in whole] + [f"''>{last}''"])
-        # read as written (::tsquery, not to_tsquery, which would drop the ">")
+        # read as written (::tsquery, not to_tsquery, which would drop the ">"); '' is a quote in the SQL string
+        entries = prefixes_query(element.words).replace("'", "''")
         return f"{word_prefixes_sql(*columns)} @@ '{entries}'::tsquery"
     query = " & ".join(f"''{word}''" for word in element.words) + ":*"  # '' : a quote in the SQL string
     return f"{words_vector_sql(*columns)} @@ to_tsquery('simple', '{query}')"

@@ -18,7 +18,8 @@ from ..courses.models import Module, Skill, SkillCompetence
 from ..database import like_pattern, search_pattern
 from ..extensions import db
 from ..pagination import COUNT_CAP, WalkGaveUp
-from ..word_search import MAX_WORDS, WORD_LENGTH, after_prefix, has_words, word_prefixes_sql, words_of
+from ..word_search import (MAX_WORDS, WORD_LENGTH, after_prefix, has_words, prefixes_query, word_prefixes_sql,
+                           words_of)
 from .dates import today as local_today
 from .models import Certificate, CertificateEvent, CertificateWord
 from .public_id import fragments
@@ -258,20 +259,20 @@ def walk_words(query: str, status: str | None):
     """The admin list's word search read along each word's newest certificates (CertificateWord), as a walk for
     pagination.walked_page, or None where the search cannot be read so (a status filter, no word).
 
-    The rows of the word chosen (the rarest, _walk_plan) are read newest first from the cursor, at most
-    WALK_ROWS; each is kept when the certificate also holds the other words (the last one as a beginning), in
+    The rows of the word chosen (the rarest) are read newest first from the cursor, as many as _walk_plan
+    allows; each is kept when the certificate also holds the other words (the last one as a beginning), in
     the second index. Typed words that could be parts of an ID ("rina": r1na) are also looked for in the IDs,
     as search_certificates does, through their trigram index (few IDs hold them); the page is the newest of
-    both, its certificates read by id. Where a walk would read its WALK_ROWS rows without filling its page, the
-    matches are few there: PostgreSQL finds them all through the word index (migration 0031) and counts them
-    (_matched); elsewhere the walk gives up (WalkGaveUp) and the list's own statement is read."""
+    both, its certificates read by id. Where a walk would read its rows without filling its page, the matches
+    are few there: PostgreSQL finds them all through the word index (migration 0031) and counts them
+    (_match_statement); elsewhere the walk gives up (WalkGaveUp) and the list's own statement is read."""
     words = words_of(query)
     groups = id_groups(query)
     if status or not words or any(len(word) > WORD_LENGTH for word in words):
         return None
     *whole, last = words
     params = {"prefix": last, "prefix_end": after_prefix(last), "cap": COUNT_CAP + 1,
-              "words_query": " & ".join([f"'{word}'" for word in whole] + [f"'>{last}'"])}
+              "words_query": prefixes_query(words)}
     params.update({f"group_{index}": like_pattern(group) for index, group in enumerate(groups)})
 
     def walk(direction: str, cursor, limit: int) -> tuple[list[Certificate], int | None]:
