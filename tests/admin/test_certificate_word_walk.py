@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import select
@@ -38,8 +39,31 @@ def holders(html: str) -> list[str]:
 
 
 def older_link(html: str) -> str | None:
-    found = re.search(r'href="([^"]*older=[^"]*)"', html)
+    return _link(html, "older")
+
+
+def newer_link(html: str) -> str | None:
+    return _link(html, "newer")
+
+
+def _link(html: str, cursor: str) -> str | None:
+    found = re.search(rf'href="([^"]*{cursor}=[^"]*)"', html)
     return found.group(1).replace("&amp;", "&") if found else None
+
+
+def every_holder(browser, first: str) -> list[str]:
+    """The holders of the first page and of every older page after it, in the list's order."""
+    listed, page = holders(first), first
+    while (link := older_link(page)) is not None:
+        page = browser.get(link).get_data(as_text=True)
+        listed += holders(page)
+    return listed
+
+
+def back_from_the_second_page(browser, first: str) -> list[str]:
+    """The holders of the page the second page's newer link leads to."""
+    second = browser.get(older_link(first)).get_data(as_text=True)
+    return holders(browser.get(newer_link(second)).get_data(as_text=True))
 
 
 def reads_the_word_index(seen: list[str]) -> bool:
@@ -60,14 +84,8 @@ def test_a_common_word_is_read_along_its_newest_certificates_page_after_page(sig
     assert holders(first) == names[::-1][:3]
     assert "Lebih dari 3 sertifikat" in first
     assert any("certificate_words" in statement for statement in seen) and not reads_the_word_index(seen)
-    listed, page = holders(first), first
-    while (link := older_link(page)) is not None:
-        page = browser.get(link).get_data(as_text=True)
-        listed += holders(page)
-    assert listed == names[::-1]
-    second = browser.get(older_link(first)).get_data(as_text=True)
-    newer = re.search(r'href="([^"]*newer=[^"]*)"', second).group(1).replace("&amp;", "&")
-    assert holders(browser.get(newer).get_data(as_text=True)) == names[::-1][:3]
+    assert every_holder(browser, first) == names[::-1]
+    assert back_from_the_second_page(browser, first) == names[::-1][:3]
 
 
 def test_a_page_that_holds_every_match_counts_them(sign_in, certify, per_page):  # noqa: F811
@@ -192,15 +210,9 @@ def test_few_old_matches_are_paged_and_counted_after_the_walk_gives_way(sign_in,
         certify(course=course, full_name=f"Agus Budi {number}")
     browser = sign_in(Role.ADMIN)
     first = browser.get("/admin/sertifikat?q=agus+rin").get_data(as_text=True)
-    listed, page = holders(first), first
     assert "5 sertifikat" in first
-    while (link := older_link(page)) is not None:
-        page = browser.get(link).get_data(as_text=True)
-        listed += holders(page)
-    assert listed == names[::-1]
-    second = browser.get(older_link(first)).get_data(as_text=True)
-    newer = re.search(r'href="([^"]*newer=[^"]*)"', second).group(1).replace("&amp;", "&")
-    assert holders(browser.get(newer).get_data(as_text=True)) == holders(first)
+    assert every_holder(browser, first) == names[::-1]
+    assert back_from_the_second_page(browser, first) == holders(first)
 
 
 def test_the_plan_reads_postgresql_s_statistics_of_the_words(certify, monkeypatch):  # noqa: F811
@@ -226,3 +238,17 @@ def test_the_plan_reads_postgresql_s_statistics_of_the_words(certify, monkeypatc
     assert shares.of_beginning("agu") == pytest.approx(10 / 30 + shares.rare)
     assert shares.rare < 0.1  # "nomor" and "satu"… are listed too; a word not listed is rarer
     assert queries._walk_plan(["budi"], "agus", 26)[0] is None  # the words beginning "agus" are rarer
+
+
+@pytest.mark.parametrize("typed", [
+    "'; DROP TABLE certificate_words; --", "% _ \\", "agus'rina", "ǅemal Ǆ", "😀 agus", "ﻋﻠﻲ", "a" * 100,
+    "x" * 65 + " agus", "agus " * 20, "\u0130stanbul", "0 00 000", "rwt 2026", "- -- ---",
+])
+@pytest.mark.parametrize("cursor", ["", "&older=2026-01-01T00:00:00_1", "&newer=2026-01-01T00:00:00_1",
+                                    "&older=nonsense", "&anywhere=1"])
+def test_any_search_answers_a_page(sign_in, certify, typed, cursor):  # noqa: F811
+    """Whatever is typed, from wherever in the list: a page, never a server error."""
+    certify(full_name="Agus Rina")
+    browser = sign_in(Role.ADMIN)
+    response = browser.get("/admin/sertifikat?q=" + quote(typed) + cursor)
+    assert response.status_code == 200, (typed, cursor)
