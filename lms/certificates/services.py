@@ -159,9 +159,11 @@ def _sign_and_store(user: User, course_id: int, cycle: int, renews: Certificate 
     raise RuntimeError("could not draw a free certificate ID")  # pragma: no cover - 2^40 IDs per year
 
 
-def _store_words(certificate: Certificate) -> None:
-    """The certificate's words for the admin list's search (CertificateWord), as its register shows it now."""
-    db.session.execute(delete(CertificateWord).where(CertificateWord.certificate_id == certificate.id))
+def _store_words(certificate: Certificate, *, again: bool = False) -> None:
+    """The certificate's words for the admin list's search (CertificateWord), as its register shows it now;
+    `again`: those written before are replaced (a new certificate has none)."""
+    if again:
+        db.session.execute(delete(CertificateWord).where(CertificateWord.certificate_id == certificate.id))
     words = indexed_words(certificate.holder_name, certificate.course_title)
     if words:
         db.session.execute(insert(CertificateWord), [
@@ -400,7 +402,7 @@ def withdraw(certificate: Certificate, *, reason: str = "withdrawn at the holder
     if changed != 1:
         return False
     db.session.execute(delete(CertificateDocument).where(CertificateDocument.certificate_id == certificate.id))
-    _store_words(certificate)  # the name is no longer found; the course still is
+    _store_words(certificate, again=True)  # the name is no longer found; the course still is
     db.session.add(CertificateEvent(certificate_id=certificate.id, kind="withdrawn", actor_id=None,
                                     actor_label="holder", reason=reason, created_at=now))
     audit.record("certificate.withdrawn", actor_id=None, target_type="certificate", target_id=certificate.public_id,
