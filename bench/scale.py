@@ -13,8 +13,9 @@ follows the real schema (generate_series, no Python loop per row):
 
 A sample of certificates (the first 200) is issued by the app's own code, with real Ed25519 signatures
 and Open Badges credentials, so the pages that check signatures have real ones to check; the others carry
-a placeholder signature. Then signed-in visitors request each page at least --requests
-times on each database, through the app's WSGI stack (test client), and the script prints, per page,
+a placeholder signature. Once both databases are ready, signed-in visitors request each page at least
+--requests times on each database, through the app's WSGI stack (test client), in turns (one request on
+one, then one on the other: what else the machine does slows both alike), and the script prints, per page,
 p50 and p95 on both, the ratio of the medians, and a verdict: met when the ratio is at most 1.5 and a
 staff page's large p50 is under 150 ms. Build time and database size are printed too.
 
@@ -800,43 +801,52 @@ def signed_in(app, phone: str | None):
     return client
 
 
-def measure(app, paths: dict[str, tuple[str, str]], learner_phone: str,
-            requests: int) -> tuple[dict[str, list[float]], dict[str, str]]:
-    """Each page's times (seconds) over `requests` requests; and the pages left out, with why: "absent" (a
-    download that answers 404: not on this code yet) or the status a page answered instead of 200."""
-    clients = {ADMIN: signed_in(app, ADMIN_PHONE), TRAINER: signed_in(app, TRAINER_PHONE),
-               LEARNER: signed_in(app, learner_phone), ANYONE: signed_in(app, None),
-               PROGRAMME: signed_in(app, NATIONAL_PHONE), PROVINCE: signed_in(app, PROVINCE_PHONE),
-               REGENCY: signed_in(app, REGENCY_PHONE)}
+def measure(apps: dict[str, object], paths: dict[str, dict[str, tuple[str, str]]], learner_phones: dict[str, str],
+            requests: int) -> tuple[dict[str, dict[str, list[float]]], dict[str, str]]:
+    """Each page's times (seconds) over `requests` requests on each database (label -> app, label -> its pages),
+    taken in turns: one request on one database, then one on the other (which goes first alternates), so that
+    anything else the machine does in the meantime slows both alike and the ratio stays the databases' own.
+    Also the pages left out, with why: "absent" (a download that answers 404: not on this code yet) or the
+    status a page answered instead of 200 (on either database)."""
+    labels = list(apps)
+    clients = {label: {ADMIN: signed_in(app, ADMIN_PHONE), TRAINER: signed_in(app, TRAINER_PHONE),
+                       LEARNER: signed_in(app, learner_phones[label]), ANYONE: signed_in(app, None),
+                       PROGRAMME: signed_in(app, NATIONAL_PHONE), PROVINCE: signed_in(app, PROVINCE_PHONE),
+                       REGENCY: signed_in(app, REGENCY_PHONE)}
+               for label, app in apps.items()}
     left_out: dict[str, str] = {}
     absent: set[str] = set()
     # Warm-up: every page a few times before any is measured (the freshly built database's pages are read
     # into memory once, as a database in service has them); the first answer says whether it is measured.
-    for name, (who, path) in paths.items():
-        for _ in range(5):
-            response = clients[who].get(path)
-            response.get_data()
-            if response.status_code == 200:
-                continue
-            if response.status_code == 404 and is_download(path):
-                left_out[name] = "absent"
-                if urlsplit(path).path not in absent:  # once per download, not for each of its choices
-                    absent.add(urlsplit(path).path)
-                    print(f"absent: {urlsplit(path).path} answers 404 (not on this code yet)", flush=True)
-            else:
-                left_out[name] = f"answered {response.status_code}"
-                print(f"FAILED: {name}: {path} answered {response.status_code} for the {who}", flush=True)
-            break
-    times: dict[str, list[float]] = {}
-    for name, (who, path) in paths.items():
+    for label in labels:
+        for name, (who, path) in paths[label].items():
+            for _ in range(5):
+                response = clients[label][who].get(path)
+                response.get_data()
+                if response.status_code == 200:
+                    continue
+                if response.status_code == 404 and is_download(path):
+                    left_out[name] = "absent"
+                    if urlsplit(path).path not in absent:  # once per download, not for each of its choices
+                        absent.add(urlsplit(path).path)
+                        print(f"absent: {urlsplit(path).path} answers 404 (not on this code yet)", flush=True)
+                else:
+                    left_out[name] = f"answered {response.status_code}"
+                    print(f"FAILED: {name}: {path} answered {response.status_code} for the {who} ({label})",
+                          flush=True)
+                break
+    times: dict[str, dict[str, list[float]]] = {label: {} for label in labels}
+    for name in paths[labels[0]]:
         if name in left_out:
             continue
-        spent = []
-        for _ in range(requests):
-            started = time.perf_counter()
-            clients[who].get(path).get_data()  # a streamed body is written as it is read
-            spent.append(time.perf_counter() - started)
-        times[name] = spent
+        for label in labels:
+            times[label][name] = []
+        for turn in range(requests):
+            for label in labels if turn % 2 == 0 else reversed(labels):
+                who, path = paths[label][name]
+                started = time.perf_counter()
+                clients[label][who].get(path).get_data()  # a streamed body is written as it is read
+                times[label][name].append(time.perf_counter() - started)
     return times, left_out
 
 
@@ -865,10 +875,10 @@ def time_refresh(server: str, name: str, folder: Path) -> tuple[float, str]:
     return time.perf_counter() - started, done.stdout.strip().splitlines()[-1]
 
 
-def one_database(server: str, name: str, label: str, counts: dict[str, int], requests: int, reuse: bool):
-    """Build (or, with reuse and a kept database, migrate and complete) one database, refresh its outcomes and
-    measure its pages. Returns its figures, the times of each page, the pages, the outcome pages among them and
-    the pages left out (name -> why)."""
+def one_database(server: str, name: str, label: str, counts: dict[str, int], reuse: bool):
+    """Build (or, with reuse and a kept database, migrate and complete) one database and refresh its outcomes.
+    Returns its figures, its app, its pages, the outcome pages among them and the phone of the learner whose
+    pages are measured."""
     from flask_migrate import upgrade
 
     from lms import create_app
@@ -899,13 +909,10 @@ def one_database(server: str, name: str, label: str, counts: dict[str, int], req
         # the refresh deleted and wrote every roll-up row: clear them as autovacuum would before anyone reads
         settle({model.__tablename__ for model in ROLL_UPS})
         paths, learner_phone, outcomes = pages(app, sample)
-    times, left_out = measure(app, paths, learner_phone, requests)
-    with app.app_context():
         from lms.extensions import db
 
         db.session.remove()
-        db.engine.dispose()
-    return figures, times, paths, outcomes, left_out
+    return figures, app, paths, outcomes, learner_phone
 
 
 def time_backup(server: str, name: str) -> dict:
@@ -973,15 +980,24 @@ def main() -> int:
     # 1/500 of the learners, so the small database's first group has its LARGE_GROUP members too
     small = {key: max(1, int(value / (500 if key in ("learners", "enrolments") else 1000)))
              for key, value in FULL.items()}
-    results = {}
+    results, prepared = {}, {}
     try:
         for label, counts in (("small", small), ("large", large)):
-            results[label] = one_database(args.postgres, f"{args.prefix}_{label}", label, counts, args.requests,
-                                          args.reuse)
-            figures = results[label][0]
+            prepared[label] = one_database(args.postgres, f"{args.prefix}_{label}", label, counts, args.reuse)
+            figures = prepared[label][0]
             print(f"{label}: {'reused' if figures['reused'] else 'built'} in {figures['seconds']:.1f} s, "
                   f"{figures['bytes'] / 1e6:.0f} MB, "
                   + ", ".join(f"{table} {count:,}" for table, count in figures["rows"].items()), flush=True)
+        # both are measured together, in turns, once both are ready
+        times, left_out = measure({label: ready[1] for label, ready in prepared.items()},
+                                  {label: ready[2] for label, ready in prepared.items()},
+                                  {label: ready[4] for label, ready in prepared.items()}, args.requests)
+        for label, (figures, app, paths, outcomes, _phone) in prepared.items():
+            results[label] = (figures, times[label], paths, outcomes, left_out)
+            with app.app_context():
+                from lms.extensions import db
+
+                db.engine.dispose()
         backup_failed = False
         if args.backup:  # after the measurements: its database, written and dropped, would disturb them
             try:
@@ -1009,7 +1025,7 @@ def report(results: dict) -> int:
         print(f"{label}: {'reused' if figures['reused'] else 'built'} in {figures['seconds']:.1f} s; "
               f"fills (- already there): {steps}")
         print(f"{label}: lms outcomes refresh {figures['refresh']:.1f} s: {figures['refreshed']}")
-    left_out = results["small"][4] | results["large"][4]
+    left_out = results["large"][4]
     failed = {name: why for name, why in left_out.items() if why != "absent"}
     print(f"\n{'page':<40} {'small p50':>9} {'p95':>7} {'large p50':>9} {'p95':>7} {'ratio':>6}  verdict")
     missed = 0
