@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 GOALS = {"api": 0.40, "lesson": 0.25}
 COURSE = "perawatan-dasar-lansia"
 PASSWORD = "kata sandi beban 1"
+SIGN_OUT = b'action="/keluar"'
 CSRF_RE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 
 
@@ -185,9 +186,12 @@ def main() -> int:
             connection = http.client.HTTPConnection("127.0.0.1", port)
             connection.request("GET", path, headers={"Cookie": sent} if sent else {})
             answer = connection.getresponse()
-            answer.read()
+            page = answer.read()
             if answer.status != 200:
                 raise RuntimeError(f"{path} answered {answer.status}")
+            # a lesson page answers 200 to anybody: the learner's own has the sign-out form
+            if sent and SIGN_OUT not in page:
+                raise RuntimeError(f"{path} was not answered to the signed-in learner")
         runs = {
             "bare": load(bare_port, "/ping", args.seconds, args.connections),
             "floor": load(floor_port, f"/api/v1/certificates/{data['certificate']}", args.seconds,
