@@ -4,12 +4,13 @@
 
 Starts three gunicorn servers with the same settings (sync workers, --workers): a bare Flask app with one
 endpoint answering a small JSON (bench/bare_app.py), the fixed stack's floor (bench/floor_app.py: Flask +
-Flask-SQLAlchemy doing only the API's indexed lookup in the same database), and Rawat on a temporary SQLite
-file (or, with --postgres, a scratch database created through URL and dropped afterwards) filled by
-`lms demo`. Then wrk (Debian's package; `wrk -t1 -cN`) loads, one after the other and each for --seconds:
+Flask-SQLAlchemy doing only the API's indexed lookup in the same database and answering the same document, and
+a lesson page's three queries and template), and Rawat on a temporary SQLite file (or, with --postgres, a
+scratch database created through URL and dropped afterwards) filled by `lms demo`. Then wrk (Debian's package;
+`wrk -t1 -cN`) loads, one after the other and each for --seconds:
 
     bare      GET /ping                                  the framework's floor
-    floor     GET /api/v1/certificates/<id>              the stack's floor: one ORM lookup, jsonify
+    floor     GET /api/v1/certificates/<id>              the stack's floor: one ORM lookup, the same JSON, gzip
     api       GET /api/v1/certificates/<id>              the verification API, no account
     verify    GET /verifikasi/<id>                       the verification page, no account
     l-floor   GET /kursus/<course>/materi/<lesson>       the stack's floor of a lesson page (floor_app.py)
