@@ -44,7 +44,9 @@ def users():
         page = keyset_page(search_users(query), User.created_at, User.id, per_page=per_page)
     filters = {"q": query, "anywhere": "1" if anywhere else None} if query else {}
     return render_template("admin/users.html", page=page, query=query, anywhere=anywhere, filters=filters,
-                           searched_inside=searched_inside, role_labels=ROLE_LABELS, role_form=RoleForm())
+                           searched_inside=searched_inside,
+                           # translated once for the page: every row lists them all
+                           role_labels={role: str(label) for role, label in ROLE_LABELS.items()})
 
 
 @bp.route("/pengguna/<int:user_id>/peran", methods=["POST"])
