@@ -129,6 +129,7 @@ def build(app, counts: dict[str, int]) -> float:
 
     started = time.perf_counter()
     upgrade()
+    gather_gin_entries(True)
     import_content(Path(__file__).resolve().parent.parent / "content")
     register_user("Admin Skala", "phone", ADMIN_PHONE, PASSWORD, role=Role.ADMIN, consent=ADULT_CONSENT)
     db.session.commit()
@@ -606,6 +607,25 @@ def fill(label: str) -> tuple[dict[str, float | None], set[str]]:
     return timings, written
 
 
+def gather_gin_entries(gather: bool) -> None:
+    """`gather`: every GIN index collects new entries in a pending list (fastupdate), merged in bulk, while the
+    build and the fills write millions of rows (into its tree one by one, they would take many times as long);
+    else its pending list is merged and new rows go into its tree, as migration 0033 keeps them in service."""
+    from sqlalchemy import text
+
+    from lms.extensions import db
+
+    indexes = db.session.execute(text(
+        "SELECT c.oid, c.relname FROM pg_class c JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n "
+        "ON n.oid = c.relnamespace WHERE a.amname = 'gin' AND n.nspname = current_schema()")).all()
+    for oid, name in indexes:
+        db.session.execute(text(f'ALTER INDEX "{name}" SET (fastupdate = {"on" if gather else "off"})'))
+        if not gather:
+            db.session.execute(text("SELECT gin_clean_pending_list(CAST(CAST(:oid AS oid) AS regclass))"),
+                               {"oid": oid})
+    db.session.commit()
+
+
 def settle(tables: set[str] | None = None) -> float:
     """VACUUM ANALYZE (the whole database, or the tables given), as autovacuum would within minutes of a bulk
     write; a GIN index's pending list, filled by a bulk insert, is merged so searches do not read it row by row.
@@ -899,7 +919,9 @@ def one_database(server: str, name: str, label: str, counts: dict[str, int], reu
             print(f"{label}: reusing {name}, migrated in {time.perf_counter() - started:.1f} s", flush=True)
         else:
             print(f"{label}: base build in {build(app, counts):.0f} s", flush=True)
+        gather_gin_entries(True)
         fills, written = fill(label)
+        gather_gin_entries(False)
         vacuumed = settle(written if reused else None)
         print(f"{label}: vacuum analyze {vacuumed:.1f} s", flush=True)
         sample = sample_of_real_certificates(app)
