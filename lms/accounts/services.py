@@ -188,5 +188,9 @@ def search_users(query: str | None, *, anywhere: bool = False):
     # Only what has no letters may be part of a number: "wayan 1234" is a name, and its digits searched in a
     # million phone numbers matched hundreds of strangers (issue #21).
     if len(digits) >= 3 and _PHONE_FRAGMENT.fullmatch(query):
-        conditions.append(User.phone.like(search_pattern(digits.lstrip("0")), escape="\\"))
+        # The digits as typed, anywhere in the number; and, beginning with a local number's 0 ("0813 0033"), as
+        # stored after the country code (+62813 0033…). Leading zeros dropped instead found "3333" for "003333",
+        # in the numbers of strangers, and every number for "0000".
+        pieces = [digits] + (["62" + digits[1:]] if digits.startswith("0") else [])
+        conditions += [User.phone.like(search_pattern(piece), escape="\\") for piece in pieces]
     return stmt.where(or_(*conditions))

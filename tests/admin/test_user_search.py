@@ -201,6 +201,19 @@ def test_only_a_query_without_letters_is_searched_in_phone_numbers(sign_in, make
     assert ("Wayan 0077" in found) == (typed == "wayan 0077")
 
 
+@pytest.mark.parametrize("typed, found", [
+    ("003333", {"Nomor Tepat"}),  # the digits as typed: "3333" alone is in a stranger's number too
+    ("0813 0033", {"Nomor Tepat"}),  # a local number's beginning, stored after the country code: +62813 0033…
+    ("+62813", {"Nomor Tepat", "Nomor Lain"}), ("9333", {"Nomor Lain"}), ("0000", set()),
+])
+def test_a_phone_fragment_is_found_as_typed_or_as_the_beginning_of_a_local_number(sign_in, make_user, typed,
+                                                                                   found):
+    make_user(full_name="Nomor Tepat", phone="+6281300333333")
+    make_user(full_name="Nomor Lain", phone="+6281399333312")
+    page = sign_in(Role.ADMIN).get("/admin/pengguna", query_string={"q": typed}).get_data(as_text=True)
+    assert {name for name in ("Nomor Tepat", "Nomor Lain") if f"<strong>{name}</strong>" in page} == found
+
+
 def test_a_piece_too_short_for_a_trigram_is_no_e_mail_fragment():
     """"s" is in every address: looking for it read a million of them (40 ms) and found everyone."""
     assert "users.email LIKE" not in where_of("s") and "users.email LIKE" not in where_of("si")
