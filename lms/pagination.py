@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import request
-from sqlalchemy import func, literal_column, select, tuple_
+from sqlalchemy import func, literal_column, select, tuple_, union
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import BooleanClauseList
 from sqlalchemy.sql.util import find_tables
 
 from .extensions import db
@@ -185,6 +187,11 @@ def _first(read, order: _Order, per_page: int, count) -> KeysetPage:
                       **_counted(count))
 
 
+def _alternatives(where) -> bool:
+    """The filter is an OR of conditions (a search in names, phones and e-mails)."""
+    return isinstance(where, BooleanClauseList) and where.operator is operators.or_ and len(where.clauses) > 1
+
+
 class _Matches:
     """A filtered list read among its matches: at most COUNT_CAP + 1 of them are found (through the filter's
     own index: trigrams, a partial index) and kept aside in a materialised CTE; one statement then counts
@@ -202,8 +209,17 @@ class _Matches:
     def __init__(self, stmt, moment_column, id_column):
         self.id_column = id_column
         self.entity = stmt.column_descriptions[0]["entity"]
-        self.cte = (select(moment_column, id_column).where(stmt.whereclause).limit(COUNT_CAP + 1)
-                    .cte("matches").prefix_with("MATERIALIZED"))
+        where = stmt.whereclause
+        if db.engine.dialect.name == "postgresql" and _alternatives(where):
+            # Each alternative through its own index, rechecked on its own candidates: under one OR, PostgreSQL
+            # rechecks every candidate against all of them, and a phone fragment's 1,150 candidates each had
+            # their name's words computed again (6 ms of a 9 ms search among a million users).
+            found = union(*(select(moment_column, id_column).where(alternative) for alternative in where.clauses))
+            matches = found.subquery("alternatives")
+            matching = select(matches.c[moment_column.key], matches.c[id_column.key])
+        else:
+            matching = select(moment_column, id_column).where(where)
+        self.cte = matching.limit(COUNT_CAP + 1).cte("matches").prefix_with("MATERIALIZED")
         self.moment, self.row_id = self.cte.c[moment_column.key], self.cte.c[id_column.key]
         self.total: int | None = None
         self.too_many = False
