@@ -7,6 +7,7 @@ does it for every response on its way out; this module holds the rules and the c
 """
 from __future__ import annotations
 
+import gzip
 import zlib
 from collections.abc import Iterable, Iterator
 
@@ -27,27 +28,12 @@ def accepts_gzip() -> bool:
 
 def gzip_bytes(data: bytes, level: int = GZIP_LEVEL) -> bytes:
     """Compressed the same way every time (no timestamp), so equal content gives equal bytes."""
-    # zlib sets up and clears a window of the size asked for on every call, and most pages are a few KB:
-    # a window just larger than the body finds every match the 32 KB one would (the same deflate stream,
-    # which gzip readers take with any window) and costs less to set up.
-    compressor = zlib.compressobj(level, zlib.DEFLATED, GZIP_WRAPPER + window_bits(len(data)))
-    return compressor.compress(data) + compressor.flush()
-
-
-#: added to zlib's window bits: a gzip header and trailer (zlib writes no timestamp in it)
-GZIP_WRAPPER = 16
-#: what deflate keeps free at the window's end (zlib's MIN_LOOKAHEAD): a match reaches at most this much less
-_LOOKAHEAD = 262
-
-
-def window_bits(length: int) -> int:
-    """The smallest zlib window (9 to 15 bits) that reaches back over a whole body of `length` bytes."""
-    return min(zlib.MAX_WBITS, max(9, (length + _LOOKAHEAD).bit_length()))
+    return gzip.compress(data, compresslevel=level, mtime=0)
 
 
 def gzip_chunks(chunks: Iterable[bytes], level: int = GZIP_LEVEL) -> Iterator[bytes]:
     """A gzip stream of the chunks as they come (one gzip member, no timestamp)."""
-    compressor = zlib.compressobj(level, zlib.DEFLATED, GZIP_WRAPPER + zlib.MAX_WBITS)
+    compressor = zlib.compressobj(level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # 16+: a gzip header and trailer
     for chunk in chunks:
         if out := compressor.compress(chunk):
             yield out

@@ -44,25 +44,6 @@ def test_pages_are_gzipped_for_browsers_that_accept_it(client, url):
     assert packed.headers["X-Content-Type-Options"] == "nosniff"
 
 
-@pytest.mark.parametrize(("length", "bits"), [(500, 10), (761, 10), (762, 11), (4096, 13), (9_000, 14),
-                                              (16_122, 15), (32_506, 15), (100_000, 15)])
-def test_a_window_as_large_as_the_body_compresses_it_as_the_largest_window_does(length, bits):
-    """compression.gzip_bytes sets up a window just over the body's size: the same deflate stream as zlib's
-    32 KB window, for text, noise and both, around the sizes where the window grows (zlib keeps 262 bytes free)."""
-    import random
-    import zlib
-
-    from lms.compression import gzip_bytes, window_bits
-
-    page = (STATIC / "rawat.css").read_bytes() * (length // 1000 + 2)
-    noise = random.Random(length).randbytes(length)
-    for data in (page[:length], noise, page[: length // 2] + noise[: length - length // 2]):
-        widest = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-        assert gzip_bytes(data) == widest.compress(data) + widest.flush()
-        assert gzip.decompress(gzip_bytes(data)) == data
-    assert window_bits(length) == bits
-
-
 def test_small_and_binary_responses_are_not_gzipped(client):
     small = client.get("/healthz", headers=GZIP)
     assert small.status_code == 200 and "Content-Encoding" not in small.headers
