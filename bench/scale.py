@@ -613,12 +613,10 @@ def gather_gin_entries(gather: bool) -> None:
     else its pending list is merged and new rows go into its tree, as migration 0033 keeps them in service."""
     from sqlalchemy import text
 
+    from lms.database import gin_indexes
     from lms.extensions import db
 
-    indexes = db.session.execute(text(
-        "SELECT c.oid, c.relname FROM pg_class c JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n "
-        "ON n.oid = c.relnamespace WHERE a.amname = 'gin' AND n.nspname = current_schema()")).all()
-    for oid, name in indexes:
+    for oid, name, _options in gin_indexes():
         db.session.execute(text(f'ALTER INDEX "{name}" SET (fastupdate = {"on" if gather else "off"})'))
         if not gather:
             db.session.execute(text("SELECT gin_clean_pending_list(CAST(CAST(:oid AS oid) AS regclass))"),

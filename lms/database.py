@@ -206,6 +206,16 @@ TRIGRAM_INDEXES = (
 GIN_STORAGE = "fastupdate = off"
 
 
+def gin_indexes() -> list[tuple[int, str, list[str]]]:
+    """PostgreSQL: (oid, name, storage options) of every GIN index of the schema, as migration 0033 finds them."""
+    from sqlalchemy import text
+
+    return [(oid, name, list(options)) for oid, name, options in db.session.execute(text(
+        "SELECT c.oid, c.relname, coalesce(c.reloptions, '{}') FROM pg_class c JOIN pg_am a ON a.oid = c.relam "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE a.amname = 'gin' AND n.nspname = current_schema() "
+        "ORDER BY c.relname"))]
+
+
 def create_search_indexes() -> list[str]:
     """The trigram indexes still missing, made now; raises RuntimeError when pg_trgm cannot be had.
 

@@ -10,17 +10,14 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from lms.database import TRIGRAM_INDEXES, create_search_indexes
+from lms.database import TRIGRAM_INDEXES, create_search_indexes, gin_indexes
 from lms.extensions import db
 from tests.certificates.fixtures import certify  # noqa: F401  (a fixture)
 
 
-def gin_indexes() -> dict[str, list[str]]:
+def gin_options() -> dict[str, list[str]]:
     """name -> storage options of every GIN index of the schema."""
-    rows = db.session.execute(text(
-        "SELECT c.relname, coalesce(c.reloptions, '{}') FROM pg_class c JOIN pg_am a ON a.oid = c.relam "
-        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE a.amname = 'gin' AND n.nspname = current_schema()"))
-    return {name: list(options) for name, options in rows}
+    return {name: options for _oid, name, options in gin_indexes()}
 
 
 def pending_pages(name: str) -> int:
@@ -32,7 +29,7 @@ def test_new_names_and_certificates_go_straight_into_the_search_trees(make_user,
     if db.engine.dialect.name != "postgresql":
         assert db.session.execute(text("SELECT name FROM sqlite_master WHERE sql LIKE '%USING gin%'")).all() == []
         return
-    indexes = gin_indexes()
+    indexes = gin_options()
     # the word indexes (0030, 0031) and the trigram indexes (0018) on users and certificates
     assert {"ix_users_full_name_words", "ix_certificates_holder_course_prefixes"} <= set(indexes)
     assert {name for name, _table, _expression in TRIGRAM_INDEXES} <= set(indexes)
@@ -52,6 +49,6 @@ def test_the_trigram_indexes_made_by_the_command_keep_no_pending_list():
     for name, _table, _expression in TRIGRAM_INDEXES:  # as on a database whose role could not create pg_trgm
         db.session.execute(text(f"DROP INDEX {name}"))
     assert set(create_search_indexes()) == {name for name, _table, _expression in TRIGRAM_INDEXES}
-    indexes = gin_indexes()
+    indexes = gin_options()
     for name, _table, _expression in TRIGRAM_INDEXES:
         assert "fastupdate=off" in indexes[name], name

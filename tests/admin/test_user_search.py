@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import event, text
@@ -218,6 +219,16 @@ def test_a_phone_fragment_is_found_as_typed_or_as_the_beginning_of_a_local_numbe
     # candidates (pagination._Matches): under one OR it computed every candidate's name words again
     matched = [statement for statement in seen if "MATERIALIZED" in statement]
     assert len(matched) == 1 and ("UNION" in matched[0]) == (db.engine.dialect.name == "postgresql")
+
+
+@pytest.mark.parametrize("typed", ["000", "0" * 100, "+62", "+++ ---", "(0) 0.0", "0812 %_ \\", "62" * 50,
+                                   "' OR 1=1 --", "😀 0812", "siti@", "@@@"])
+@pytest.mark.parametrize("cursor", ["", "&older=2026-01-01T00:00:00_1", "&newer=nonsense", "&anywhere=1"])
+def test_any_user_search_answers_a_page(sign_in, make_user, typed, cursor):
+    """Whatever is typed, from wherever in the list (each alternative read on its own on PostgreSQL): a page."""
+    make_user(full_name="Siti Aminah", email="siti@contoh.id", phone="+6281200000077")
+    response = sign_in(Role.ADMIN).get("/admin/pengguna?q=" + quote(typed) + cursor)
+    assert response.status_code == 200, (typed, cursor)
 
 
 def test_a_piece_too_short_for_a_trigram_is_no_e_mail_fragment():
